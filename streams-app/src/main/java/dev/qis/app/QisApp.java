@@ -1,0 +1,18 @@
+package dev.qis.app;
+
+import dev.qis.cli.QisCommand;
+import picocli.CommandLine;
+
+/** The {@code qis} launcher's entry point: the producer commands plus the stream app's own. */
+public final class QisApp {
+    private QisApp() {
+    }
+
+    public static CommandLine commandLine() {
+        return QisCommand.commandLine(new QisCommand());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
