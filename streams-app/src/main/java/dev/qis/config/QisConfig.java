@@ -1,0 +1,183 @@
+package dev.qis.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The app's configuration: defaults, then a properties file, then the environment, then command-line flags,
+ * each overriding the one before. Keys are Kafka's own (passed through to the clients and Kafka Streams) plus the
+ * {@code qis.*} keys below. An environment variable {@code QIS_<KEY>} sets a key: upper case, dots as
+ * underscores, and a {@code qis.} key without its {@code qis.} prefix ({@code QIS_REST_PORT} sets
+ * {@code qis.rest.port}, {@code QIS_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}).
+ */
+public final class QisConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_SERVER = "application.server";
+    public static final String STATE_DIR = "state.dir";
+    public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
+
+    /** Port of the REST API. */
+    public static final String REST_PORT = "qis.rest.port";
+    /** Address the REST API binds to; the routable address others use is {@code application.server}. */
+    public static final String REST_BIND = "qis.rest.bind";
+    /** Partition count of every outcome topic and of {@code qis.votes} (they must match: co-partitioning). */
+    public static final String TOPIC_PARTITIONS = "qis.topics.partitions";
+    public static final String TOPIC_REPLICATION = "qis.topics.replication.factor";
+    /** Timeout of a query forwarded to the instance that owns the key. */
+    public static final String QUERY_TIMEOUT_MS = "qis.query.timeout.ms";
+
+    /** Where the keys in the environment come from: the prefix of their variables. */
+    public static final String ENV_PREFIX = "QIS_";
+
+    private static final Map<String, String> DEFAULTS = Map.of(
+            APPLICATION_ID, "qis-streams",
+            REST_PORT, "8080",
+            REST_BIND, "0.0.0.0",
+            TOPIC_PARTITIONS, "6",
+            TOPIC_REPLICATION, "1",
+            QUERY_TIMEOUT_MS, "5000",
+            NUM_STANDBY_REPLICAS, "0");
+
+    /** The qis.* keys this version knows: an environment variable maps to one of them before Kafka's keys. */
+    private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, TOPIC_PARTITIONS, TOPIC_REPLICATION,
+            QUERY_TIMEOUT_MS);
+
+    private final Map<String, String> values;
+    private final Map<String, String> sources;
+
+    private QisConfig(Map<String, String> values, Map<String, String> sources) {
+        this.values = Collections.unmodifiableMap(values);
+        this.sources = Collections.unmodifiableMap(sources);
+    }
+
+    /**
+     * Loads the layers in order. A missing or unreadable file is a {@link ConfigException} naming it.
+     *
+     * @param file      a properties file, if one was given
+     * @param env       the environment (System.getenv() in production)
+     * @param overrides flags from the command line
+     */
+    public static QisConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> values = new TreeMap<>(DEFAULTS);
+        Map<String, String> sources = new TreeMap<>();
+        DEFAULTS.keySet().forEach(k -> sources.put(k, "default"));
+        if (file.isPresent()) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException("config file " + file.get() + " does not exist");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("cannot read config file " + file.get() + ": " + e.getMessage());
+            }
+            for (String key : props.stringPropertyNames()) {
+                values.put(key, props.getProperty(key).strip());
+                sources.put(key, "file " + file.get());
+            }
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                String key = keyOfEnv(name);
+                values.put(key, value.strip());
+                sources.put(key, "environment " + name);
+            }
+        });
+        overrides.forEach((key, value) -> {
+            values.put(key, value);
+            sources.put(key, "command line");
+        });
+        return new QisConfig(values, sources);
+    }
+
+    /** The key an environment variable sets: {@code QIS_REST_PORT} -> {@code qis.rest.port}. */
+    static String keyOfEnv(String name) {
+        String dotted = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        String qisKey = "qis." + dotted;
+        return QIS_KEYS.contains(qisKey) ? qisKey : dotted;
+    }
+
+    /** The environment variable that sets a key. */
+    public static String envOf(String key) {
+        String bare = key.startsWith("qis.") ? key.substring(4) : key;
+        return ENV_PREFIX + bare.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key)).filter(v -> !v.isEmpty());
+    }
+
+    public String require(String key) {
+        return get(key).orElseThrow(() -> new ConfigException(key + " is not set (set it in the properties file, "
+                + "with the environment variable " + envOf(key) + ", or on the command line)"));
+    }
+
+    public int getInt(String key) {
+        String raw = require(key);
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be an integer, got '" + raw + "' (from " + sources.get(key) + ")");
+        }
+    }
+
+    public int getPort(String key) {
+        int port = getInt(key);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(key + " must be a port in 0-65535, got " + port + " (from " + sources.get(key) + ")");
+        }
+        return port;
+    }
+
+    /** True when a broker was configured; without one, {@code qis demo} starts its own. */
+    public boolean hasBootstrapServers() {
+        return get(BOOTSTRAP_SERVERS).isPresent();
+    }
+
+    /** Where a key's value came from, for logs and errors. */
+    public String sourceOf(String key) {
+        return sources.getOrDefault(key, "unset");
+    }
+
+    /** A copy with some keys replaced (e.g. the bootstrap servers of an embedded broker). */
+    public QisConfig with(Map<String, String> replacements) {
+        Map<String, String> v = new TreeMap<>(values);
+        Map<String, String> s = new TreeMap<>(sources);
+        replacements.forEach((k, val) -> {
+            v.put(k, val);
+            s.put(k, "set by qis");
+        });
+        return new QisConfig(v, s);
+    }
+
+    /** Every key as Properties: what the Kafka clients and Kafka Streams are given (they ignore the qis.* keys). */
+    public Properties asProperties() {
+        Properties props = new Properties();
+        values.forEach(props::setProperty);
+        return props;
+    }
+
+    /** Every key with its value and source, secrets masked: what {@code qis serve} logs at start-up. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, (isSecret(k) ? "[hidden]" : v) + "  (" + sources.get(k) + ")"));
+        return out;
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("jaas");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.qis.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QisConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void layersOverrideInOrder() throws Exception {
+        Path file = dir.resolve("qis.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nqis.rest.port=9000\napplication.id=from-file\n");
+        QisConfig config = QisConfig.load(Optional.of(file),
+                Map.of("QIS_REST_PORT", "9100", "QIS_BOOTSTRAP_SERVERS", "env:9092", "HOME", "/root"),
+                Map.of("bootstrap.servers", "flag:9092"));
+        assertEquals("flag:9092", config.require("bootstrap.servers"));
+        assertEquals(9100, config.getPort(QisConfig.REST_PORT));
+        assertEquals("from-file", config.require(QisConfig.APPLICATION_ID));
+        assertEquals("environment QIS_REST_PORT", config.sourceOf(QisConfig.REST_PORT));
+        assertEquals("6", config.require(QisConfig.TOPIC_PARTITIONS));
+        assertFalse(config.asProperties().containsKey("home"));
+    }
+
+    @Test
+    void environmentNamesMapToKeys() {
+        assertEquals("qis.rest.port", QisConfig.keyOfEnv("QIS_REST_PORT"));
+        assertEquals("application.server", QisConfig.keyOfEnv("QIS_APPLICATION_SERVER"));
+        assertEquals("QIS_REST_PORT", QisConfig.envOf("qis.rest.port"));
+        assertEquals("QIS_BOOTSTRAP_SERVERS", QisConfig.envOf("bootstrap.servers"));
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheSource() {
+        QisConfig config = QisConfig.load(Optional.empty(), Map.of("QIS_REST_PORT", "eighty"), Map.of());
+        ConfigException e = assertThrows(ConfigException.class, () -> config.getPort(QisConfig.REST_PORT));
+        assertTrue(e.getMessage().contains("qis.rest.port") && e.getMessage().contains("QIS_REST_PORT"), e.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> QisConfig.load(Optional.of(dir.resolve("nope.properties")), Map.of(), Map.of()));
+        assertTrue(missing.getMessage().contains("nope.properties"), missing.getMessage());
+        assertFalse(config.hasBootstrapServers());
+    }
+
+    @Test
+    void secretsAreMaskedWhenDescribed() {
+        QisConfig config = QisConfig.load(Optional.empty(), Map.of(),
+                Map.of("sasl.jaas.config", "org.apache.kafka...PlainLoginModule required password=\"x\";"));
+        assertTrue(config.describe().get("sasl.jaas.config").startsWith("[hidden]"));
+    }
+}
