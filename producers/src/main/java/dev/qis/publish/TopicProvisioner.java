@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the protocol's topics together and makes sure the co-partitioned ones (every outcome topic and
@@ -25,6 +26,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * concurrent creator is tolerated, and when some outcome topics already exist the missing ones get their count.
  */
 public final class TopicProvisioner {
+    private static final long METADATA_RETRY_MS = 100;
+
     private final Admin admin;
     private final Duration timeout;
 
@@ -76,8 +79,7 @@ public final class TopicProvisioner {
 
     /** The one partition count the topics share; a mismatch would send a vote and its packet to different tasks. */
     private int uniformCount(List<String> topics) {
-        Map<String, TopicDescription> described = await(admin.describeTopics(topics,
-                new DescribeTopicsOptions().timeoutMs(timeoutMs())).allTopicNames(), "describing topics");
+        Map<String, TopicDescription> described = describeOnceKnown(topics);
         Map<Integer, List<String>> byCount = new TreeMap<>();
         described.values().forEach(d -> byCount.computeIfAbsent(d.partitions().size(), k -> new ArrayList<>()).add(d.name()));
         if (byCount.size() != 1) {
@@ -85,6 +87,27 @@ public final class TopicProvisioner {
                     + " must all have the same partition count; found " + byCount);
         }
         return byCount.keySet().iterator().next();
+    }
+
+    /** Topics just created can be unknown to the broker for a moment, until its metadata catches up. */
+    private Map<String, TopicDescription> describeOnceKnown(List<String> topics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return await(admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeoutMs()))
+                        .allTopicNames(), "describing topics");
+            } catch (PublishException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(METADATA_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PublishException("interrupted while describing topics", e);
+            }
+        }
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
