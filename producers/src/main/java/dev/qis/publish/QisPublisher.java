@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,12 +115,23 @@ public final class QisPublisher implements AutoCloseable {
      * is harmless). Once per node per publisher; later calls return at once.
      */
     public void register(NodeIdentity node) {
-        if (registered.containsKey(node.nodeId())) {
-            return;
+        register(List.of(node));
+    }
+
+    /** Registers many nodes in one transaction (a simulator's population); nodes already registered are skipped. */
+    public void register(Collection<NodeIdentity> nodes) {
+        Instant now = Instant.now();
+        Map<String, NodeIdentity> fresh = new LinkedHashMap<>();
+        for (NodeIdentity node : nodes) {
+            if (!registered.containsKey(node.nodeId())) {
+                fresh.putIfAbsent(node.nodeId(), node);
+            }
         }
-        byte[] value = ProtocolCodec.encode(node.nodeKey(Instant.now()));
-        send(List.of(new ProducerRecord<>(Topics.NODES, node.nodeId(), value)));
-        registered.put(node.nodeId(), node.publicKey());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(fresh.size());
+        fresh.values().forEach(node -> records.add(
+                new ProducerRecord<>(Topics.NODES, node.nodeId(), ProtocolCodec.encode(node.nodeKey(now)))));
+        send(records);
+        fresh.values().forEach(node -> registered.put(node.nodeId(), node.publicKey()));
     }
 
     /**

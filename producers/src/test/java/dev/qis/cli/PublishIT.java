@@ -231,7 +231,7 @@ class PublishIT {
         PublisherSettings settings = PublisherSettings.forBootstrap(cluster.bootstrapServers())
                 .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1));
         try (QisPublisher publisher = QisPublisher.open(settings)) {
-            nodes.forEach(publisher::register);
+            publisher.register(nodes);
             ids = publisher.publish(packets);
         }
         assertEquals(packets.stream().map(SignedPacket::id).toList(), ids);

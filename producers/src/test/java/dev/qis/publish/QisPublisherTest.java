@@ -131,8 +131,9 @@ class QisPublisherTest {
         List<NodeIdentity> nodes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             nodes.add(NodeIdentity.generate());
-            publisher.register(nodes.get(i));
         }
+        publisher.register(nodes);
+        assertEquals(1, producer.commitCount(), "a population registers in one transaction");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<String>>> calls = new ArrayList<>();
