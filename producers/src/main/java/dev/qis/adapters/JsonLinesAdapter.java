@@ -62,7 +62,11 @@ public final class JsonLinesAdapter {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new AdapterException(source + ": malformed JSON: " + e.getOriginalMessage());
+            String reason = e.getOriginalMessage().startsWith("Non-standard token")
+                    ? "NaN and Infinity are not numbers in JSON (and scores must be finite)"
+                    : e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source.*", "");
+            throw new AdapterException(source + ": malformed JSON at column " + e.getLocation().getColumnNr() + ": "
+                    + reason);
         }
         if (!(node instanceof ObjectNode obj)) {
             throw new AdapterException(source + ": expected a JSON object, got " + node.getNodeType().name().toLowerCase());

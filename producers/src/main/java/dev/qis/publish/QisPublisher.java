@@ -84,7 +84,9 @@ public final class QisPublisher implements AutoCloseable {
             try (Admin admin = Admin.create(adminConfig(settings))) {
                 new TopicProvisioner(admin, settings.timeout()).ensure(settings.layout());
             } catch (KafkaException e) {
-                throw new PublishException("could not set up the topics: " + e.getMessage(), e);
+                throw new PublishException(servers(settings) + ": could not set up the topics: " + e.getMessage(), e);
+            } catch (PublishException e) {
+                throw new PublishException(servers(settings) + ": " + e.getMessage(), e.getCause());
             }
         }
         KafkaProducer<String, byte[]> producer;
@@ -98,7 +100,7 @@ public final class QisPublisher implements AutoCloseable {
                 producer.initTransactions();
             } catch (KafkaException e) {
                 producer.close(Duration.ZERO);
-                throw new PublishException("could not initialize transactions within " + settings.timeout().toMillis()
+                throw new PublishException(servers(settings) + ": could not initialize transactions within " + settings.timeout().toMillis()
                         + " ms (is the broker reachable?): " + e.getMessage(), e);
             }
         }
@@ -296,6 +298,10 @@ public final class QisPublisher implements AutoCloseable {
             broken = true;
             producer.close(Duration.ZERO);
         }
+    }
+
+    private static String servers(PublisherSettings s) {
+        return "bootstrap " + s.clientProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     private static Map<String, Object> producerConfig(PublisherSettings s) {

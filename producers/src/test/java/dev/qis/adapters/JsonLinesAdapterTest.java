@@ -66,7 +66,7 @@ class JsonLinesAdapterTest {
         "string where number       | {\"baseline_score\": \"high\"} |         in.jsonl line 2: baseline_score: expected a number",
         "bad data scale            | {\"data_scale\": \"HUGE\"} |             in.jsonl line 2: data_scale: expected one of",
         "fractional n_eval         | {\"n_eval_samples\": 1.5} |              in.jsonl line 2: n_eval_samples: expected a whole number",
-        "NaN is not JSON           | {\"confidence\": NaN} |                  in.jsonl line 2: malformed JSON",
+        "NaN is not JSON           | {\"confidence\": NaN} |                  in.jsonl line 2: malformed JSON at column 19: NaN and Infinity",
     })
     void aBadLineIsNamedWithItsReason(String name, String line, String expected) {
         AdapterException e = assertThrows(AdapterException.class, () -> read(GOOD + "}\n" + line + "\n"));
