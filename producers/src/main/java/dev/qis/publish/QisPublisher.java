@@ -1,19 +1,20 @@
 package dev.qis.publish;
 
+import dev.qis.protocol.Ed25519;
+import dev.qis.protocol.FieldRules;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
-import dev.qis.protocol.PacketHistory;
 import dev.qis.protocol.PacketVerifier;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.Verdict;
+import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.protocol.avro.ReasonCode;
 import java.security.PublicKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,8 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * sends signed packets to {@code qis.outcomes.<prefix>} and votes to {@code qis.votes}, each keyed by its
  * fingerprint, and returns once the broker has acknowledged them.
  *
- * <p>Every call is all-or-nothing. A batch is verified in full before anything is sent (an invalid packet
- * throws {@link ProtocolException} and sends nothing). With {@link PublisherSettings#transactional()} (the
+ * <p>Every call is all-or-nothing. A batch is checked in full before anything is sent: fields, size, id,
+ * timestamp and that its node was {@link #register registered} (an invalid packet throws
+ * {@link ProtocolException} and sends nothing; signatures are left to the stream app, see {@link #publish(List)}). With {@link PublisherSettings#transactional()} (the
  * default) each call is one Kafka transaction, so a broker failure in the middle of a batch leaves nothing
  * visible to {@code read_committed} readers (the stream app reads that way); the call throws
  * {@link PublishException}. The producer is idempotent ({@code enable.idempotence=true}, {@code acks=all})
@@ -62,7 +63,6 @@ public final class QisPublisher implements AutoCloseable {
     private final PublisherSettings settings;
     private final Producer<String, byte[]> producer;
     private final Map<String, PublicKey> registered = new ConcurrentHashMap<>();
-    private final PacketVerifier verifier;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean broken;
     private boolean closed;
@@ -70,7 +70,6 @@ public final class QisPublisher implements AutoCloseable {
     private QisPublisher(PublisherSettings settings, Producer<String, byte[]> producer) {
         this.settings = settings;
         this.producer = producer;
-        this.verifier = new PacketVerifier(nodeId -> Optional.ofNullable(registered.get(nodeId)), Clock.systemUTC());
     }
 
     /**
@@ -137,8 +136,10 @@ public final class QisPublisher implements AutoCloseable {
     }
 
     /**
-     * Verifies every packet (fields, size, id, signature against a key {@link #register registered} through
-     * this publisher), then sends them all in one transaction.
+     * Checks every packet (fields, size, id matching the content, a 64-byte signature, a timestamp not in the
+     * future, a node {@link #register registered} through this publisher), then sends them all in one
+     * transaction. Signatures are not re-verified here: the stream app verifies each one against
+     * {@code qis.nodes}, and the JDK's Ed25519 verification would cost more than the send.
      *
      * @return the packet ids, in order, once the broker has acknowledged them
      * @throws ProtocolException when any packet is invalid or its node is not registered: nothing is sent
@@ -182,17 +183,14 @@ public final class QisPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends signed votes in one transaction; each is verified first (fields, id, signature against a key
-     * {@link #register registered} through this publisher). Returns the report ids.
+     * Sends signed votes in one transaction; each is checked first like a packet (fields, id, a 64-byte
+     * signature, its reporter {@link #register registered} through this publisher). Returns the report ids.
      */
     public List<String> publishVotes(List<SignedReport> reports) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(reports.size());
         for (int i = 0; i < reports.size(); i++) {
             SignedReport r = reports.get(i);
-            Verdict<?> verdict = verifier.verifyReport(r.bytes());
-            if (verdict instanceof Verdict.Rejected<?> rejected) {
-                throw new ProtocolException(rejected.reason(), "report " + i + ": " + rejected.detail());
-            }
+            verify(i, r);
             records.add(new ProducerRecord<>(Topics.VOTES, r.fingerprint().value(), r.bytes()));
         }
         send(records);
@@ -230,19 +228,62 @@ public final class QisPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything the stream app checks except the signature, which this process cannot get wrong when it signs
+     * with {@link OutcomePacketBuilder} and which costs more than the send itself with the JDK's Ed25519.
+     */
     private void verify(int index, SignedPacket p) {
+        String where = "packet " + index + " (" + p.id() + "): ";
         if (!registered.containsKey(p.packet().getNodeId())) {
-            throw new ProtocolException(ReasonCode.UNKNOWN_NODE, "packet " + index + " (" + p.id() + "): node "
-                    + p.packet().getNodeId() + " is not registered through this publisher; call register(node) first");
+            throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "node " + p.packet().getNodeId()
+                    + " is not registered through this publisher; call register(node) first");
         }
-        Verdict<OutcomePacket> verdict = verifier.verifyPacket(p.bytes(), PacketHistory.NONE);
-        if (verdict instanceof Verdict.Rejected<OutcomePacket> rejected) {
-            throw new ProtocolException(rejected.reason(), "packet " + index + " (" + p.id() + "): " + rejected.detail());
+        if (p.bytes().length > ProtocolCodec.MAX_PACKET_BYTES) {
+            throw new ProtocolException(ReasonCode.OVERSIZE, where + p.bytes().length + " bytes; the limit is "
+                    + ProtocolCodec.MAX_PACKET_BYTES);
         }
-        if (verdict instanceof Verdict.Accepted<OutcomePacket> accepted
-                && !accepted.record().getPacketId().equals(p.id())) {
-            throw new ProtocolException(ReasonCode.ID_MISMATCH, "packet " + index + ": its bytes carry id "
-                    + accepted.record().getPacketId() + ", not " + p.id());
+        OutcomePacket decoded;
+        try {
+            decoded = ProtocolCodec.decodePacket(p.bytes());
+            FieldRules.check(decoded);
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.reason(), where + e.detail());
+        }
+        String expected = OutcomePacketBuilder.computeId(decoded);
+        if (!decoded.getPacketId().equals(expected) || !expected.equals(p.id())) {
+            throw new ProtocolException(ReasonCode.ID_MISMATCH, where + "its bytes carry id " + decoded.getPacketId()
+                    + " but their content gives " + expected);
+        }
+        if (decoded.getSignature().remaining() != Ed25519.SIGNATURE_BYTES) {
+            throw new ProtocolException(ReasonCode.BAD_SIGNATURE, where + "not signed (the signature has "
+                    + decoded.getSignature().remaining() + " bytes)");
+        }
+        if (decoded.getIssuedAt().isAfter(Instant.now().plus(PacketVerifier.MAX_CLOCK_SKEW))) {
+            throw new ProtocolException(ReasonCode.FUTURE_TIMESTAMP, where + "issued_at " + decoded.getIssuedAt()
+                    + " is more than " + PacketVerifier.MAX_CLOCK_SKEW.toMinutes() + " minutes ahead");
+        }
+    }
+
+    private void verify(int index, SignedReport r) {
+        String where = "report " + index + " (" + r.id() + "): ";
+        ValidationReport decoded;
+        try {
+            decoded = ProtocolCodec.decodeReport(r.bytes());
+            FieldRules.check(decoded);
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.reason(), where + e.detail());
+        }
+        if (!registered.containsKey(decoded.getNodeId())) {
+            throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "reporter " + decoded.getNodeId()
+                    + " is not registered through this publisher; call register(node) first");
+        }
+        String expected = ValidationReportBuilder.computeId(decoded);
+        if (!decoded.getReportId().equals(expected)) {
+            throw new ProtocolException(ReasonCode.ID_MISMATCH, where + "its bytes carry id " + decoded.getReportId()
+                    + " but their content gives " + expected);
+        }
+        if (decoded.getSignature().remaining() != Ed25519.SIGNATURE_BYTES) {
+            throw new ProtocolException(ReasonCode.BAD_SIGNATURE, where + "not signed");
         }
     }
 
