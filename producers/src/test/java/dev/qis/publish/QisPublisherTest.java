@@ -127,6 +127,15 @@ class QisPublisherTest {
     }
 
     @Test
+    void aVoteFromAnUnregisteredReporterIsRefused() {
+        SignedPacket p = SamplePackets.signed(1, alice);
+        SignedReport vote = new ValidationReportBuilder().packetId(p.id()).observedScore(0.52).nEvalSamples(50).sign(bob);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publishVote(vote));
+        assertEquals(ReasonCode.UNKNOWN_NODE, e.reason());
+        assertTrue(producer.history().isEmpty());
+    }
+
+    @Test
     void callsFromManyThreadsAreAllPublished() throws Exception {
         List<NodeIdentity> nodes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
