@@ -14,7 +14,6 @@ import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.protocol.avro.ReasonCode;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +62,7 @@ public final class QisPublisher implements AutoCloseable {
 
     private final PublisherSettings settings;
     private final Producer<String, byte[]> producer;
-    private final Map<String, PublicKey> registered = new ConcurrentHashMap<>();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean broken;
     private boolean closed;
@@ -124,7 +124,7 @@ public final class QisPublisher implements AutoCloseable {
         Instant now = Instant.now();
         Map<String, NodeIdentity> fresh = new LinkedHashMap<>();
         for (NodeIdentity node : nodes) {
-            if (!registered.containsKey(node.nodeId())) {
+            if (!registered.contains(node.nodeId())) {
                 fresh.putIfAbsent(node.nodeId(), node);
             }
         }
@@ -132,7 +132,7 @@ public final class QisPublisher implements AutoCloseable {
         fresh.values().forEach(node -> records.add(
                 new ProducerRecord<>(Topics.NODES, node.nodeId(), ProtocolCodec.encode(node.nodeKey(now)))));
         send(records);
-        fresh.values().forEach(node -> registered.put(node.nodeId(), node.publicKey()));
+        registered.addAll(fresh.keySet());
     }
 
     /**
@@ -234,7 +234,7 @@ public final class QisPublisher implements AutoCloseable {
      */
     private void verify(int index, SignedPacket p) {
         String where = "packet " + index + " (" + p.id() + "): ";
-        if (!registered.containsKey(p.packet().getNodeId())) {
+        if (!registered.contains(p.packet().getNodeId())) {
             throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "node " + p.packet().getNodeId()
                     + " is not registered through this publisher; call register(node) first");
         }
@@ -273,7 +273,7 @@ public final class QisPublisher implements AutoCloseable {
         } catch (ProtocolException e) {
             throw new ProtocolException(e.reason(), where + e.detail());
         }
-        if (!registered.containsKey(decoded.getNodeId())) {
+        if (!registered.contains(decoded.getNodeId())) {
             throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "reporter " + decoded.getNodeId()
                     + " is not registered through this publisher; call register(node) first");
         }

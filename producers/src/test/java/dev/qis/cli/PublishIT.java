@@ -34,7 +34,6 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -324,9 +323,5 @@ class PublishIT {
 
     private static String idOf(ConsumerRecord<String, byte[]> r) {
         return ProtocolCodec.decodePacket(r.value()).getPacketId();
-    }
-
-    static boolean sameBytes(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }
