@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
@@ -102,8 +101,8 @@ public final class LocalState {
         }
         try {
             return streams.query(request);
-        } catch (InvalidStateStoreException | StreamsException | IllegalStateException e) {
-            // raised while the instance is rebalancing or shutting down: a retry will succeed or go elsewhere
+        } catch (StreamsException | IllegalStateException e) {
+            // InvalidStateStoreException and friends, raised while rebalancing or shutting down: a retry will succeed or go elsewhere
             throw new StateUnavailableException("store " + request.getStoreName() + " cannot be queried now: "
                     + e.getMessage(), e);
         }
