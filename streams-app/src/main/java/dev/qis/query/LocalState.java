@@ -59,9 +59,11 @@ public final class LocalState {
      * partition are read.
      */
     public <K, V> Slice<K, V> range(String store, K from, K to, Optional<Integer> partition, int limit) {
-        StateQueryRequest<KeyValueIterator<K, V>> request = StateQueryRequest.inStore(store)
+        StateQueryRequest<KeyValueIterator<K, V>> query = StateQueryRequest.inStore(store)
                 .withQuery(RangeQuery.<K, V>withRange(from, to));
-        request = partition.map(p -> request.withPartitions(Set.of(p))).orElseGet(request::withAllPartitions)
+        StateQueryRequest<KeyValueIterator<K, V>> request = partition
+                .map(p -> query.withPartitions(Set.of(p)))
+                .orElseGet(query::withAllPartitions)
                 .requireActive();
         StateQueryResult<KeyValueIterator<K, V>> result = run(request);
         List<KeyValue<K, V>> rows = new ArrayList<>();
