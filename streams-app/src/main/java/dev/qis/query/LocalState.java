@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -53,14 +54,15 @@ public final class LocalState {
     }
 
     /**
-     * Rows with keys in [from, to], in key order within each partition, from one partition or (when
-     * {@code partition} is empty) every partition this instance is active for. Partitions held here only as
-     * standbys are skipped, not failed: their active owner answers for them. At most {@code limit} rows per
-     * partition are read.
+     * Rows with keys in [from, to] (both null: every key) that {@code keep} accepts, in key order within each
+     * partition, from one partition or (when {@code partition} is empty) every partition this instance is active
+     * for. Partitions held here only as standbys are skipped, not failed: their active owner answers for them. At
+     * most {@code limit} accepted rows per partition are read.
      */
-    public <K, V> Slice<K, V> range(String store, K from, K to, Optional<Integer> partition, int limit) {
-        StateQueryRequest<KeyValueIterator<K, V>> query = StateQueryRequest.inStore(store)
-                .withQuery(RangeQuery.<K, V>withRange(from, to));
+    public <K, V> Slice<K, V> range(String store, K from, K to, Optional<Integer> partition, int limit,
+                                    Predicate<KeyValue<K, V>> keep) {
+        RangeQuery<K, V> range = from == null && to == null ? RangeQuery.withNoBounds() : RangeQuery.withRange(from, to);
+        StateQueryRequest<KeyValueIterator<K, V>> query = StateQueryRequest.inStore(store).withQuery(range);
         StateQueryRequest<KeyValueIterator<K, V>> request = partition
                 .map(p -> query.withPartitions(Set.of(p)))
                 .orElseGet(query::withAllPartitions)
@@ -80,8 +82,12 @@ public final class LocalState {
             }
             try (KeyValueIterator<K, V> it = r.getResult()) {
                 int n = 0;
-                while (it.hasNext() && n++ < limit) {
-                    rows.add(it.next());
+                while (n < limit && it.hasNext()) {
+                    KeyValue<K, V> row = it.next();
+                    if (keep.test(row)) {
+                        rows.add(row);
+                        n++;
+                    }
                 }
             }
             answered.add(e.getKey());
