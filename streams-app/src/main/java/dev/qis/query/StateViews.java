@@ -55,16 +55,12 @@ public final class StateViews {
         return local.get(StoreNames.DOMAIN_STATS, domain, partition);
     }
 
-    /** A domain's candidates, scored now. */
-    public List<Scored<Candidate>> candidates(String domain, int partition) {
-        TrustLookup trust = trust();
-        long now = clock.millis();
+    /** A domain's stored candidates (score them with {@link #trust()} at {@link #nowMillis()}). */
+    public List<Candidate> candidates(String domain, int partition) {
         LocalState.Slice<String, Candidate> slice = local.range(StoreNames.DOMAIN_CANDIDATES,
                 StoreKeys.candidateRangeFrom(domain), StoreKeys.candidateRangeTo(domain), Optional.of(partition),
                 Integer.MAX_VALUE, row -> row.value != null);
-        return slice.rows().stream()
-                .map(r -> new Scored<>(r.value, breakdowns.of(r.value, trust, now)))
-                .toList();
+        return slice.rows().stream().map(r -> r.value).toList();
     }
 
     /** One packet (not a pending placeholder that holds early votes), scored now. */

@@ -8,18 +8,19 @@ import dev.qis.protocol.FieldRules;
 import dev.qis.protocol.Fingerprint;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.ProtocolException;
-import dev.qis.query.DomainTopK;
 import dev.qis.query.FanOut;
 import dev.qis.query.Owner;
 import dev.qis.query.OwnerLocator;
 import dev.qis.query.PeerClient;
 import dev.qis.query.StateViews;
-import dev.qis.store.Candidate;
+import dev.qis.query.TopFilter;
+import dev.qis.store.Breakdowns;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;
 import dev.qis.store.PacketFacts;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreNames;
+import dev.qis.store.TopK;
 import dev.qis.store.TrustLookup;
 import dev.qis.store.VoteEntry;
 import java.time.Instant;
@@ -54,6 +55,8 @@ public final class QueryRoutes {
     private final FanOut fanOut;
     private final FidelityParams params;
     private final Synthesis synthesis;
+    private final Breakdowns breakdowns;
+    private final TopK topK;
 
     public QueryRoutes(StateViews views, OwnerLocator locator, PeerClient peers, FanOut fanOut, FidelityParams params) {
         this.views = views;
@@ -62,6 +65,8 @@ public final class QueryRoutes {
         this.fanOut = fanOut;
         this.params = params;
         this.synthesis = new Synthesis(params);
+        this.breakdowns = new Breakdowns(new dev.qis.fidelity.Elections(params));
+        this.topK = new TopK(breakdowns, params.maxPerNode());
     }
 
     public List<Route> routes() {
@@ -94,16 +99,16 @@ public final class QueryRoutes {
     ApiResponse top(ApiRequest request) {
         String domain = domain(request);
         int k = request.intParam("k", DEFAULT_K, 1, MAX_K);
-        DomainTopK.Filter filter = new DomainTopK.Filter(
+        TopFilter filter = new TopFilter(
                 request.param("family").map(f -> name("family", f)),
                 request.param("tag").map(t -> name("tag", t)),
                 request.doubleParam("min_confidence", 0.0, 1.0));
         return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
             requireDomain(domain, partition);
-            List<StateViews.Scored<Candidate>> top = DomainTopK.select(views.candidates(domain, partition), filter, k,
-                    params.maxPerNode());
+            List<TopK.Ranked> top = topK.top(views.candidates(domain, partition), filter, views.trust(),
+                    views.nowMillis(), k);
             return ApiResponse.json(new TopResponse(domain, k,
-                    top.stream().map(c -> PacketEntry.of(c.value(), c.score())).toList()));
+                    top.stream().map(r -> PacketEntry.of(r.candidate(), r.score())).toList()));
         });
     }
 
@@ -113,10 +118,15 @@ public final class QueryRoutes {
         List<String> tags = tags(request);
         return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
             requireDomain(domain, partition);
-            List<Evidence> evidence = views.candidates(domain, partition).stream()
-                    .filter(c -> c.score().routed())
-                    .map(c -> evidence(c.value().facts(), c.score().fidelity()))
-                    .toList();
+            TrustLookup trust = views.trust();
+            long now = views.nowMillis();
+            List<Evidence> evidence = new ArrayList<>();
+            for (var c : views.candidates(domain, partition)) {
+                var score = breakdowns.of(c, trust, now);
+                if (score.routed()) {
+                    evidence.add(evidence(c.facts(), score.fidelity()));
+                }
+            }
             Recommendation r = synthesis.recommend(new Synthesis.Context(family.orElse(""), domain, tags), evidence)
                     .orElseThrow(() -> ProblemException.notFound("domain '" + domain
                             + "' has no routed packets to synthesize from"));
