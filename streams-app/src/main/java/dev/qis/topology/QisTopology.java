@@ -2,6 +2,8 @@ package dev.qis.topology;
 
 import dev.qis.config.QisConfig;
 import dev.qis.fidelity.Elections;
+import dev.qis.metrics.QisMeters;
+import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
 import dev.qis.store.NodeTally;
 import dev.qis.store.StoreNames;
@@ -48,6 +50,11 @@ public final class QisTopology {
     }
 
     public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics) {
+        return build(config, clock, domainTopics, QisMeters.discarding());
+    }
+
+    /** The topology, counting what ingest decides on {@code meters} (accepted, rejected by reason, votes, citations). */
+    public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics, QisMeters meters) {
         Elections elections = new Elections(config.fidelity());
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
@@ -81,6 +88,8 @@ public final class QisTopology {
                 .branch((k, v) -> v instanceof IngestOutput.DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("events"));
         ingested.get("qis-ingest-dead-letters")
+                .peek((k, v) -> meters.rejected(ProtocolCodec.decodeRejection(
+                        ((IngestOutput.DeadLetter) v).rejection()).getReason().name()), Named.as("qis-count-rejected"))
                 .map((k, v) -> {
                     IngestOutput.DeadLetter d = (IngestOutput.DeadLetter) v;
                     return KeyValue.pair(d.originalKey(), d.rejection());
@@ -90,6 +99,7 @@ public final class QisTopology {
         // 2. packet state
         Map<String, KStream<String, PacketOutput>> changed = ingested.get("qis-ingest-events")
                 .mapValues(v -> ((IngestOutput.Event) v).event(), Named.as("qis-event-unwrap"))
+                .peek((k, e) -> count(meters, e), Named.as("qis-count-events"))
                 .repartition(Repartitioned.<String, StreamEvent>as(StoreNames.EVENTS_REPARTITION)
                         .withKeySerde(strings).withValueSerde(StoreSerdes.json(StreamEvent.class)))
                 .process(() -> new PacketStateProcessor(elections, clock), Named.as("qis-packet-state"),
@@ -125,5 +135,13 @@ public final class QisTopology {
                 .to((key, value, context) -> domainTopics.ensure(value.domain()),
                         Produced.with(strings, routed).withName("qis-domain-sink"));
         return builder.build();
+    }
+
+    private static void count(QisMeters meters, StreamEvent e) {
+        switch (e.kind()) {
+            case PACKET -> meters.packetAccepted();
+            case VOTE -> meters.vote("verified");
+            case CITATION -> meters.citation();
+        }
     }
 }
