@@ -87,11 +87,11 @@ public final class FanOut {
     private <T> Part<T> remote(HostInfo host, String pathAndQuery, Function<byte[], List<T>> parse) {
         PeerClient.PeerResponse response = peers.get(host, pathAndQuery);
         if (response.status() != 200) {
-            throw new StateUnavailableException("instance " + host + " answered " + response.status() + " for "
+            throw new StateUnavailableException("instance " + PeerClient.address(host) + " answered " + response.status() + " for "
                     + pathAndQuery + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
         }
         Set<Integer> partitions = parsePartitions(response.partitions().orElseThrow(() ->
-                new StateUnavailableException("instance " + host + " did not say which partitions it answered for")));
+                new StateUnavailableException("instance " + PeerClient.address(host) + " did not say which partitions it answered for")));
         return new Part<>(parse.apply(response.body()), partitions);
     }
 

@@ -58,7 +58,7 @@ public final class PeerClient {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
-                .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+                .header(FORWARDED_HEADER, address(self))
                 .GET()
                 .build();
         try {
@@ -71,13 +71,19 @@ public final class PeerClient {
                     response.headers().firstValue(FanOut.PARTITIONS_HEADER));
         } catch (HttpTimeoutException e) {
             failed.increment();
-            throw new StateUnavailableException("instance " + host + " did not answer within " + timeout.toMillis() + " ms");
+            throw new StateUnavailableException("instance " + address(host) + " did not answer within "
+                    + timeout.toMillis() + " ms");
         } catch (IOException e) {
             failed.increment();
-            throw new StateUnavailableException("instance " + host + " is unreachable: " + e, e);
+            throw new StateUnavailableException("instance " + address(host) + " is unreachable: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StateUnavailableException("interrupted while asking instance " + host, e);
+            throw new StateUnavailableException("interrupted while asking instance " + address(host), e);
         }
+    }
+
+    /** host:port, as in application.server. */
+    public static String address(HostInfo host) {
+        return host.host() + ":" + host.port();
     }
 }

@@ -215,7 +215,7 @@ public final class QueryRoutes {
         Owner.Remote remote = (Owner.Remote) owner;
         if (request.forwarded()) {
             throw ProblemException.unavailable("this instance was asked as the owner of '" + routingKey
-                    + "', but " + remote.host() + " owns it now (ownership is moving)");
+                    + "', but " + PeerClient.address(remote.host()) + " owns it now (ownership is moving)");
         }
         PeerClient.PeerResponse answer = peers.get(remote.host(), request.pathAndQuery());
         Map<String, String> headers = new HashMap<>();
