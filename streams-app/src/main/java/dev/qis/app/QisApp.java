@@ -10,6 +10,7 @@ public final class QisApp {
 
     public static CommandLine commandLine() {
         CommandLine cli = QisCommand.commandLine(new QisCommand());
+        cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new QueryCommand());
         return cli;
     }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +27,9 @@ public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
     private static final int THREADS = 16;
+    /** Histogram range of the latency timer: buckets for Grafana's histogram_quantile, not too many of them. */
+    private static final Duration MIN_EXPECTED = Duration.ofMillis(1);
+    private static final Duration MAX_EXPECTED = Duration.ofSeconds(10);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -74,6 +78,9 @@ public final class RestServer implements AutoCloseable {
             Timer.builder(LATENCY_METER)
                     .description("Time to answer an API request")
                     .tags("endpoint", endpoint, "status", Integer.toString(response.status()))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(MIN_EXPECTED)
+                    .maximumExpectedValue(MAX_EXPECTED)
                     .register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
