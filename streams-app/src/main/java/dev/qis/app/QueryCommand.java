@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = "Ask the REST API of a running qis serve / qis demo.",
         mixinStandardHelpOptions = true,
         subcommands = {QueryCommand.Domains.class, QueryCommand.Top.class, QueryCommand.Synthesis.class,
-                QueryCommand.Packets.class, QueryCommand.Packet.class, QueryCommand.Node.class},
+                QueryCommand.Packets.class, QueryCommand.Packet.class, QueryCommand.Node.class,
+                QueryCommand.Instances.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:answered", "1:server error (5xx) or API unreachable", "2:bad question (4xx) or usage error"})
 public final class QueryCommand implements Runnable {
@@ -50,7 +51,7 @@ public final class QueryCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a query is required: domains, top, synthesis, "
-                + "packets, packet or node");
+                + "packets, packet, node or instances");
     }
 
     /** GETs a path with query parameters (empty values left out) and prints the answer; returns the exit code. */
@@ -121,6 +122,18 @@ public final class QueryCommand implements Runnable {
         @Override
         public Integer call() {
             return parent.get("/v1/domains", Map.of());
+        }
+    }
+
+    @Command(name = "instances", description = "Every instance of the app and what it hosts.",
+            mixinStandardHelpOptions = true)
+    static final class Instances implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/instances", Map.of());
         }
     }
 

@@ -62,13 +62,15 @@ class QueryCommandTest {
         assertEquals(0, run("packet", "8ff8bb6992657811-0123456789abcdef"));
         assertEquals(0, run("node", "0123456789abcdef"));
         assertEquals(0, run("domains"));
+        assertEquals(0, run("instances"));
         assertEquals(List.of(
                 "/v1/domains/clinical-note-summarization/top?k=5&tag=en-US",
                 "/v1/domains/clinical-note-summarization/synthesis?family=llama-3-8b&tags=a%2Cb",
                 "/v1/fingerprints/8ff8bb6992657811/synthesis",
                 "/v1/packets/8ff8bb6992657811-0123456789abcdef",
                 "/v1/nodes/0123456789abcdef",
-                "/v1/domains"), asked);
+                "/v1/domains",
+                "/v1/instances"), asked);
         assertTrue(out.toString().startsWith("{\"ok\":true}"), out.toString());
     }
 
