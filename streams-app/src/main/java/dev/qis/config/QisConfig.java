@@ -270,6 +270,8 @@ public final class QisConfig {
      * protocol (IQ routing), explicit names for every store and internal topic, and the dead-letter topic with
      * handlers that write {@code Rejection} records to it.
      */
+    // The global-thread flag is transitional (deprecated, default on from Kafka 5.0); Streams asks to enable it now.
+    @SuppressWarnings("deprecation")
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);

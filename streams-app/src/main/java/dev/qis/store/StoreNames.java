@@ -35,15 +35,18 @@ public final class StoreNames {
     public static final String DOMAIN_STATS = "qis-domain-stats";
 
     /**
-     * Node tallies on the node-owning instance. Key: node id; value {@link NodeTally}. Owner: by node id. Prefer
-     * {@link #NODE_TRUST}: the same values, readable on EVERY instance.
+     * Node tallies on the node-owning instance. Key: node id; value {@link NodeTally}. Owner:
+     * {@code queryMetadataForKey(NODE_TALLIES, nodeId, Serdes.String().serializer())} (input repartitioned by node).
+     * Prefer {@link #NODE_TRUST}: the same values, readable on EVERY instance without forwarding.
      */
     public static final String NODE_TALLIES = "qis-node-tallies";
 
     /**
      * Node trust, a GLOBAL store (every instance holds all nodes; read it locally, no owner lookup). Key: node
-     * id; value {@link NodeTally} ({@link NodeTally#trust()}). Fed from {@link #NODE_TRUST_TOPIC}. Read through
-     * IQv2 or {@code store(StoreQueryParameters.fromNameAndType(NODE_TRUST, QueryableStoreTypes.keyValueStore()))}.
+     * id; value {@link NodeTally} ({@link NodeTally#trust()}; a node with no entry has trust 1). Fed from
+     * {@link #NODE_TRUST_TOPIC}, so it trails {@link #NODE_TALLIES} by a commit. IQv2 does not serve global stores:
+     * read it with {@code streams.store(StoreQueryParameters.fromNameAndType(NODE_TRUST,
+     * QueryableStoreTypes.keyValueStore()))} and pass {@code TrustLookup.of(store::get)} to {@link Breakdowns}.
      */
     public static final String NODE_TRUST = "qis-node-trust";
 

@@ -10,11 +10,14 @@ import dev.qis.store.StoreNames;
 import dev.qis.store.StoreSerdes;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -59,7 +62,7 @@ public final class QisTopology {
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         Serde<NodeTally> tallies = StoreSerdes.nodeTally();
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new StreamsBuilder(topologyConfig(config));
 
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_KEYS),
                         strings, bytes).withLoggingDisabled(),
@@ -143,5 +146,16 @@ public final class QisTopology {
             case VOTE -> meters.vote("verified");
             case CITATION -> meters.citation();
         }
+    }
+
+    /**
+     * The topology-level settings, so that {@code ensure.explicit.internal.resource.naming} is enforced while the
+     * topology is built (an unnamed store or internal topic fails the build, not a later deployment).
+     */
+    private static TopologyConfig topologyConfig(QisConfig config) {
+        Properties props = config.streamsProperties();
+        // StreamsConfig insists on bootstrap.servers; the topology settings do not use it.
+        props.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "topology-only:9092");
+        return new TopologyConfig(new StreamsConfig(props));
     }
 }

@@ -57,7 +57,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -201,6 +207,7 @@ class QisStreamsIT {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qis-it-" + UUID.randomUUID());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put("qis.topic.partitions", Integer.toString(PARTITIONS));
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:8080"); // owner lookups need it (never dialled here)
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new StreamTopics(admin, PARTITIONS, (short) -1, 1, Duration.ofSeconds(30)).createAll();
         }
@@ -220,6 +227,7 @@ class QisStreamsIT {
             waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(60),
                     () -> "stores never matched the recomputation; first differences: " + first(mismatches(app, expected, at)));
             assertEquals(List.of(), mismatches(app, expected, at));
+            assertTheOwnerOfEveryKeyHoldsIt(app, expected);
 
             Map<ReasonCode, Integer> rejections = new EnumMap<>(ReasonCode.class);
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
@@ -247,6 +255,64 @@ class QisStreamsIT {
                 }, Duration.ofSeconds(30), () -> routed.size() + " packets routed to " + domain);
             }
         }
+    }
+
+    /**
+     * The store contract for remote reads: the partition that queryMetadataForKey names (by fingerprint for
+     * packets, by domain for domain views, by node for tallies) is the one whose store holds the key (IQv2).
+     */
+    private static void assertTheOwnerOfEveryKeyHoldsIt(QisStreams app, Expected expected) {
+        StringSerializer keys = new StringSerializer();
+        int checked = 0;
+        for (OutcomePacket p : expected.packets.values()) {
+            if (checked++ == 200) {
+                break;
+            }
+            String fp = p.getPacketId().substring(0, 16);
+            KeyQueryMetadata meta = app.streams().queryMetadataForKey(StoreNames.PACKETS, fp, keys);
+            assertTrue(meta != null && meta != KeyQueryMetadata.NOT_AVAILABLE, "metadata for " + fp);
+            PacketState s = queryOne(app, StoreNames.PACKETS, StoreKeys.packet(p.getPacketId()), meta.partition());
+            assertEquals(p.getPacketId(), s.packetId());
+            StateQueryResult<KeyValueIterator<String, PacketState>> range = app.streams().query(
+                    StateQueryRequest.inStore(StoreNames.PACKETS)
+                            .withQuery(RangeQuery.<String, PacketState>withRange(StoreKeys.packetRangeFrom(fp),
+                                    StoreKeys.packetRangeTo(fp)))
+                            .withPartitions(Set.of(meta.partition())).requireActive());
+            QueryResult<KeyValueIterator<String, PacketState>> r = range.getPartitionResults().get(meta.partition());
+            assertTrue(r.isSuccess(), () -> "range of " + fp + ": " + r.getFailureMessage());
+            long n = 0;
+            try (KeyValueIterator<String, PacketState> it = r.getResult()) {
+                while (it.hasNext()) {
+                    assertTrue(it.next().key.startsWith(fp + "/"));
+                    n++;
+                }
+            }
+            long inFingerprint = expected.packets.keySet().stream().filter(id -> id.startsWith(fp)).count()
+                    + expected.pending.stream().filter(id -> id.startsWith(fp)).count();
+            assertEquals(inFingerprint, n, "packets under " + fp);
+        }
+        for (int d = 0; d < DOMAINS; d++) {
+            String domain = String.format("task-%02d", d);
+            KeyQueryMetadata meta = app.streams().queryMetadataForKey(StoreNames.DOMAIN_STATS, domain, keys);
+            DomainStats stats = queryOne(app, StoreNames.DOMAIN_STATS, domain, meta.partition());
+            assertEquals(expected.packets.values().stream().filter(p -> p.getContext().getTask().equals(domain)).count(),
+                    stats.packets(), domain);
+        }
+        for (String node : expected.tallies.keySet()) {
+            KeyQueryMetadata meta = app.streams().queryMetadataForKey(StoreNames.NODE_TALLIES, node, keys);
+            NodeTally t = queryOne(app, StoreNames.NODE_TALLIES, node, meta.partition());
+            assertEquals(expected.tallies.get(node)[0], t.packets(), node);
+        }
+    }
+
+    private static <V> V queryOne(QisStreams app, String store, String key, int partition) {
+        StateQueryResult<V> result = app.streams().query(StateQueryRequest.inStore(store)
+                .withQuery(KeyQuery.<String, V>withKey(key)).withPartitions(Set.of(partition)).requireActive());
+        QueryResult<V> r = result.getPartitionResults().get(partition);
+        assertTrue(r != null && r.isSuccess(), () -> store + " " + key + " on partition " + partition + ": "
+                + (r == null ? "no result" : r.getFailureReason() + " " + r.getFailureMessage()));
+        assertTrue(r.getResult() != null, store + " " + key + " is not on the partition its owner lookup names");
+        return r.getResult();
     }
 
     /** A straightforward recomputation of every stored value from the inputs, written apart from the app. */

@@ -156,6 +156,18 @@ class QisTopologyTest {
     }
 
     @Test
+    void everyStoreAndInternalTopicIsNamed() {
+        String description = QisTopology.build(new QisConfig(new Properties())).describe().toString();
+        for (String name : List.of(StoreNames.PACKETS, StoreNames.INGEST_HISTORY, StoreNames.NODE_TALLIES,
+                StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.NODE_TRUST, StoreNames.NODE_KEYS,
+                StoreNames.EVENTS_REPARTITION + "-repartition", StoreNames.BY_NODE_REPARTITION + "-repartition",
+                StoreNames.BY_DOMAIN_REPARTITION + "-repartition")) {
+            assertTrue(description.contains(name), name + " in\n" + description);
+        }
+        assertFalse(description.matches("(?s).*KSTREAM-[A-Z]+-\\d+-(repartition|changelog).*"), description);
+    }
+
+    @Test
     void anAcceptedPacketIsStoredCountedAndRoutedToItsDomainTopic() {
         SignedPacket p = Fixtures.typical(ALICE);
         TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
