@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -46,6 +46,7 @@ public final class QisServer implements AutoCloseable {
     private final QueryApi api;
     private final HostInfo self;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private QisServer(AdminClient admin, KafkaStreams streams, PrometheusMeterRegistry registry,
                       KafkaStreamsMetrics streamsMetrics, KafkaClientMetrics adminMetrics, QueryApi api, HostInfo self) {
@@ -186,6 +187,9 @@ public final class QisServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         api.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
@@ -194,9 +198,5 @@ public final class QisServer implements AutoCloseable {
         admin.close(CLOSE_TIMEOUT);
         registry.close();
         stopped.countDown();
-    }
-
-    boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
