@@ -1,6 +1,8 @@
 package dev.qis.rest;
 
+import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.Evidence;
+import dev.qis.fidelity.FidelityScore;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.fidelity.Recommendation;
 import dev.qis.fidelity.Synthesis;
@@ -15,6 +17,7 @@ import dev.qis.query.PeerClient;
 import dev.qis.query.StateViews;
 import dev.qis.query.TopFilter;
 import dev.qis.store.Breakdowns;
+import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;
 import dev.qis.store.PacketFacts;
@@ -53,7 +56,6 @@ public final class QueryRoutes {
     private final OwnerLocator locator;
     private final PeerClient peers;
     private final FanOut fanOut;
-    private final FidelityParams params;
     private final Synthesis synthesis;
     private final Breakdowns breakdowns;
     private final TopK topK;
@@ -63,9 +65,8 @@ public final class QueryRoutes {
         this.locator = locator;
         this.peers = peers;
         this.fanOut = fanOut;
-        this.params = params;
         this.synthesis = new Synthesis(params);
-        this.breakdowns = new Breakdowns(new dev.qis.fidelity.Elections(params));
+        this.breakdowns = new Breakdowns(new Elections(params));
         this.topK = new TopK(breakdowns, params.maxPerNode());
     }
 
@@ -121,8 +122,8 @@ public final class QueryRoutes {
             TrustLookup trust = views.trust();
             long now = views.nowMillis();
             List<Evidence> evidence = new ArrayList<>();
-            for (var c : views.candidates(domain, partition)) {
-                var score = breakdowns.of(c, trust, now);
+            for (Candidate c : views.candidates(domain, partition)) {
+                FidelityScore score = breakdowns.of(c, trust, now);
                 if (score.routed()) {
                     evidence.add(evidence(c.facts(), score.fidelity()));
                 }
@@ -238,7 +239,7 @@ public final class QueryRoutes {
             reports.add(new ReportEntry(v.getKey(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
                     e.observedScore(), e.nEvalSamples(), e.reproduced(), trust.trust(v.getKey())));
         }
-        var score = scored.score();
+        FidelityScore score = scored.score();
         return new PacketDetail(f.packetId(), f.nodeId(), f.fingerprint(), Instant.ofEpochMilli(f.issuedAt()).toString(),
                 f.family(), f.task(), f.tags(), f.dataScale(), f.benchmark(), f.metric(), f.baselineScore(),
                 f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.qis.fidelity.FidelityParams;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,8 +40,7 @@ class OpenApiTest {
             inRouter.add(r.method() + " " + r.template());
         }
         Set<String> inDoc = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
+        for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
             path.getValue().fieldNames().forEachRemaining(m -> inDoc.add(m.toUpperCase() + " " + path.getKey()));
         }
         assertEquals(inRouter, inDoc);
