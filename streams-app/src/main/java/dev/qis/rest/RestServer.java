@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -22,11 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server of the API (the JDK's own): routes each request, turns failures into problem answers and times
  * every endpoint ({@code qis.query.latency}, tagged with the route template and the status).
+ *
+ * <p>Why requests from clients are limited and requests from other instances are not: a client's request may wait
+ * on another instance, and a forwarded one never does. If client requests could take every thread on two
+ * instances, each would wait for the other to answer a forwarded request it had no thread for. Forwarded requests
+ * and the operations endpoints therefore always get a thread; client queries beyond the limit get a 503.
  */
 public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    private static final int THREADS = 16;
+    /** Client queries answered at once; more wait up to {@link #ADMISSION_WAIT} for a slot, then get a 503. */
+    static final int CLIENT_QUERIES = 32;
+    private static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
+    private static final String QUERY_PREFIX = "/v1/";
     /** Latency histogram buckets (for histogram_quantile in Grafana): few, so series stay cheap per endpoint. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -36,13 +45,21 @@ public final class RestServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Router router;
     private final MeterRegistry registry;
+    private final int clientLimit;
+    private final Semaphore clientQueries;
 
     public RestServer(InetSocketAddress bind, Router router, MeterRegistry registry) throws IOException {
+        this(bind, router, registry, CLIENT_QUERIES);
+    }
+
+    RestServer(InetSocketAddress bind, Router router, MeterRegistry registry, int clientLimit) throws IOException {
+        this.clientLimit = clientLimit;
+        this.clientQueries = new Semaphore(clientLimit);
         this.router = router;
         this.registry = registry;
         this.server = HttpServer.create(bind, 0);
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "qis-rest-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -66,12 +83,28 @@ public final class RestServer implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         String endpoint = "unmatched";
         ApiResponse response;
+        boolean limited = path.startsWith(QUERY_PREFIX)
+                && !exchange.getRequestHeaders().containsKey(ApiRequest.FORWARDED_HEADER);
+        boolean admitted = false;
         try {
             Router.Match match = router.match(exchange.getRequestMethod(), path);
             endpoint = match.route().template();
+            if (limited) {
+                admitted = clientQueries.tryAcquire(ADMISSION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (!admitted) {
+                    throw ProblemException.unavailable(clientLimit + " queries are being answered already");
+                }
+            }
             response = answer(exchange, match);
         } catch (ProblemException e) {
             response = ApiResponse.problem(e, path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = ApiResponse.problem(ProblemException.unavailable("the server is stopping"), path);
+        } finally {
+            if (admitted) {
+                clientQueries.release();
+            }
         }
         try {
             send(exchange, response);

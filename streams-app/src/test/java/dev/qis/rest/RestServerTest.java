@@ -112,6 +112,42 @@ class RestServerTest {
     }
 
     @Test
+    void clientQueriesBeyondTheLimitAre503ButForwardedOnesAndHealthAlwaysGetAThread() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RestServer limited = new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of(
+                Route.get("/v1/slow", r -> {
+                    entered.countDown();
+                    release.await();
+                    return ApiResponse.json(Map.of("slow", true));
+                }),
+                Route.get("/v1/fast", r -> ApiResponse.json(Map.of("fast", true))),
+                Route.get("/health/live", r -> ApiResponse.json(Map.of("status", "UP"))))), registry, 2).start()) {
+            String base = "http://127.0.0.1:" + limited.port();
+            var slow1 = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var slow2 = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "two slow queries in flight");
+
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            problem(refused, 503);
+            HttpResponse<String> forwarded = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast"))
+                    .header(ApiRequest.FORWARDED_HEADER, "peer:1").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, forwarded.statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            release.countDown();
+            assertEquals(200, slow1.get().statusCode());
+            assertEquals(200, slow2.get().statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "slots are given back");
+        }
+    }
+
+    @Test
     void timesEveryEndpointByTemplateAndStatus() throws Exception {
         get("/ok/a", "GET");
         get("/ok/b", "GET");
