@@ -79,6 +79,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /** Where the cluster keeps its logs and metadata; gone after {@link #close()}. */
+    public Path directory() {
+        return baseDir;
+    }
+
     @Override
     public void close() {
         try {

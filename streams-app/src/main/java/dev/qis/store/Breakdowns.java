@@ -1,6 +1,7 @@
 package dev.qis.store;
 
 import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.FidelityScore;
 import java.util.Map;
 
@@ -45,5 +46,20 @@ public final class Breakdowns {
         }
         return elections.score(candidate.curate(), s, f, trust.trust(candidate.facts().nodeId()),
                 candidate.facts().issuedAt(), nowMillis);
+    }
+
+    /** A stored candidate as synthesis evidence, weighted by its fidelity at {@code nowMillis}. */
+    public Evidence evidence(Candidate candidate, TrustLookup trust, long nowMillis) {
+        return evidence(candidate.facts(), of(candidate, trust, nowMillis));
+    }
+
+    /** A stored packet as synthesis evidence, weighted by its fidelity at {@code nowMillis}. */
+    public Evidence evidence(PacketState state, TrustLookup trust, long nowMillis) {
+        return evidence(state.facts(), of(state, trust, nowMillis));
+    }
+
+    private static Evidence evidence(PacketFacts f, FidelityScore score) {
+        return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(), f.hyperparams(),
+                f.gain(), score.fidelity());
     }
 }

@@ -224,7 +224,11 @@ class QisStreamsIT {
 
             Expected expected = new Expected(packets, votes);
             long at = now.toEpochMilli() + Duration.ofDays(3).toMillis();
-            waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(60),
+            // a cheap signal first (full comparisons while the app works would slow it down), then the full check
+            long counted = expected.tallies.values().stream().mapToLong(t -> t[1] + t[2]).sum();
+            waitFor(() -> reportsCounted(app) == counted, Duration.ofSeconds(90),
+                    () -> reportsCounted(app) + " of " + counted + " reports counted in node trust");
+            waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
                     () -> "stores never matched the recomputation; first differences: " + first(mismatches(app, expected, at)));
             assertEquals(List.of(), mismatches(app, expected, at));
             assertTheOwnerOfEveryKeyHoldsIt(app, expected);
@@ -508,6 +512,15 @@ class QisStreamsIT {
         return out;
     }
 
+    private static long reportsCounted(QisStreams app) {
+        try {
+            Map<String, NodeTally> trust = all(app, StoreNames.NODE_TRUST);
+            return trust.values().stream().mapToLong(t -> t.successes() + t.failures()).sum();
+        } catch (InvalidStateStoreException e) {
+            return -1;
+        }
+    }
+
     private static <V> Map<String, V> all(QisStreams app, String store) {
         ReadOnlyKeyValueStore<String, V> s = app.streams().store(
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
@@ -532,7 +545,7 @@ class QisStreamsIT {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout + ": " + message.get());
             }
-            Thread.sleep(250);
+            Thread.sleep(500);
         }
     }
 

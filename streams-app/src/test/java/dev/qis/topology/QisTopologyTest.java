@@ -379,6 +379,21 @@ class QisTopologyTest {
     }
 
     @Test
+    void storedCandidatesFeedSynthesis() {
+        publish(Fixtures.packet(DOMAIN, 60, 66).sign(ALICE));
+        publish(Fixtures.packet(DOMAIN, 60, 63).hyperparam("r", 64L).sign(BOB));
+        long now = Fixtures.NOW.toEpochMilli();
+        List<dev.qis.fidelity.Evidence> evidence = candidates(DOMAIN).stream()
+                .map(c -> breakdowns.evidence(c, trust(), now)).toList();
+        var asking = new dev.qis.fidelity.Synthesis.Context("llama-3-8b", DOMAIN, List.of("healthcare", "en-US"));
+        var r = new dev.qis.fidelity.Synthesis(FidelityParams.DEFAULTS).recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        assertEquals(16L, r.hyperparams().get("r"), "the stronger packet carries the median");
+        assertEquals(2, r.evidenceCount());
+        assertEquals(2, r.distinctNodes());
+    }
+
+    @Test
     void aTopKHoldsAtMostTwoPacketsPerNode() {
         for (int i = 0; i < 5; i++) {
             publish(Fixtures.packet(DOMAIN, 60, 70 + i).sign(ALICE));
