@@ -9,7 +9,10 @@ public final class QisApp {
     }
 
     public static CommandLine commandLine() {
-        return QisCommand.commandLine(new QisCommand());
+        CommandLine cli = QisCommand.commandLine(new QisCommand());
+        cli.addSubcommand(new ServeCommand());
+        cli.addSubcommand(new QueryCommand());
+        return cli;
     }
 
     public static void main(String[] args) {

@@ -1,11 +1,16 @@
 package dev.qis.config;
 
+import dev.qis.fidelity.FidelityParams;
+import dev.qis.protocol.Topics;
+import dev.qis.topology.DomainTopicFailureHandler;
+import dev.qis.topology.RejectionHandler;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,13 +19,17 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The app's configuration: defaults, then a properties file, then the environment, then command-line flags,
  * each overriding the one before. Keys are Kafka's own (passed through to the clients and Kafka Streams) plus the
  * {@code qis.*} keys below. An environment variable {@code QIS_<KEY>} sets a key: upper case, dots as
  * underscores, and a {@code qis.} key without its {@code qis.} prefix ({@code QIS_REST_PORT} sets
- * {@code qis.rest.port}, {@code QIS_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}).
+ * {@code qis.rest.port}, {@code QIS_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}). The topology's own keys
+ * (topic layout, every election constant) are read by {@link #fidelity()}, {@link #partitions()} and friends, and
+ * {@link #streamsProperties()} gives Kafka Streams its settings over the defaults the design requires.
  */
 public final class QisConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -38,22 +47,42 @@ public final class QisConfig {
     public static final String TOPIC_REPLICATION = "qis.topics.replication.factor";
     /** Timeout of a query forwarded to the instance that owns the key. */
     public static final String QUERY_TIMEOUT_MS = "qis.query.timeout.ms";
+    /** The name the topology uses for {@link #TOPIC_REPLICATION}. */
+    public static final String TOPIC_REPLICATION_FACTOR = TOPIC_REPLICATION;
+    public static final String PREFIX_CHARS = "qis.outcomes.prefix.chars";
+    public static final String HALF_LIFE = "qis.fidelity.half.life";
+    public static final String ROUTE_THRESHOLD = "qis.fidelity.route.threshold";
+    public static final String MIN_ROUTED_VOTE = "qis.fidelity.min.routed.vote";
+    public static final String SUCCESS_RATIO = "qis.fidelity.success.ratio";
+    public static final String NOT_HELD_OUT_FACTOR = "qis.fidelity.not.held.out.factor";
+    public static final String GAIN_EPSILON = "qis.fidelity.gain.epsilon";
+    public static final String MAX_CANDIDATES = "qis.domain.candidates.max";
+    public static final String MAX_PER_NODE = "qis.topk.max.per.node";
+    public static final String SAME_TASK_WEIGHT = "qis.synthesis.weight.same.task";
+    public static final String TAG_JACCARD_WEIGHT = "qis.synthesis.weight.tag.jaccard";
+    public static final String SAME_FAMILY_WEIGHT = "qis.synthesis.weight.same.family";
+    public static final String STARTUP_TIMEOUT = "qis.startup.timeout";
+
+    public static final String DEFAULT_APPLICATION_ID = "qis-streams";
+    public static final int DEFAULT_PARTITIONS = 6;
 
     /** Where the keys in the environment come from: the prefix of their variables. */
     public static final String ENV_PREFIX = "QIS_";
 
     private static final Map<String, String> DEFAULTS = Map.of(
-            APPLICATION_ID, "qis-streams",
+            APPLICATION_ID, DEFAULT_APPLICATION_ID,
             REST_PORT, "8080",
             REST_BIND, "0.0.0.0",
-            TOPIC_PARTITIONS, "6",
+            TOPIC_PARTITIONS, Integer.toString(DEFAULT_PARTITIONS),
             TOPIC_REPLICATION, "1",
             QUERY_TIMEOUT_MS, "5000",
             NUM_STANDBY_REPLICAS, "0");
 
     /** The qis.* keys this version knows: an environment variable maps to one of them before Kafka's keys. */
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, TOPIC_PARTITIONS, TOPIC_REPLICATION,
-            QUERY_TIMEOUT_MS);
+            QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
+            NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
+            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -61,6 +90,24 @@ public final class QisConfig {
     private QisConfig(Map<String, String> values, Map<String, String> sources) {
         this.values = Collections.unmodifiableMap(values);
         this.sources = Collections.unmodifiableMap(sources);
+    }
+
+    /** The defaults overridden by {@code props} (tests and embedded use; the CLI uses {@link #load}). */
+    public QisConfig(Properties props) {
+        this(merged(props), sourcesOf(props));
+    }
+
+    private static Map<String, String> merged(Properties props) {
+        Map<String, String> values = new TreeMap<>(DEFAULTS);
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).strip()));
+        return values;
+    }
+
+    private static Map<String, String> sourcesOf(Properties props) {
+        Map<String, String> sources = new TreeMap<>();
+        DEFAULTS.keySet().forEach(k -> sources.put(k, "default"));
+        props.stringPropertyNames().forEach(k -> sources.put(k, "properties"));
+        return sources;
     }
 
     /**
@@ -174,6 +221,93 @@ public final class QisConfig {
         Map<String, String> out = new LinkedHashMap<>();
         values.forEach((k, v) -> out.put(k, (isSecret(k) ? "[hidden]" : v) + "  (" + sources.get(k) + ")"));
         return out;
+    }
+
+    /** Every key as Properties (the name the topology uses for {@link #asProperties()}). */
+    public Properties raw() {
+        return asProperties();
+    }
+
+    public String get(String key, String fallback) {
+        return get(key).map(String::strip).orElse(fallback);
+    }
+
+    public int partitions() {
+        return intValue(TOPIC_PARTITIONS, DEFAULT_PARTITIONS);
+    }
+
+    /** -1: the broker's default.replication.factor. */
+    public short replicationFactor() {
+        return (short) intValue(TOPIC_REPLICATION, -1);
+    }
+
+    public int prefixChars() {
+        return intValue(PREFIX_CHARS, Topics.DEFAULT_PREFIX_CHARS);
+    }
+
+    public Duration startupTimeout() {
+        return Duration.parse(get(STARTUP_TIMEOUT, "PT60S"));
+    }
+
+    public FidelityParams fidelity() {
+        FidelityParams d = FidelityParams.DEFAULTS;
+        return new FidelityParams(
+                Duration.parse(get(HALF_LIFE, d.halfLife().toString())),
+                doubleValue(ROUTE_THRESHOLD, d.routeThreshold()),
+                doubleValue(MIN_ROUTED_VOTE, d.minRoutedVote()),
+                doubleValue(SUCCESS_RATIO, d.successRatio()),
+                doubleValue(NOT_HELD_OUT_FACTOR, d.notHeldOutFactor()),
+                doubleValue(GAIN_EPSILON, d.gainEpsilon()),
+                intValue(MAX_CANDIDATES, d.maxCandidates()),
+                intValue(MAX_PER_NODE, d.maxPerNode()),
+                doubleValue(SAME_TASK_WEIGHT, d.sameTaskWeight()),
+                doubleValue(TAG_JACCARD_WEIGHT, d.tagJaccardWeight()),
+                doubleValue(SAME_FAMILY_WEIGHT, d.sameFamilyWeight()));
+    }
+
+    /**
+     * The Kafka Streams properties: everything given, over these defaults — exactly-once v2, the classic group
+     * protocol (IQ routing), explicit names for every store and internal topic, and the dead-letter topic with
+     * handlers that write {@code Rejection} records to it.
+     */
+    // The global-thread flag is transitional (deprecated, default on from Kafka 5.0); Streams asks to enable it now.
+    @SuppressWarnings("deprecation")
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.REJECTED);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectionHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DomainTopicFailureHandler.class.getName());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        values.forEach((name, value) -> {
+            if (!name.startsWith("qis.") && !value.isEmpty()) {
+                p.put(name, value);
+            }
+        });
+        return p;
+    }
+
+    private int intValue(String key, int fallback) {
+        String v = get(key, null);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be an integer, got '" + v + "' (from " + sourceOf(key) + ")");
+        }
+    }
+
+    private double doubleValue(String key, double fallback) {
+        String v = get(key, null);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a number, got '" + v + "' (from " + sourceOf(key) + ")");
+        }
     }
 
     private static boolean isSecret(String key) {

@@ -1,0 +1,202 @@
+package dev.qis.app;
+
+import dev.qis.config.ConfigException;
+import dev.qis.config.QisConfig;
+import dev.qis.metrics.QisMeters;
+import dev.qis.query.PeerClient;
+import dev.qis.rest.QueryApi;
+import dev.qis.topology.AdminDomainTopics;
+import dev.qis.topology.QisTopology;
+import dev.qis.topology.StreamTopics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of the app as {@code qis serve} runs it: the topics, the stream app, its metrics and the REST API.
+ * The API answers from the moment the port is bound (503 until Kafka Streams is RUNNING), so a load balancer's
+ * readiness probe sees the instance come up.
+ */
+public final class QisServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QisServer.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final AdminClient admin;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final KafkaClientMetrics adminMetrics;
+    private final QueryApi api;
+    private final HostInfo self;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private QisServer(AdminClient admin, KafkaStreams streams, PrometheusMeterRegistry registry,
+                      KafkaStreamsMetrics streamsMetrics, KafkaClientMetrics adminMetrics, QueryApi api, HostInfo self) {
+        this.admin = admin;
+        this.streams = streams;
+        this.registry = registry;
+        this.streamsMetrics = streamsMetrics;
+        this.adminMetrics = adminMetrics;
+        this.api = api;
+        this.self = self;
+    }
+
+    /**
+     * The routable address of this instance: {@code application.server}, or {@code localhost:<port>} when it is
+     * not set (enough for one instance on one machine). A wildcard address cannot be routed to and is refused.
+     */
+    public static HostInfo applicationServer(QisConfig config) {
+        int port = config.getPort(QisConfig.REST_PORT);
+        String value = config.get(QisConfig.APPLICATION_SERVER).orElse("localhost:" + port);
+        HostInfo host;
+        try {
+            host = HostInfo.buildFromEndpoint(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(QisConfig.APPLICATION_SERVER + " must be host:port, got '" + value + "' (from "
+                    + config.sourceOf(QisConfig.APPLICATION_SERVER) + ")");
+        }
+        if (host == null || host.host().equals("0.0.0.0") || host.host().equals("::")) {
+            throw new ConfigException(QisConfig.APPLICATION_SERVER + " must be an address other instances can reach, "
+                    + "not a wildcard: '" + value + "' (from " + config.sourceOf(QisConfig.APPLICATION_SERVER) + ")");
+        }
+        return host;
+    }
+
+    /** Creates the topics, binds the REST port and starts Kafka Streams; returns without waiting for RUNNING. */
+    public static QisServer start(QisConfig given, Clock clock) throws IOException {
+        String bootstrap = given.require(QisConfig.BOOTSTRAP_SERVERS);
+        HostInfo self = applicationServer(given);
+        QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
+        int port = config.getPort(QisConfig.REST_PORT);
+        Duration queryTimeout = Duration.ofMillis(config.getInt(QisConfig.QUERY_TIMEOUT_MS));
+        Duration startupTimeout = config.startupTimeout();
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Properties adminProps = new Properties();
+        adminProps.putAll(config.streamsProperties());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, config.require(QisConfig.APPLICATION_ID) + "-admin");
+        AdminClient admin = AdminClient.create(adminOnly(adminProps));
+        KafkaClientMetrics adminMetrics = new KafkaClientMetrics(admin);
+        adminMetrics.bindTo(registry);
+        try {
+            StreamTopics topics = new StreamTopics(admin, config.partitions(), config.replicationFactor(),
+                    config.prefixChars(), startupTimeout);
+            topics.createAll();
+            topics.checkCoPartitioned();
+            KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock,
+                    new AdminDomainTopics(admin, config.partitions(), config.replicationFactor(), startupTimeout),
+                    new QisMeters(registry)), config.streamsProperties());
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+            QueryApi api = QueryApi.start(streams, registry, new QueryApi.Settings(
+                    new InetSocketAddress(config.require(QisConfig.REST_BIND), port), self, queryTimeout,
+                    config.partitions(), config.fidelity(), clock));
+            QisServer server = new QisServer(admin, streams, registry, streamsMetrics, adminMetrics, api, self);
+            streams.setStateListener((now, before) -> {
+                LOG.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    server.stopped.countDown();
+                }
+            });
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("a stream thread failed; stopping this instance", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            LOG.info("REST API on {}:{} (routable as {}), application {}", config.require(QisConfig.REST_BIND),
+                    api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
+            return server;
+        } catch (RuntimeException | IOException e) {
+            adminMetrics.close();
+            admin.close(Duration.ofSeconds(5));
+            registry.close();
+            throw e;
+        }
+    }
+
+    /** Only the keys an admin client knows, so it does not log a warning for every Streams setting. */
+    private static Properties adminOnly(Properties all) {
+        Properties out = new Properties();
+        for (String name : all.stringPropertyNames()) {
+            if (AdminClientConfig.configNames().contains(name)) {
+                out.put(name, all.getProperty(name));
+            }
+        }
+        return out;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    /** Waits until Kafka Streams is RUNNING; false when the time ran out or it stopped. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until Kafka Streams stops by itself (a fatal error); a signal closes the server instead. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops answering, then leaves the consumer group so the other instances take over the partitions at once
+     * rather than after the session timeout.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        api.close();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+        streamsMetrics.close();
+        adminMetrics.close();
+        admin.close(CLOSE_TIMEOUT);
+        registry.close();
+        stopped.countDown();
+    }
+}

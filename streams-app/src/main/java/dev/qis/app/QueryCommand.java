@@ -1,0 +1,235 @@
+package dev.qis.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.cli.QisCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code qis query}: a client of the REST API. Prints the JSON answer; a problem answer goes to stderr and exits 2
+ * for a 4xx (the question was wrong), 1 for a 5xx or an unreachable API (ask again later).
+ */
+@Command(name = "query",
+        description = "Ask the REST API of a running qis serve / qis demo.",
+        mixinStandardHelpOptions = true,
+        subcommands = {QueryCommand.Domains.class, QueryCommand.Top.class, QueryCommand.Synthesis.class,
+                QueryCommand.Packets.class, QueryCommand.Packet.class, QueryCommand.Node.class,
+                QueryCommand.Instances.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:answered", "1:server error (5xx) or API unreachable", "2:bad question (4xx) or usage error"})
+public final class QueryCommand implements Runnable {
+    @Option(names = "--api", defaultValue = "http://localhost:8080", description = "Base URL of the API (default: ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--pretty", description = "Indent the JSON for people.")
+    boolean pretty;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", description = "Request timeout (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a query is required: domains, top, synthesis, "
+                + "packets, packet, node or instances");
+    }
+
+    /** GETs a path with query parameters (empty values left out) and prints the answer; returns the exit code. */
+    int get(String path, Map<String, String> params) {
+        String query = params.entrySet().stream()
+                .filter(e -> e.getValue() != null && !e.getValue().isEmpty())
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        String base = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        URI uri;
+        try {
+            uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            err.println("qis: --api is not a URL: " + api);
+            return QisCommand.EXIT_USAGE;
+        }
+        HttpResponse<String> response;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
+            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            err.println("qis: the API at " + base + " is unreachable: " + e.getMessage());
+            return QisCommand.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return QisCommand.EXIT_FAILURE;
+        }
+        int status = response.statusCode();
+        String body = format(response.body());
+        if (status >= 200 && status < 300) {
+            out.println(body);
+            return QisCommand.EXIT_OK;
+        }
+        err.println(body);
+        response.headers().firstValue("Retry-After").ifPresent(s -> err.println("qis: retry after " + s + " s"));
+        return status >= 400 && status < 500 ? QisCommand.EXIT_USAGE : QisCommand.EXIT_FAILURE;
+    }
+
+    private String format(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) : JSON.writeValueAsString(node);
+        } catch (IOException e) {
+            return body; // not JSON (a proxy's error page): show it as it came
+        }
+    }
+
+    static String seg(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static Map<String, String> params(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Command(name = "domains", description = "Every domain with its stats.", mixinStandardHelpOptions = true)
+    static final class Domains implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/domains", Map.of());
+        }
+    }
+
+    @Command(name = "instances", description = "Every instance of the app and what it hosts.",
+            mixinStandardHelpOptions = true)
+    static final class Instances implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/instances", Map.of());
+        }
+    }
+
+    @Command(name = "top", description = "Top-k routed packets of a domain, with their elections breakdown.",
+            mixinStandardHelpOptions = true)
+    static final class Top implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "DOMAIN", description = "The domain (a task name).")
+        String domain;
+        @Option(names = "-k", description = "How many (1-1000; server default 10).")
+        Integer k;
+        @Option(names = "--family", description = "Only packets of this base-model family.")
+        String family;
+        @Option(names = "--tag", description = "Only packets with this tag.")
+        String tag;
+        @Option(names = "--min-confidence", description = "Only packets with at least this confidence (0-1).")
+        Double minConfidence;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/domains/" + seg(domain) + "/top", params(
+                    "k", k == null ? null : k.toString(), "family", family, "tag", tag,
+                    "min_confidence", minConfidence == null ? null : minConfidence.toString()));
+        }
+    }
+
+    @Command(name = "synthesis", mixinStandardHelpOptions = true,
+            description = "A recommendation: for a domain and an asking context, or for one exact fingerprint.")
+    static final class Synthesis implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "DOMAIN", arity = "0..1", description = "The domain (omit with --fingerprint).")
+        String domain;
+        @Option(names = "--family", description = "Your base-model family.")
+        String family;
+        @Option(names = "--tags", split = ",", description = "Your context's tags, comma-separated.")
+        java.util.List<String> tags;
+        @Option(names = "--fingerprint", description = "Synthesize for this exact context instead of a domain.")
+        String fingerprint;
+
+        @Override
+        public Integer call() {
+            if ((domain == null) == (fingerprint == null)) {
+                throw new CommandLine.ParameterException(parent.spec.commandLine(),
+                        "give either a DOMAIN or --fingerprint");
+            }
+            if (fingerprint != null) {
+                return parent.get("/v1/fingerprints/" + seg(fingerprint) + "/synthesis", Map.of());
+            }
+            return parent.get("/v1/domains/" + seg(domain) + "/synthesis", params(
+                    "family", family, "tags", tags == null ? null : String.join(",", tags)));
+        }
+    }
+
+    @Command(name = "packets", description = "A fingerprint's packets, one page at a time.", mixinStandardHelpOptions = true)
+    static final class Packets implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "FINGERPRINT")
+        String fingerprint;
+        @Option(names = "--limit", description = "Page size (1-1000; server default 50).")
+        Integer limit;
+        @Option(names = "--cursor", description = "next_cursor of the previous page.")
+        String cursor;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/fingerprints/" + seg(fingerprint) + "/packets", params(
+                    "limit", limit == null ? null : limit.toString(), "cursor", cursor));
+        }
+    }
+
+    @Command(name = "packet", description = "One packet and its elections breakdown.", mixinStandardHelpOptions = true)
+    static final class Packet implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "PACKET_ID")
+        String packetId;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/packets/" + seg(packetId), Map.of());
+        }
+    }
+
+    @Command(name = "node", description = "A node's trust and tallies.", mixinStandardHelpOptions = true)
+    static final class Node implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "NODE_ID")
+        String nodeId;
+
+        @Override
+        public Integer call() {
+            return parent.get("/v1/nodes/" + seg(nodeId), Map.of());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.qis.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The app's own counters, called where the topology decides. Under exactly-once a counter can count a record
+ * twice when a task replays after a crash: these meters are for dashboards, the stores are the truth.
+ * In Prometheus: qis_packets_accepted_total, qis_packets_rejected_total{reason}, qis_votes_total{outcome},
+ * qis_citations_total.
+ */
+public final class QisMeters {
+    public static final String PACKETS_ACCEPTED = "qis.packets.accepted";
+    public static final String PACKETS_REJECTED = "qis.packets.rejected";
+    public static final String VOTES = "qis.votes";
+    public static final String CITATIONS = "qis.citations";
+
+    private final MeterRegistry registry;
+    private final Counter accepted;
+    private final Counter citations;
+
+    public QisMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.accepted = Counter.builder(PACKETS_ACCEPTED).description("Outcome packets accepted").register(registry);
+        this.citations = Counter.builder(CITATIONS)
+                .description("informed_by citations credited to a cited packet").register(registry);
+    }
+
+    /** Meters that go nowhere, for tests and tools that do not serve metrics. */
+    public static QisMeters discarding() {
+        return new QisMeters(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void packetAccepted() {
+        accepted.increment();
+    }
+
+    /** A packet, vote or node key sent to the dead-letter topic, by its reason code. */
+    public void rejected(String reason) {
+        Counter.builder(PACKETS_REJECTED).description("Records dead-lettered, by reason code")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    /** A verified vote ({@code outcome="verified"}: signature and fields checked, on its way to the tallies). */
+    public void vote(String outcome) {
+        Counter.builder(VOTES).description("Validation reports (votes), by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void citation() {
+        citations.increment();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.qis.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Reads this instance's own state with IQv2, from active tasks only (a standby or restoring copy may be stale),
+ * checking every partition's result: a partition that failed is never mistaken for an empty one.
+ */
+public final class LocalState {
+    private final KafkaStreams streams;
+
+    /** Rows read from the partitions this instance answered for; {@code partitions} says which those were. */
+    public record Slice<K, V>(List<KeyValue<K, V>> rows, Set<Integer> partitions) {
+        public Slice {
+            rows = List.copyOf(rows);
+            partitions = Set.copyOf(partitions);
+        }
+    }
+
+    public LocalState(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** One key from one partition this instance must own (the partition came from the key's metadata). */
+    public <K, V> Optional<V> get(String store, K key, int partition) {
+        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
+                .withQuery(KeyQuery.<K, V>withKey(key))
+                .withPartitions(Set.of(partition))
+                .requireActive();
+        StateQueryResult<V> result = run(request);
+        QueryResult<V> partitionResult = result.getPartitionResults().get(partition);
+        if (partitionResult == null) {
+            throw new StateUnavailableException("store " + store + " partition " + partition
+                    + " gave no answer on this instance (it may have moved in a rebalance)");
+        }
+        requireSuccess(store, partition, partitionResult);
+        return Optional.ofNullable(partitionResult.getResult());
+    }
+
+    /**
+     * Rows with keys in [from, to] (both null: every key) that {@code keep} accepts, in key order within each
+     * partition, from one partition or (when {@code partition} is empty) every partition this instance is active
+     * for. Partitions held here only as standbys are skipped, not failed: their active owner answers for them. At
+     * most {@code limit} accepted rows per partition are read.
+     */
+    public <K, V> Slice<K, V> range(String store, K from, K to, Optional<Integer> partition, int limit,
+                                    Predicate<KeyValue<K, V>> keep) {
+        RangeQuery<K, V> range = from == null && to == null ? RangeQuery.withNoBounds() : RangeQuery.withRange(from, to);
+        StateQueryRequest<KeyValueIterator<K, V>> query = StateQueryRequest.inStore(store).withQuery(range);
+        StateQueryRequest<KeyValueIterator<K, V>> request = partition
+                .map(p -> query.withPartitions(Set.of(p)))
+                .orElseGet(query::withAllPartitions)
+                .requireActive();
+        StateQueryResult<KeyValueIterator<K, V>> result = run(request);
+        List<KeyValue<K, V>> rows = new ArrayList<>();
+        Set<Integer> answered = new TreeSet<>();
+        StateUnavailableException failure = null;
+        for (Map.Entry<Integer, QueryResult<KeyValueIterator<K, V>>> e : result.getPartitionResults().entrySet()) {
+            QueryResult<KeyValueIterator<K, V>> r = e.getValue();
+            if (r.isFailure()) {
+                boolean standbyHere = partition.isEmpty() && r.getFailureReason() == FailureReason.NOT_ACTIVE;
+                if (!standbyHere && failure == null) {
+                    failure = unavailable(store, e.getKey(), r);
+                }
+                continue;
+            }
+            try (KeyValueIterator<K, V> it = r.getResult()) {
+                int n = 0;
+                while (n < limit && it.hasNext()) {
+                    KeyValue<K, V> row = it.next();
+                    if (keep.test(row)) {
+                        rows.add(row);
+                        n++;
+                    }
+                }
+            }
+            answered.add(e.getKey());
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (partition.isPresent() && !answered.contains(partition.get())) {
+            throw new StateUnavailableException("store " + store + " partition " + partition.get()
+                    + " is not active on this instance");
+        }
+        return new Slice<>(rows, answered);
+    }
+
+    private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
+        }
+        try {
+            return streams.query(request);
+        } catch (StreamsException | IllegalStateException e) {
+            // InvalidStateStoreException and friends, raised while rebalancing or shutting down: a retry will succeed or go elsewhere
+            throw new StateUnavailableException("store " + request.getStoreName() + " cannot be queried now: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void requireSuccess(String store, int partition, QueryResult<?> result) {
+        if (result.isFailure()) {
+            throw unavailable(store, partition, result);
+        }
+    }
+
+    private static StateUnavailableException unavailable(String store, int partition, QueryResult<?> result) {
+        FailureReason reason = result.getFailureReason();
+        if (reason == FailureReason.UNKNOWN_QUERY_TYPE) {
+            // a programming error, not a transient state: let it surface as a 500
+            throw new IllegalStateException("store " + store + " does not support the query: "
+                    + result.getFailureMessage());
+        }
+        // NOT_ACTIVE, NOT_UP_TO_BOUND, NOT_PRESENT, DOES_NOT_EXIST, STORE_EXCEPTION: all seen during rebalances
+        return new StateUnavailableException("store " + store + " partition " + partition + " is unavailable ("
+                + reason + "): " + result.getFailureMessage());
+    }
+}

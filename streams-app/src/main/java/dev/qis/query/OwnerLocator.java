@@ -1,0 +1,49 @@
+package dev.qis.query;
+
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Finds the instance that owns a key with {@code queryMetadataForKey}: one lookup in the assignment, no hops. The
+ * key and serializer must be the ones the store's input was partitioned by.
+ */
+public final class OwnerLocator {
+    private final KafkaStreams streams;
+    private final HostInfo self;
+
+    public OwnerLocator(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    public <K> Owner locate(String store, K key, Serializer<K> serializer) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
+        }
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, serializer);
+        } catch (RuntimeException e) {
+            throw new StateUnavailableException("metadata for store " + store + " is not available: " + e.getMessage(), e);
+        }
+        if (metadata == null) {
+            throw new IllegalStateException("store " + store + " is not in the topology");
+        }
+        if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            throw new StateUnavailableException("metadata for store " + store + " is not available (rebalancing)");
+        }
+        HostInfo active = metadata.activeHost();
+        if (active == null || HostInfo.unavailable().equals(active)) {
+            throw new StateUnavailableException("no instance is active for store " + store + " partition "
+                    + metadata.partition() + " yet");
+        }
+        return active.equals(self) ? new Owner.Local(metadata.partition()) : new Owner.Remote(active, metadata.partition());
+    }
+}

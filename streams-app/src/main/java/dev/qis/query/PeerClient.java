@@ -1,0 +1,89 @@
+package dev.qis.query;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks another instance of the app over HTTP, marking the request as forwarded so that the other instance answers
+ * from its own state and never forwards it again. Counts each forward ({@code qis.query.forwarded}) by outcome.
+ */
+public final class PeerClient {
+    public static final String FORWARDED_METER = "qis.query.forwarded";
+    /** The header marking a request one instance sent another; must match what the REST layer checks. */
+    public static final String FORWARDED_HEADER = "Qis-Forwarded-By";
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final HostInfo self;
+    private final Counter answered;
+    private final Counter failed;
+
+    /** The owner's answer, passed on as it is. */
+    public record PeerResponse(int status, String contentType, byte[] body, Optional<String> retryAfter,
+                               Optional<String> partitions) {
+    }
+
+    public PeerClient(HostInfo self, Duration timeout, MeterRegistry registry) {
+        this.self = self;
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.answered = counter(registry, "answered");
+        this.failed = counter(registry, "unreachable");
+    }
+
+    private static Counter counter(MeterRegistry registry, String outcome) {
+        return Counter.builder(FORWARDED_METER)
+                .description("Queries forwarded to the instance that owns the state, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /**
+     * GETs a path (with its query) on another instance. An unreachable or slow instance is a
+     * {@link StateUnavailableException}: it is probably leaving the group, and a retry will reach the new owner.
+     */
+    public PeerResponse get(HostInfo host, String pathAndQuery) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, address(self))
+                .GET()
+                .build();
+        try {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answered.increment();
+            return new PeerResponse(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse("application/octet-stream"),
+                    response.body(),
+                    response.headers().firstValue("Retry-After"),
+                    response.headers().firstValue(FanOut.PARTITIONS_HEADER));
+        } catch (HttpTimeoutException e) {
+            failed.increment();
+            throw new StateUnavailableException("instance " + address(host) + " did not answer within "
+                    + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            failed.increment();
+            throw new StateUnavailableException("instance " + address(host) + " is unreachable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateUnavailableException("interrupted while asking instance " + address(host), e);
+        }
+    }
+
+    /** host:port, as in application.server. */
+    public static String address(HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+}

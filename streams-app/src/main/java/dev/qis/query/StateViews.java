@@ -1,0 +1,119 @@
+package dev.qis.query;
+
+import dev.qis.fidelity.FidelityScore;
+import dev.qis.store.Breakdowns;
+import dev.qis.store.Candidate;
+import dev.qis.store.DomainStats;
+import dev.qis.store.NodeTally;
+import dev.qis.store.PacketState;
+import dev.qis.store.StoreKeys;
+import dev.qis.store.StoreNames;
+import dev.qis.store.TrustLookup;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The topology's state as this instance holds it: domain stats and candidates, packets, node trust, each scored
+ * at read time with current trust and decay. Partitioned reads take the partition the owner lookup named.
+ */
+public final class StateViews {
+    private final KafkaStreams streams;
+    private final LocalState local;
+    private final Breakdowns breakdowns;
+    private final Clock clock;
+
+    /** A stored value with its breakdown at the time of reading. */
+    public record Scored<T>(T value, FidelityScore score) {
+    }
+
+    /** One page of a fingerprint's packets; {@code nextCursor} is the last packet id when more follow. */
+    public record PacketPage(List<Scored<PacketState>> packets, Optional<String> nextCursor) {
+    }
+
+    public StateViews(KafkaStreams streams, Breakdowns breakdowns, Clock clock) {
+        this.streams = streams;
+        this.local = new LocalState(streams);
+        this.breakdowns = breakdowns;
+        this.clock = clock;
+    }
+
+    /** Every domain whose stats this instance owns, and the partitions it answered for. */
+    public FanOut.Part<DomainStats> localDomains() {
+        LocalState.Slice<String, DomainStats> slice = local.range(StoreNames.DOMAIN_STATS, null, null,
+                Optional.empty(), Integer.MAX_VALUE, row -> row.value != null);
+        return new FanOut.Part<>(slice.rows().stream().map(r -> r.value).toList(), slice.partitions());
+    }
+
+    public Optional<DomainStats> domain(String domain, int partition) {
+        return local.get(StoreNames.DOMAIN_STATS, domain, partition);
+    }
+
+    /** A domain's stored candidates (score them with {@link #trust()} at {@link #nowMillis()}). */
+    public List<Candidate> candidates(String domain, int partition) {
+        LocalState.Slice<String, Candidate> slice = local.range(StoreNames.DOMAIN_CANDIDATES,
+                StoreKeys.candidateRangeFrom(domain), StoreKeys.candidateRangeTo(domain), Optional.of(partition),
+                Integer.MAX_VALUE, row -> row.value != null);
+        return slice.rows().stream().map(r -> r.value).toList();
+    }
+
+    /** One packet (not a pending placeholder that holds early votes), scored now. */
+    public Optional<Scored<PacketState>> packet(String packetId, int partition) {
+        Optional<PacketState> state = local.get(StoreNames.PACKETS, StoreKeys.packet(packetId), partition);
+        return state.filter(s -> !s.isPending()).map(s -> new Scored<>(s, breakdowns.of(s, trust(), clock.millis())));
+    }
+
+    /** A fingerprint's packets in packet-id order, after {@code cursor} (exclusive) when one is given. */
+    public PacketPage packets(String fingerprint, Optional<String> cursor, int limit, int partition) {
+        String from = cursor.map(StoreKeys::packet).orElse(StoreKeys.packetRangeFrom(fingerprint));
+        LocalState.Slice<String, PacketState> slice = local.range(StoreNames.PACKETS, from,
+                StoreKeys.packetRangeTo(fingerprint), Optional.of(partition), limit + 1,
+                row -> row.value != null && !row.value.isPending()
+                        && cursor.map(c -> !c.equals(row.value.packetId())).orElse(true));
+        TrustLookup trust = trust();
+        long now = clock.millis();
+        List<KeyValue<String, PacketState>> rows = slice.rows();
+        List<Scored<PacketState>> page = rows.stream().limit(limit)
+                .map(r -> new Scored<>(r.value, breakdowns.of(r.value, trust, now)))
+                .toList();
+        Optional<String> next = rows.size() > limit
+                ? Optional.of(page.get(page.size() - 1).value().packetId())
+                : Optional.empty();
+        return new PacketPage(page, next);
+    }
+
+    /** A node's tallies from the global trust store, which every instance holds in full. */
+    public Optional<NodeTally> node(String nodeId) {
+        return Optional.ofNullable(nodeTrustStore().get(nodeId));
+    }
+
+    /** Current trust of every node as this instance sees it; 1 for a node without reports. */
+    public TrustLookup trust() {
+        ReadOnlyKeyValueStore<String, NodeTally> store = nodeTrustStore();
+        return TrustLookup.of(store::get);
+    }
+
+    public long nowMillis() {
+        return clock.millis();
+    }
+
+    private ReadOnlyKeyValueStore<String, NodeTally> nodeTrustStore() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
+        }
+        try {
+            // a global store: IQv2 does not serve global stores, the read-only store view does
+            return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.NODE_TRUST,
+                    QueryableStoreTypes.<String, NodeTally>keyValueStore()));
+        } catch (StreamsException e) {
+            throw new StateUnavailableException("store " + StoreNames.NODE_TRUST + " is not available: " + e.getMessage(), e);
+        }
+    }
+}

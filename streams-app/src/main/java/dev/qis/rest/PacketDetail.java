@@ -1,0 +1,17 @@
+package dev.qis.rest;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /v1/packets/{packet_id}}: the packet's facts and its elections, routed or not. */
+public record PacketDetail(String packetId, String nodeId, String fingerprint, String issuedAt, String family,
+                           String task, List<String> tags, String dataScale, String benchmark, String metric,
+                           double baselineScore, double outcomeScore, boolean higherIsBetter, String methodType,
+                           Map<String, Object> hyperparams, boolean heldOutEval, int nEvalSamples,
+                           double confidence, List<String> informedBy, double gain, Elections elections) {
+    /** The Three Elections for this packet now, and the evidence behind VOTE. */
+    public record Elections(double curate, long citations, double vote, long successes, long failures,
+                            List<ReportEntry> reports, double trust, double decay, double fidelity,
+                            boolean routed) {
+    }
+}

@@ -1,0 +1,292 @@
+package dev.qis.rest;
+
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.Evidence;
+import dev.qis.fidelity.FidelityScore;
+import dev.qis.fidelity.FidelityParams;
+import dev.qis.fidelity.Recommendation;
+import dev.qis.fidelity.Synthesis;
+import dev.qis.protocol.FieldRules;
+import dev.qis.protocol.Fingerprint;
+import dev.qis.protocol.PacketId;
+import dev.qis.protocol.ProtocolException;
+import dev.qis.query.FanOut;
+import dev.qis.query.Owner;
+import dev.qis.query.OwnerLocator;
+import dev.qis.query.PeerClient;
+import dev.qis.query.StateViews;
+import dev.qis.query.TopFilter;
+import dev.qis.store.Breakdowns;
+import dev.qis.store.Candidate;
+import dev.qis.store.DomainStats;
+import dev.qis.store.NodeTally;
+import dev.qis.store.PacketFacts;
+import dev.qis.store.PacketState;
+import dev.qis.store.StoreNames;
+import dev.qis.store.TopK;
+import dev.qis.store.TrustLookup;
+import dev.qis.store.VoteEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The {@code /v1} endpoints. A keyed read is answered here when this instance owns the key and forwarded to the
+ * owner otherwise; a request that was itself forwarded is never forwarded again (503 instead: ownership moved
+ * between the two lookups). All-instance views fan out to every instance and merge only complete answers.
+ */
+public final class QueryRoutes {
+    static final int DEFAULT_K = 10;
+    static final int MAX_K = 1000;
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 1000;
+
+    private static final Serializer<String> KEYS = new StringSerializer();
+
+    private final StateViews views;
+    private final OwnerLocator locator;
+    private final PeerClient peers;
+    private final FanOut fanOut;
+    private final Synthesis synthesis;
+    private final Breakdowns breakdowns;
+    private final TopK topK;
+
+    public QueryRoutes(StateViews views, OwnerLocator locator, PeerClient peers, FanOut fanOut, FidelityParams params) {
+        this.views = views;
+        this.locator = locator;
+        this.peers = peers;
+        this.fanOut = fanOut;
+        this.synthesis = new Synthesis(params);
+        this.breakdowns = new Breakdowns(new Elections(params));
+        this.topK = new TopK(breakdowns, params.maxPerNode());
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                Route.get("/v1/domains", this::domains),
+                Route.get("/v1/domains/{domain}/top", Set.of("k", "family", "tag", "min_confidence"), this::top),
+                Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags"), this::domainSynthesis),
+                Route.get("/v1/fingerprints/{fingerprint}/packets", Set.of("limit", "cursor"), this::packets),
+                Route.get("/v1/fingerprints/{fingerprint}/synthesis", this::fingerprintSynthesis),
+                Route.get("/v1/packets/{packet_id}", this::packet),
+                Route.get("/v1/nodes/{node_id}", this::node));
+    }
+
+    ApiResponse domains(ApiRequest request) {
+        if (request.forwarded()) {
+            FanOut.Part<DomainStats> part = views.localDomains();
+            return ApiResponse.json(200, new DomainsResponse(part.items().stream().map(DomainEntry::of).toList()),
+                    Map.of(FanOut.PARTITIONS_HEADER, FanOut.formatPartitions(part.partitions())));
+        }
+        List<DomainEntry> all = new ArrayList<>(fanOut.collect(StoreNames.DOMAIN_STATS, request.pathAndQuery(),
+                () -> {
+                    FanOut.Part<DomainStats> part = views.localDomains();
+                    return new FanOut.Part<>(part.items().stream().map(DomainEntry::of).toList(), part.partitions());
+                },
+                body -> ApiJson.read(body, DomainsResponse.class).domains()));
+        all.sort(Comparator.comparing(DomainEntry::domain));
+        return ApiResponse.json(new DomainsResponse(all));
+    }
+
+    ApiResponse top(ApiRequest request) {
+        String domain = domain(request);
+        int k = request.intParam("k", DEFAULT_K, 1, MAX_K);
+        TopFilter filter = new TopFilter(
+                request.param("family").map(f -> name("family", f)),
+                request.param("tag").map(t -> name("tag", t)),
+                request.doubleParam("min_confidence", 0.0, 1.0));
+        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
+            requireDomain(domain, partition);
+            List<TopK.Ranked> top = topK.top(views.candidates(domain, partition), filter, views.trust(),
+                    views.nowMillis(), k);
+            return ApiResponse.json(new TopResponse(domain, k,
+                    top.stream().map(r -> PacketEntry.of(r.candidate(), r.score())).toList()));
+        });
+    }
+
+    ApiResponse domainSynthesis(ApiRequest request) {
+        String domain = domain(request);
+        Optional<String> family = request.param("family").map(f -> name("family", f));
+        List<String> tags = tags(request);
+        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
+            requireDomain(domain, partition);
+            TrustLookup trust = views.trust();
+            long now = views.nowMillis();
+            List<Evidence> evidence = new ArrayList<>();
+            for (Candidate c : views.candidates(domain, partition)) {
+                FidelityScore score = breakdowns.of(c, trust, now);
+                if (score.routed()) {
+                    evidence.add(evidence(c.facts(), score.fidelity()));
+                }
+            }
+            Recommendation r = synthesis.recommend(new Synthesis.Context(family.orElse(""), domain, tags), evidence)
+                    .orElseThrow(() -> ProblemException.notFound("domain '" + domain
+                            + "' has no routed packets to synthesize from"));
+            return ApiResponse.json(new SynthesisResponse(domain, null, family.orElse(null), tags, r.methodType(),
+                    r.hyperparams(), r.expectedGain(), r.evidenceCount(), r.distinctNodes(), r.packetIds()));
+        });
+    }
+
+    ApiResponse packets(ApiRequest request) {
+        String fp = fingerprint(request);
+        int limit = request.intParam("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        Optional<String> cursor = request.param("cursor");
+        if (cursor.isPresent() && !(PacketId.isValid(cursor.get()) && cursor.get().startsWith(fp))) {
+            throw ProblemException.badRequest("cursor must be a packet id of fingerprint " + fp + ", got '"
+                    + cursor.get() + "'");
+        }
+        return owned(request, StoreNames.PACKETS, fp, partition -> {
+            StateViews.PacketPage page = views.packets(fp, cursor, limit, partition);
+            return ApiResponse.json(new PacketsPage(fp,
+                    page.packets().stream().map(p -> PacketEntry.of(p.value(), p.score())).toList(),
+                    page.nextCursor().orElse(null)));
+        });
+    }
+
+    ApiResponse fingerprintSynthesis(ApiRequest request) {
+        String fp = fingerprint(request);
+        return owned(request, StoreNames.PACKETS, fp, partition -> {
+            List<StateViews.Scored<PacketState>> all = new ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            do {
+                StateViews.PacketPage page = views.packets(fp, cursor, MAX_PAGE, partition);
+                all.addAll(page.packets());
+                cursor = page.nextCursor();
+            } while (cursor.isPresent());
+            if (all.isEmpty()) {
+                throw ProblemException.notFound("fingerprint " + fp + " has no packets");
+            }
+            PacketFacts context = all.get(0).value().facts();
+            List<Evidence> evidence = all.stream()
+                    .filter(p -> p.score().routed())
+                    .map(p -> evidence(p.value().facts(), p.score().fidelity()))
+                    .toList();
+            Recommendation r = synthesis.recommend(
+                            new Synthesis.Context(context.family(), context.task(), context.tags()), evidence)
+                    .orElseThrow(() -> ProblemException.notFound("fingerprint " + fp
+                            + " has no routed packets to synthesize from"));
+            return ApiResponse.json(new SynthesisResponse(context.task(), fp, context.family(), context.tags(),
+                    r.methodType(), r.hyperparams(), r.expectedGain(), r.evidenceCount(), r.distinctNodes(),
+                    r.packetIds()));
+        });
+    }
+
+    ApiResponse packet(ApiRequest request) {
+        String id = request.pathParam("packet_id");
+        if (!PacketId.isValid(id)) {
+            throw ProblemException.badRequest("packet_id must be <16 hex fingerprint>-<16 hex>, got '" + id + "'");
+        }
+        String fp = id.substring(0, Fingerprint.LENGTH);
+        return owned(request, StoreNames.PACKETS, fp, partition -> {
+            StateViews.Scored<PacketState> scored = views.packet(id, partition)
+                    .orElseThrow(() -> ProblemException.notFound("no packet " + id));
+            return ApiResponse.json(detail(scored, views.trust()));
+        });
+    }
+
+    ApiResponse node(ApiRequest request) {
+        String nodeId = request.pathParam("node_id");
+        try {
+            FieldRules.checkNodeId("node_id", nodeId);
+        } catch (ProtocolException e) {
+            throw ProblemException.badRequest(e.getMessage());
+        }
+        // node trust is a global store: every instance answers from its own copy, nothing to forward
+        NodeTally tally = views.node(nodeId).orElseThrow(() -> ProblemException.notFound("no node " + nodeId
+                + " has published an accepted packet"));
+        return ApiResponse.json(new NodeResponse(nodeId, tally.trust(), tally.packets(), tally.successes(),
+                tally.failures()));
+    }
+
+    /** Runs {@code local} on the owning partition here, or passes the request to the owner and its answer back. */
+    private ApiResponse owned(ApiRequest request, String store, String routingKey, IntFunction<ApiResponse> local) {
+        Owner owner = locator.locate(store, routingKey, KEYS);
+        if (owner instanceof Owner.Local here) {
+            return local.apply(here.partition());
+        }
+        Owner.Remote remote = (Owner.Remote) owner;
+        if (request.forwarded()) {
+            throw ProblemException.unavailable("this instance was asked as the owner of '" + routingKey
+                    + "', but " + PeerClient.address(remote.host()) + " owns it now (ownership is moving)");
+        }
+        PeerClient.PeerResponse answer = peers.get(remote.host(), request.pathAndQuery());
+        Map<String, String> headers = new HashMap<>();
+        answer.retryAfter().ifPresent(v -> headers.put("Retry-After", v));
+        return new ApiResponse(answer.status(), answer.contentType(), answer.body(), headers);
+    }
+
+    private void requireDomain(String domain, int partition) {
+        if (views.domain(domain, partition).isEmpty()) {
+            throw ProblemException.notFound("no packet has been accepted for domain '" + domain + "'");
+        }
+    }
+
+    private PacketDetail detail(StateViews.Scored<PacketState> scored, TrustLookup trust) {
+        PacketState s = scored.value();
+        PacketFacts f = s.facts();
+        List<ReportEntry> reports = new ArrayList<>();
+        for (Map.Entry<String, VoteEntry> v : s.votes().entrySet()) {
+            VoteEntry e = v.getValue();
+            reports.add(new ReportEntry(v.getKey(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
+                    e.observedScore(), e.nEvalSamples(), e.reproduced(), trust.trust(v.getKey())));
+        }
+        FidelityScore score = scored.score();
+        return new PacketDetail(f.packetId(), f.nodeId(), f.fingerprint(), Instant.ofEpochMilli(f.issuedAt()).toString(),
+                f.family(), f.task(), f.tags(), f.dataScale(), f.benchmark(), f.metric(), f.baselineScore(),
+                f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),
+                f.nEvalSamples(), f.confidence(), f.informedBy(), f.gain(),
+                new PacketDetail.Elections(score.curate(), s.citations(), score.vote(), s.successes(), s.failures(),
+                        reports, score.trust(), score.decay(), score.fidelity(), score.routed()));
+    }
+
+    private static Evidence evidence(PacketFacts f, double fidelity) {
+        return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(),
+                f.hyperparams(), f.gain(), fidelity);
+    }
+
+    private static String domain(ApiRequest request) {
+        String domain = request.pathParam("domain");
+        try {
+            FieldRules.checkTask(domain);
+        } catch (ProtocolException e) {
+            throw ProblemException.badRequest("domain " + e.detail());
+        }
+        return domain;
+    }
+
+    private static String fingerprint(ApiRequest request) {
+        String fp = request.pathParam("fingerprint");
+        if (!Fingerprint.isValid(fp)) {
+            throw ProblemException.badRequest("fingerprint must be 16 lower-case hex characters, got '" + fp + "'");
+        }
+        return fp;
+    }
+
+    private static String name(String param, String value) {
+        try {
+            FieldRules.checkName(param, value);
+        } catch (ProtocolException e) {
+            throw ProblemException.badRequest(param + " " + e.detail());
+        }
+        return value;
+    }
+
+    private static List<String> tags(ApiRequest request) {
+        List<String> tags = request.param("tags").map(t -> Arrays.asList(t.split(",", -1))).orElse(List.of());
+        try {
+            FieldRules.checkTags(tags);
+        } catch (ProtocolException e) {
+            throw ProblemException.badRequest("tags " + e.detail());
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.qis.store;
+
+import dev.qis.fidelity.Elections;
+
+/**
+ * Value of {@link StoreNames#NODE_TALLIES} and {@link StoreNames#NODE_TRUST}: a node's accepted packets and the
+ * UNWEIGHTED reproductions and refutations by other nodes over all its packets (latest report per reporter and
+ * packet). Its trust follows from these alone, so it does not depend on the order reports arrived in.
+ */
+public record NodeTally(String nodeId, long packets, long successes, long failures) {
+    public static NodeTally empty(String nodeId) {
+        return new NodeTally(nodeId, 0, 0, 0);
+    }
+
+    public NodeTally plus(long dPackets, long dSuccesses, long dFailures) {
+        return new NodeTally(nodeId, packets + dPackets, successes + dSuccesses, failures + dFailures);
+    }
+
+    public double trust() {
+        return Elections.trust(successes, failures);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.qis.store;
+
+/**
+ * The names of every state store and internal resource of the topology, and how to query each from outside
+ * with IQv2 ({@code StateQueryRequest.inStore(name).withQuery(KeyQuery/RangeQuery).requireActive()}).
+ * All stores are plain key-value stores with String keys (serdes in {@link StoreSerdes}); IQv2 key and range
+ * queries return the value types below directly.
+ */
+public final class StoreNames {
+    /**
+     * Packet state. Key {@link StoreKeys#packet(String) "fingerprint/packet_id"}, value {@link PacketState}.
+     * Owner: {@code queryMetadataForKey(PACKETS, fingerprint, Serdes.String().serializer())} (the FINGERPRINT, not
+     * the store key: the store's input is partitioned by fingerprint). A fingerprint's packets are one range
+     * ({@link StoreKeys#packetRangeFrom}/{@link StoreKeys#packetRangeTo}). An entry with
+     * {@link PacketState#isPending()} holds votes or citations for a packet not seen yet: skip it in listings.
+     * Breakdown at read time: {@link Breakdowns#of(PacketState, TrustLookup, long)}.
+     */
+    public static final String PACKETS = "qis-packets";
+
+    /**
+     * Per-domain candidates, bounded (default 200 per domain) by the time-invariant rank key
+     * {@link Candidate#logScore()}. Key {@link StoreKeys#candidate(String, String) "domain/packet_id"}, value
+     * {@link Candidate}. Owner: {@code queryMetadataForKey(DOMAIN_CANDIDATES, domain, Serdes.String().serializer())}
+     * (input repartitioned by domain). Read a domain with a range query
+     * ({@link StoreKeys#candidateRangeFrom}/{@link StoreKeys#candidateRangeTo}), then compute each breakdown
+     * with {@link Breakdowns#of(Candidate, TrustLookup, long)} (current trust and decay), sort by fidelity,
+     * keep routed ones, at most {@code maxPerNode} per node, trim to k.
+     */
+    public static final String DOMAIN_CANDIDATES = "qis-domain-candidates";
+
+    /**
+     * Per-domain stats. Key: the domain; value {@link DomainStats}. Owner: same as {@link #DOMAIN_CANDIDATES}
+     * (same partitioning). Every domain: a range/all query fanned out to every instance.
+     */
+    public static final String DOMAIN_STATS = "qis-domain-stats";
+
+    /**
+     * Node tallies on the node-owning instance. Key: node id; value {@link NodeTally}. Owner:
+     * {@code queryMetadataForKey(NODE_TALLIES, nodeId, Serdes.String().serializer())} (input repartitioned by node).
+     * Prefer {@link #NODE_TRUST}: the same values, readable on EVERY instance without forwarding.
+     */
+    public static final String NODE_TALLIES = "qis-node-tallies";
+
+    /**
+     * Node trust, a GLOBAL store (every instance holds all nodes; read it locally, no owner lookup). Key: node
+     * id; value {@link NodeTally} ({@link NodeTally#trust()}; a node with no entry has trust 1). Fed from
+     * {@link #NODE_TRUST_TOPIC}, so it trails {@link #NODE_TALLIES} by a commit. IQv2 does not serve global stores:
+     * read it with {@code streams.store(StoreQueryParameters.fromNameAndType(NODE_TRUST,
+     * QueryableStoreTypes.keyValueStore()))} and pass {@code TrustLookup.of(store::get)} to {@link Breakdowns}.
+     */
+    public static final String NODE_TRUST = "qis-node-trust";
+
+    /** Registered node keys, a GLOBAL store fed from {@code qis.nodes}: node id → NodeKey bytes. */
+    public static final String NODE_KEYS = "qis-node-keys";
+
+    /** Ingest-side history: packet id → content hash of the accepted packet (duplicates and collisions). */
+    public static final String INGEST_HISTORY = "qis-ingest-history";
+
+    /** The compacted topic that carries node tallies to the {@link #NODE_TRUST} global store. */
+    public static final String NODE_TRUST_TOPIC = "qis.node-trust";
+
+    /** Repartition topics (prefixed by the application id, suffixed "-repartition"). */
+    public static final String EVENTS_REPARTITION = "qis-events";
+    public static final String BY_NODE_REPARTITION = "qis-by-node";
+    public static final String BY_DOMAIN_REPARTITION = "qis-by-domain";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,204 @@
+package dev.qis.topology;
+
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.FidelityScore;
+import dev.qis.protocol.ProtocolCodec;
+import dev.qis.protocol.Topics;
+import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.store.Breakdowns;
+import dev.qis.store.Candidate;
+import dev.qis.store.NodeTally;
+import dev.qis.store.PacketFacts;
+import dev.qis.store.PacketState;
+import dev.qis.store.StoreKeys;
+import dev.qis.store.StoreNames;
+import dev.qis.store.TrustLookup;
+import dev.qis.store.VoteEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Packet state (design §5.2–5.4), partitioned by fingerprint: applies accepted packets, votes and citations to
+ * {@link StoreNames#PACKETS}, then emits the author's tally delta, the packet's candidate entry for its domain,
+ * and — on acceptance, when routed — the packet for its domain topic.
+ *
+ * <p>Order independence: a vote or citation for a packet not seen yet is HELD in a pending state under the
+ * packet's key and applied when the packet arrives (it is not rejected as UNKNOWN_PACKET, because the outcome and
+ * vote topics are separate logs with no order between them). One vote per reporter per packet: the largest
+ * (issued_at, report_id) wins. Self-votes are not kept (a vote held before its packet arrived is dropped then).
+ */
+final class PacketStateProcessor implements Processor<String, StreamEvent, String, PacketOutput> {
+    private final Elections elections;
+    private final Clock clock;
+    private ProcessorContext<String, PacketOutput> context;
+    private KeyValueStore<String, PacketState> packets;
+    private TrustLookup trust;
+
+    PacketStateProcessor(Elections elections, Clock clock) {
+        this.elections = elections;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PacketOutput> context) {
+        this.context = context;
+        this.packets = context.getStateStore(StoreNames.PACKETS);
+        KeyValueStore<String, NodeTally> nodeTrust = context.getStateStore(StoreNames.NODE_TRUST);
+        this.trust = TrustLookup.of(nodeTrust::get);
+    }
+
+    @Override
+    public void process(Record<String, StreamEvent> record) {
+        StreamEvent event = record.value();
+        String key = StoreKeys.packet(event.packetId());
+        PacketState before = packets.get(key);
+        PacketState state = before == null ? PacketState.pending(event.packetId()) : before;
+        PacketState after = switch (event.kind()) {
+            case PACKET -> state.isPending() ? accept(state, event) : null;
+            case VOTE -> vote(state, event);
+            case CITATION -> cite(state, event);
+        };
+        if (after == null) {
+            return; // nothing changed: a replayed packet or a vote that does not supersede the kept one
+        }
+        packets.put(key, after);
+        if (after.isPending()) {
+            return;
+        }
+        boolean first = before == null || before.isPending();
+        long dPackets = first ? 1 : 0;
+        long dS = after.successes() - (first ? 0 : before.successes());
+        long dF = after.failures() - (first ? 0 : before.failures());
+        if (dPackets != 0 || dS != 0 || dF != 0) {
+            forward(after.facts().nodeId(), new PacketOutput.NodeDelta(dPackets, dS, dF), record.timestamp());
+        }
+        forward(after.facts().task(), new PacketOutput.CandidateUpdate(candidate(after), first), record.timestamp());
+        if (event.kind() == StreamEvent.Kind.PACKET) {
+            route(after, record.timestamp());
+        }
+    }
+
+    private PacketState accept(PacketState pending, StreamEvent event) {
+        OutcomePacket p = ProtocolCodec.decodePacket(event.packetBytes());
+        PacketFacts facts = facts(p);
+        TreeMap<String, VoteEntry> votes = new TreeMap<>();
+        for (Map.Entry<String, VoteEntry> v : pending.votes().entrySet()) {
+            if (!v.getKey().equals(facts.nodeId())) {
+                votes.put(v.getKey(), v.getValue().withReproduced(reproduces(facts, v.getValue())));
+            }
+        }
+        PacketState withFacts = new PacketState(pending.packetId(), event.packetBytes(), facts, 0.0, votes,
+                pending.citationsByNode());
+        return withCurate(withFacts);
+    }
+
+    private PacketState vote(PacketState state, StreamEvent event) {
+        if (!state.isPending() && event.reporterId().equals(state.facts().nodeId())) {
+            return null; // a node cannot vote on its own packet
+        }
+        VoteEntry entry = new VoteEntry(event.reportId(), event.issuedAt(), event.observedScore(),
+                event.baselineScore(), event.nEvalSamples(), null);
+        if (!state.isPending()) {
+            entry = entry.withReproduced(reproduces(state.facts(), entry));
+        }
+        if (!entry.supersedes(state.votes().get(event.reporterId()))) {
+            return null;
+        }
+        TreeMap<String, VoteEntry> votes = new TreeMap<>(state.votes());
+        votes.put(event.reporterId(), entry);
+        return new PacketState(state.packetId(), state.packetBytes(), state.facts(), state.curate(), votes,
+                state.citationsByNode());
+    }
+
+    private PacketState cite(PacketState state, StreamEvent event) {
+        TreeMap<String, Long> citations = new TreeMap<>(state.citationsByNode());
+        citations.merge(event.citingNodeId(), 1L, Long::sum);
+        PacketState cited = new PacketState(state.packetId(), state.packetBytes(), state.facts(), state.curate(),
+                state.votes(), citations);
+        return cited.isPending() ? cited : withCurate(cited);
+    }
+
+    private PacketState withCurate(PacketState s) {
+        PacketFacts f = s.facts();
+        double curate = elections.curate(f.gain(), f.confidence(), f.nEvalSamples(), f.heldOutEval(), s.citations());
+        return new PacketState(s.packetId(), s.packetBytes(), f, curate, s.votes(), s.citationsByNode());
+    }
+
+    /** The observed gain is taken against the reporter's own baseline, or the packet's when it gave none. */
+    private boolean reproduces(PacketFacts facts, VoteEntry v) {
+        double baseline = v.baselineScore() == null ? facts.baselineScore() : v.baselineScore();
+        double observed = elections.gain(baseline, v.observedScore(), facts.higherIsBetter());
+        return elections.reproduces(facts.gain(), observed);
+    }
+
+    private PacketFacts facts(OutcomePacket p) {
+        Map<String, Object> hyperparams = new TreeMap<>();
+        for (Map.Entry<String, Object> h : p.getMethod().getHyperparams().entrySet()) {
+            Object v = h.getValue();
+            hyperparams.put(h.getKey(), v instanceof CharSequence s ? s.toString() : v);
+        }
+        List<String> tags = new ArrayList<>();
+        p.getContext().getTags().forEach(t -> tags.add(t.toString()));
+        List<String> informedBy = new ArrayList<>();
+        p.getInformedBy().forEach(t -> informedBy.add(t.toString()));
+        double gain = elections.gain(p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
+                p.getOutcome().getHigherIsBetter());
+        return new PacketFacts(p.getPacketId(), p.getNodeId(), p.getIssuedAt().toEpochMilli(),
+                p.getContext().getBaseModelFamily(), p.getContext().getTask(), tags,
+                p.getContext().getDataScale().name(), p.getOutcome().getBenchmark(), p.getOutcome().getMetric(),
+                p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
+                p.getOutcome().getHigherIsBetter(), gain, p.getMethod().getMethodType(), hyperparams,
+                p.getValidation().getHeldOutEval(), p.getValidation().getNEvalSamples(),
+                p.getValidation().getConfidence(), informedBy);
+    }
+
+    private Candidate candidate(PacketState s) {
+        TreeMap<String, Boolean> votes = new TreeMap<>();
+        s.votes().forEach((reporter, v) -> {
+            if (v.reproduced() != null) {
+                votes.put(reporter, v.reproduced());
+            }
+        });
+        double logScore = elections.intrinsicLogScore(s.curate(), s.successes(), s.failures(), s.facts().issuedAt());
+        return new Candidate(s.facts(), s.curate(), s.citations(), votes, logScore);
+    }
+
+    /** On acceptance: the packet goes to its domain topic when routed with the trust known right now. */
+    private void route(PacketState s, long timestamp) {
+        long now = clock.millis();
+        FidelityScore score = new Breakdowns(elections).of(s, trust, now);
+        if (!score.routed()) {
+            return;
+        }
+        RecordHeaders headers = new RecordHeaders();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(Topics.HEADER_FIDELITY, plain(score.fidelity()));
+        values.put(Topics.HEADER_CURATE, plain(score.curate()));
+        values.put(Topics.HEADER_VOTE, plain(score.vote()));
+        values.put(Topics.HEADER_TRUST, plain(score.trust()));
+        values.put(Topics.HEADER_DECAY, plain(score.decay()));
+        values.put(Topics.HEADER_ROUTED_AT, Long.toString(now));
+        values.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        context.forward(new Record<String, PacketOutput>(s.facts().fingerprint(),
+                new PacketOutput.RoutedPacket(s.facts().task(), s.packetBytes()), timestamp, headers));
+    }
+
+    /** Headers are plain decimal strings (no exponent), which any client can parse. */
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).toPlainString();
+    }
+
+    private void forward(String key, PacketOutput value, long timestamp) {
+        context.forward(new Record<>(key, value, timestamp, new RecordHeaders()));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.qis.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code qis query} against a stand-in API: the paths it asks, its output and its exit codes. */
+class QueryCommandTest {
+    private HttpServer api;
+    private final List<String> asked = new ArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            String uri = exchange.getRequestURI().toString();
+            asked.add(uri);
+            int status = uri.contains("bad") ? 400 : uri.contains("down") ? 503 : 200;
+            String body = status == 200 ? "{\"ok\":true}"
+                    : "{\"type\":\"urn:qis:problem:x\",\"title\":\"T\",\"status\":" + status + ",\"detail\":\"why\"}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        api.start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.stop(0);
+    }
+
+    private int run(String... args) {
+        var cli = QisApp.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("query", "--api", "http://127.0.0.1:" + api.getAddress().getPort()));
+        all.addAll(List.of(args));
+        return cli.execute(all.toArray(String[]::new));
+    }
+
+    @Test
+    void asksTheRightPathsAndPrintsTheJson() {
+        assertEquals(0, run("top", "clinical-note-summarization", "-k", "5", "--tag", "en-US"));
+        assertEquals(0, run("synthesis", "clinical-note-summarization", "--family", "llama-3-8b", "--tags", "a,b"));
+        assertEquals(0, run("synthesis", "--fingerprint", "8ff8bb6992657811"));
+        assertEquals(0, run("packet", "8ff8bb6992657811-0123456789abcdef"));
+        assertEquals(0, run("node", "0123456789abcdef"));
+        assertEquals(0, run("domains"));
+        assertEquals(0, run("instances"));
+        assertEquals(List.of(
+                "/v1/domains/clinical-note-summarization/top?k=5&tag=en-US",
+                "/v1/domains/clinical-note-summarization/synthesis?family=llama-3-8b&tags=a%2Cb",
+                "/v1/fingerprints/8ff8bb6992657811/synthesis",
+                "/v1/packets/8ff8bb6992657811-0123456789abcdef",
+                "/v1/nodes/0123456789abcdef",
+                "/v1/domains",
+                "/v1/instances"), asked);
+        assertTrue(out.toString().startsWith("{\"ok\":true}"), out.toString());
+    }
+
+    @Test
+    void prettyIndents() {
+        assertEquals(0, run("--pretty", "domains"));
+        assertTrue(out.toString().contains("\"ok\" : true"), out.toString());
+    }
+
+    @Test
+    void aClientErrorExits2AndAServerErrorExits1WithTheProblemOnStderr() {
+        assertEquals(2, run("node", "bad"));
+        assertTrue(err.toString().contains("urn:qis:problem:x"), err.toString());
+        assertEquals(1, run("node", "down"));
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void anUnreachableApiExits1() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        var cli = QisApp.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(1, cli.execute("query", "--api", "http://127.0.0.1:" + closed, "domains"));
+        assertTrue(err.toString().contains("unreachable"), err.toString());
+    }
+}

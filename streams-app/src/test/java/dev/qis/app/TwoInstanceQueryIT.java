@@ -1,0 +1,575 @@
+package dev.qis.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.config.QisConfig;
+import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.OutcomePacketBuilder;
+import dev.qis.protocol.ProtocolCodec;
+import dev.qis.protocol.SignedPacket;
+import dev.qis.protocol.SignedReport;
+import dev.qis.protocol.Topics;
+import dev.qis.protocol.ValidationReportBuilder;
+import dev.qis.protocol.avro.DataScale;
+import dev.qis.query.PeerClient;
+import dev.qis.rest.Problem;
+import dev.qis.store.StoreNames;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of the app on one real broker: every endpoint gives the same answer from either instance (the
+ * one that does not own a key forwards to the one that does), every error has its status and problem body,
+ * /metrics shows the app's meters and Kafka's, and when one instance stops the other answers everything.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoInstanceQueryIT {
+    private static final int PARTITIONS = 3;
+    private static final Instant ISSUED = Instant.parse("2026-11-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String CLINICAL = "clinical-note-summarization";
+    private static final String LEGAL = "legal-clause-extraction";
+    private static final String RARE = "protein-folding-qa";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String applicationId = "qis-it-" + UUID.randomUUID();
+
+    private final NodeIdentity alice = NodeIdentity.generate();
+    private final NodeIdentity bob = NodeIdentity.generate();
+    private final NodeIdentity carol = NodeIdentity.generate();
+    private final NodeIdentity flood = NodeIdentity.generate();
+    private final NodeIdentity voter = NodeIdentity.generate();
+    private final NodeIdentity stranger = NodeIdentity.generate(); // never registered: its packet is rejected
+
+    @TempDir
+    static Path stateDirs;
+
+    private KafkaClusterTestKit cluster;
+    private QisServer first;
+    private QisServer second;
+    private final List<SignedPacket> packets = new ArrayList<>();
+    private SignedPacket reproduced;
+    private SignedPacket refuted;
+    private SignedPacket cited;
+    private SignedPacket citing;
+
+    @BeforeAll
+    void startClusterAndTwoInstances() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+
+        first = QisServer.start(config("a"), CLOCK);
+        second = QisServer.start(config("b"), CLOCK);
+        waitFor(() -> first.streams().state().isRunningOrRebalancing() && second.streams().state().isRunningOrRebalancing()
+                && ready(first) && ready(second), "both instances ready");
+        publishTheData();
+        waitFor(this::dataIsProcessed, "every packet, vote and citation processed and visible from both instances");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (QisServer s : new QisServer[] {first, second}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private QisConfig config(String name) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put(QisConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        flags.put(QisConfig.APPLICATION_ID, applicationId);
+        flags.put(QisConfig.APPLICATION_SERVER, "localhost:" + port);
+        flags.put(QisConfig.REST_PORT, Integer.toString(port));
+        flags.put(QisConfig.REST_BIND, "127.0.0.1");
+        flags.put(QisConfig.STATE_DIR, stateDirs.resolve(name).toString());
+        flags.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
+        flags.put(QisConfig.QUERY_TIMEOUT_MS, "3000");
+        flags.put("session.timeout.ms", "10000");
+        flags.put("heartbeat.interval.ms", "1000");
+        return QisConfig.load(Optional.empty(), Map.of(), flags);
+    }
+
+    // ---- data -------------------------------------------------------------------------------------------------
+
+    private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
+                                               String method, long rank) {
+        return new OutcomePacketBuilder()
+                .family(family).task(task).tag("en-US").tag("healthcare")
+                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
+                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
+                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
+                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+    }
+
+    private void publishTheData() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (NodeIdentity n : List.of(alice, bob, carol, flood, voter)) {
+                producer.send(new ProducerRecord<>(Topics.NODES, n.nodeId(), ProtocolCodec.encode(n.nodeKey(ISSUED)))).get();
+            }
+            // the node keys reach each instance's global store on their own schedule: wait before verifying packets
+            waitFor(() -> nodeKeysLoaded(first) && nodeKeysLoaded(second), "node keys in both global stores");
+
+            reproduced = packet("llama-3-8b", CLINICAL, 60, 66, "LoRA", 16).sign(alice);
+            refuted = packet("llama-3-8b", CLINICAL, 60, 70, "QLoRA", 8).sign(bob);
+            cited = packet("mistral-7b", CLINICAL, 50, 54, "LoRA", 32).sign(carol);
+            packets.addAll(List.of(reproduced, refuted, cited));
+            for (int i = 0; i < 4; i++) { // one node flooding a domain: at most 2 of its packets in a top-k
+                packets.add(packet("llama-3-8b", CLINICAL, 60, 63 + i, "LoRA", 4L + i).sign(flood));
+            }
+            packets.add(packet("llama-7b", LEGAL, 70, 75, "full", 0).sign(alice));
+            packets.add(packet("qwen-2-7b", RARE, 30, 33, "DPO", 1).sign(carol));
+            for (SignedPacket s : packets) {
+                send(producer, s);
+            }
+            citing = packet("llama-3-8b", CLINICAL, 61, 65, "LoRA", 16).informedBy(cited.id()).sign(bob);
+            packets.add(citing);
+            send(producer, citing);
+            send(producer, packet("llama-3-8b", CLINICAL, 60, 80, "LoRA", 1).sign(stranger)); // UNKNOWN_NODE
+
+            vote(producer, new ValidationReportBuilder().packetId(reproduced.id()).observedScore(65.5)
+                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+            vote(producer, new ValidationReportBuilder().packetId(refuted.id()).observedScore(60.1)
+                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+            producer.flush();
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, SignedPacket s) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.outcomes(s.fingerprint()), s.fingerprint().value(),
+                s.bytes())).get();
+    }
+
+    private static void vote(KafkaProducer<String, byte[]> producer, SignedReport r) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.VOTES, r.fingerprint().value(), r.bytes())).get();
+    }
+
+    private boolean nodeKeysLoaded(QisServer server) {
+        try {
+            var store = server.streams().store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                    StoreNames.NODE_KEYS, org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            return store.approximateNumEntries() >= 5;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private JsonNode answerNow(QisServer s, String path) throws Exception {
+        HttpResponse<String> r = get(s, path);
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    private boolean dataIsProcessed() {
+        try {
+            for (QisServer s : List.of(first, second)) {
+                JsonNode domains = answerNow(s, "/v1/domains");
+                if (domains == null || domains.path("domains").size() != 3) {
+                    return false;
+                }
+                JsonNode clinical = domains.path("domains").get(0);
+                if (clinical.path("packets").asLong() != 8) {
+                    return false;
+                }
+                JsonNode voterOfNothing = answerNow(s, "/v1/nodes/" + bob.nodeId());
+                if (voterOfNothing == null || voterOfNothing.path("failures").asLong() != 1) {
+                    return false;
+                }
+                JsonNode aliceNode = answerNow(s, "/v1/nodes/" + alice.nodeId());
+                if (aliceNode == null || aliceNode.path("successes").asLong() != 1) {
+                    return false;
+                }
+                JsonNode citedPacket = answerNow(s, "/v1/packets/" + cited.id());
+                if (citedPacket == null || citedPacket.path("elections").path("citations").asLong() != 1) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // ---- the endpoints -----------------------------------------------------------------------------------------
+
+    /** Every query path whose answer must not depend on which instance is asked. */
+    private List<String> queryPaths() {
+        String fp = reproduced.fingerprint().value();
+        return List.of(
+                "/v1/domains",
+                "/v1/domains/" + CLINICAL + "/top?k=10",
+                "/v1/domains/" + CLINICAL + "/top?k=3&family=llama-3-8b&min_confidence=0.5",
+                "/v1/domains/" + CLINICAL + "/top?tag=healthcare",
+                "/v1/domains/" + LEGAL + "/top",
+                "/v1/domains/" + RARE + "/top",
+                "/v1/domains/" + CLINICAL + "/synthesis?family=llama-3-8b&tags=en-US,healthcare",
+                "/v1/domains/" + RARE + "/synthesis",
+                "/v1/fingerprints/" + fp + "/packets",
+                "/v1/fingerprints/" + fp + "/packets?limit=2",
+                "/v1/fingerprints/" + fp + "/synthesis",
+                "/v1/packets/" + reproduced.id(),
+                "/v1/packets/" + refuted.id(),
+                "/v1/packets/" + cited.id(),
+                "/v1/nodes/" + alice.nodeId(),
+                "/v1/nodes/" + bob.nodeId(),
+                "/v1/nodes/" + flood.nodeId());
+    }
+
+    @Test
+    @Order(1)
+    void everyEndpointGivesTheSameAnswerFromEitherInstance() throws Exception {
+        for (String path : queryPaths()) {
+            HttpResponse<String> a = settled(first, path);
+            HttpResponse<String> b = settled(second, path);
+            assertEquals(200, a.statusCode(), path + ": " + a.body());
+            assertEquals(200, b.statusCode(), path + ": " + b.body());
+            assertEquals(JSON.readTree(a.body()), JSON.readTree(b.body()), path);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theAnswersAreRight() throws Exception {
+        JsonNode domains = getJson(first, "/v1/domains").path("domains");
+        assertEquals(List.of(CLINICAL, LEGAL, RARE), List.of(domains.get(0).path("domain").asText(),
+                domains.get(1).path("domain").asText(), domains.get(2).path("domain").asText()));
+        assertEquals(1, domains.get(2).path("packets").asLong(), "a rare domain is visible with its one packet");
+
+        JsonNode top = getJson(first, "/v1/domains/" + CLINICAL + "/top?k=10");
+        assertEquals(10, top.path("k").asInt());
+        int fromFlood = 0;
+        List<String> ids = new ArrayList<>();
+        double previous = Double.MAX_VALUE;
+        for (JsonNode e : top.path("entries")) {
+            ids.add(e.path("packet_id").asText());
+            fromFlood += e.path("node_id").asText().equals(flood.nodeId()) ? 1 : 0;
+            assertTrue(e.path("routed").asBoolean());
+            assertTrue(e.path("fidelity").asDouble() <= previous, "best first");
+            previous = e.path("fidelity").asDouble();
+            for (String field : List.of("packet_id", "node_id", "fingerprint", "family", "task", "tags", "method_type",
+                    "hyperparams", "gain", "confidence", "n_eval_samples", "citations", "curate", "vote", "trust",
+                    "decay", "fidelity", "routed", "issued_at")) {
+                assertTrue(e.has(field), "top entry has " + field + ": " + e);
+            }
+        }
+        assertEquals(2, fromFlood, "the per-node cap");
+        assertTrue(ids.contains(reproduced.id()));
+        assertFalse(ids.contains(refuted.id()) && ids.indexOf(refuted.id()) < ids.indexOf(reproduced.id()),
+                "a refuted packet does not outrank a reproduced one");
+
+        JsonNode capped = getJson(first, "/v1/domains/" + CLINICAL + "/top?k=3");
+        assertEquals(3, capped.path("entries").size());
+
+        JsonNode mistral = getJson(first, "/v1/domains/" + CLINICAL + "/top?family=mistral-7b");
+        assertEquals(1, mistral.path("entries").size());
+        assertEquals(cited.id(), mistral.path("entries").get(0).path("packet_id").asText());
+        assertEquals(1, mistral.path("entries").get(0).path("citations").asLong());
+
+        JsonNode synthesis = getJson(first, "/v1/domains/" + CLINICAL + "/synthesis?family=llama-3-8b&tags=en-US,healthcare");
+        assertEquals("LoRA", synthesis.path("method_type").asText());
+        assertTrue(synthesis.path("evidence_count").asInt() >= 2, synthesis.toString());
+        assertTrue(synthesis.path("packet_ids").toString().contains(reproduced.id()), synthesis.toString());
+        assertTrue(synthesis.path("expected_gain").asDouble() > 0);
+        for (String field : List.of("domain", "family", "tags", "method_type", "hyperparams", "expected_gain",
+                "evidence_count", "distinct_nodes", "packet_ids")) {
+            assertTrue(synthesis.has(field), "synthesis has " + field);
+        }
+
+        JsonNode detail = getJson(first, "/v1/packets/" + refuted.id());
+        JsonNode elections = detail.path("elections");
+        assertEquals(1, elections.path("failures").asLong());
+        assertTrue(elections.path("vote").asDouble() < 1.0, "refuted: vote below its prior");
+        assertEquals(voter.nodeId(), elections.path("reports").get(0).path("reporter").asText());
+        assertFalse(elections.path("reports").get(0).path("reproduced").asBoolean());
+
+        JsonNode aliceNode = getJson(first, "/v1/nodes/" + alice.nodeId());
+        assertEquals(2, aliceNode.path("packets").asLong());
+        assertTrue(aliceNode.path("trust").asDouble() > 1.0, "reproduced: trust above 1");
+    }
+
+    @Test
+    @Order(3)
+    void paginationWalksAFingerprintWithACursor() throws Exception {
+        String fp = reproduced.fingerprint().value();
+        List<String> all = new ArrayList<>();
+        getJson(first, "/v1/fingerprints/" + fp + "/packets").path("packets").forEach(p -> all.add(p.path("packet_id").asText()));
+        assertEquals(7, all.size(), "alice's, bob's two and flood's four packets share this context");
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = getJson(second, "/v1/fingerprints/" + fp + "/packets?limit=4"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            page.path("packets").forEach(p -> paged.add(p.path("packet_id").asText()));
+            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertEquals(all, paged);
+        assertEquals(2, pages);
+    }
+
+    @Test
+    @Order(4)
+    void theInstanceThatDoesNotOwnAKeyForwardsToTheOwner() throws Exception {
+        for (String domain : List.of(CLINICAL, LEGAL, RARE)) {
+            KeyQueryMetadata m = first.streams().queryMetadataForKey(StoreNames.DOMAIN_CANDIDATES, domain,
+                    new StringSerializer());
+            QisServer notOwner = m.activeHost().equals(first.self()) ? second : first;
+            double before = forwarded(notOwner);
+            HttpResponse<String> answer = settled(notOwner, "/v1/domains/" + domain + "/top");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(before + 1, forwarded(notOwner), "the non-owner forwarded " + domain);
+        }
+        HttpResponse<String> instances = settled(first, "/v1/instances");
+        assertEquals(2, JSON.readTree(instances.body()).path("instances").size(), instances.body());
+    }
+
+    @Test
+    @Order(5)
+    void aForwardedRequestIsNeverForwardedAgain() throws Exception {
+        KeyQueryMetadata m = first.streams().queryMetadataForKey(StoreNames.DOMAIN_CANDIDATES, CLINICAL,
+                new StringSerializer());
+        QisServer notOwner = m.activeHost().equals(first.self()) ? second : first;
+        double before = forwarded(notOwner);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(notOwner, "/v1/domains/" + CLINICAL + "/top"))
+                .header(PeerClient.FORWARDED_HEADER, "elsewhere:1").build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(r, 503, "unavailable");
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        assertEquals(before, forwarded(notOwner), "not forwarded");
+    }
+
+    @Test
+    @Order(6)
+    void everyErrorHasItsStatusAndProblemBody() throws Exception {
+        String fp = reproduced.fingerprint().value();
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("/v1/domains/" + CLINICAL + "/top?k=0", 400);
+        cases.put("/v1/domains/" + CLINICAL + "/top?k=1001", 400);
+        cases.put("/v1/domains/" + CLINICAL + "/top?k=many", 400);
+        cases.put("/v1/domains/" + CLINICAL + "/top?min_confidence=1.5", 400);
+        cases.put("/v1/domains/" + CLINICAL + "/top?colour=red", 400);
+        cases.put("/v1/domains/Not%20A%20Domain/top", 400);
+        cases.put("/v1/domains/" + CLINICAL + "/synthesis?tags=a,a", 400);
+        cases.put("/v1/fingerprints/XYZ/packets", 400);
+        cases.put("/v1/fingerprints/" + fp + "/packets?cursor=nope", 400);
+        cases.put("/v1/packets/not-a-packet-id", 400);
+        cases.put("/v1/nodes/0123", 400);
+        cases.put("/v1/domains/unknown-domain/top", 404);
+        cases.put("/v1/domains/unknown-domain/synthesis", 404);
+        cases.put("/v1/packets/" + fp + "-0000000000000000", 404);
+        cases.put("/v1/fingerprints/0000000000000000/synthesis", 404);
+        cases.put("/v1/nodes/" + stranger.nodeId(), 404);
+        cases.put("/v1/nothing-here", 404);
+        for (Map.Entry<String, Integer> c : cases.entrySet()) {
+            for (QisServer s : List.of(first, second)) { // the same problem whether asked directly or forwarded
+                HttpResponse<String> r = settled(s, c.getKey());
+                assertProblem(r, c.getValue(), c.getValue() == 400 ? "bad-request" : "not-found");
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void anInstanceThatIsNotRunningAnswers503() throws Exception {
+        QisConfig config = config("not-started");
+        try (var notRunning = new org.apache.kafka.streams.KafkaStreams(
+                dev.qis.topology.QisTopology.build(config), config.streamsProperties());
+             var api = dev.qis.rest.QueryApi.start(notRunning,
+                     new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+                     new dev.qis.rest.QueryApi.Settings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                             new HostInfo("localhost", 1), Duration.ofSeconds(1), PARTITIONS,
+                             config.fidelity(), CLOCK))) {
+            for (String path : List.of("/health/ready", "/v1/domains", "/v1/domains/" + CLINICAL + "/top",
+                    "/v1/packets/" + reproduced.id(), "/v1/nodes/" + alice.nodeId(), "/v1/instances")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+                        + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertProblem(r, 503, "unavailable");
+                assertEquals("2", r.headers().firstValue("Retry-After").orElse(""), path);
+            }
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+                    + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void metricsShowTheAppsMetersAndKafkaStreamsOwn() throws Exception {
+        String a = get(first, "/metrics").body();
+        String b = get(second, "/metrics").body();
+        assertEquals(10.0, counter(a, "qis_packets_accepted_total") + counter(b, "qis_packets_accepted_total"),
+                "packets accepted across the two instances");
+        assertEquals(1.0, counter(a, "qis_packets_rejected_total{reason=\"UNKNOWN_NODE\"")
+                + counter(b, "qis_packets_rejected_total{reason=\"UNKNOWN_NODE\""));
+        assertEquals(2.0, counter(a, "qis_votes_total") + counter(b, "qis_votes_total"));
+        assertEquals(1.0, counter(a, "qis_citations_total") + counter(b, "qis_citations_total"));
+        for (String text : List.of(a, b)) {
+            assertTrue(text.contains("qis_query_latency_seconds_count{endpoint=\"/v1/domains/{domain}/top\""), "latency");
+            assertTrue(text.contains("qis_query_forwarded_total{outcome=\"answered\""), "forwarded");
+            assertTrue(text.contains("kafka_stream_"), "Kafka Streams' own metrics");
+            assertTrue(text.contains("kafka_admin_client_") || text.contains("kafka_admin"), "the admin client's metrics");
+        }
+    }
+
+    @Test
+    @Order(9)
+    void whenOneInstanceStopsTheOtherAnswersEverything() throws Exception {
+        Map<String, JsonNode> expected = new LinkedHashMap<>();
+        for (String path : queryPaths()) {
+            expected.put(path, JSON.readTree(settled(first, path).body()));
+        }
+        second.close();
+        second = null;
+        Map<String, Boolean> answered = new LinkedHashMap<>();
+        expected.keySet().forEach(p -> answered.put(p, false));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (answered.containsValue(false)) {
+            if (System.nanoTime() > deadline) {
+                fail("after the rebalance these were still unanswered: " + answered);
+            }
+            for (String path : expected.keySet()) {
+                HttpResponse<String> r = get(first, path);
+                if (r.statusCode() == 503) {
+                    assertTrue(r.headers().firstValue("Retry-After").isPresent(), "503 carries Retry-After");
+                    continue; // rebalancing or restoring: allowed
+                }
+                assertEquals(200, r.statusCode(), path + " during the handover: " + r.body());
+                assertEquals(expected.get(path), JSON.readTree(r.body()), path + " answered wrongly during the handover");
+                answered.put(path, true);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static URI uri(QisServer s, String path) {
+        return URI.create("http://localhost:" + s.port() + path);
+    }
+
+    private HttpResponse<String> get(QisServer s, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The answer once it is not a 503: a rebalance may come at any time, and then a retry is the contract. */
+    private HttpResponse<String> settled(QisServer s, String path) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<String> r = get(s, path);
+        while (r.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = get(s, path);
+        }
+        return r;
+    }
+
+    private JsonNode getJson(QisServer s, String path) throws Exception {
+        HttpResponse<String> r = settled(s, path);
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    private boolean ready(QisServer s) {
+        try {
+            return get(s, "/health/ready").statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static double forwarded(QisServer s) {
+        return s.registry().get(PeerClient.FORWARDED_METER).tag("outcome", "answered").counter().count();
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String kind) throws Exception {
+        assertEquals(status, r.statusCode(), r.uri() + ": " + r.body());
+        assertEquals(Problem.CONTENT_TYPE, r.headers().firstValue("Content-Type").orElse(""), r.uri().toString());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("urn:qis:problem:" + kind, body.path("type").asText(), r.body());
+        assertEquals(status, body.path("status").asInt(), r.body());
+        assertFalse(body.path("title").asText().isEmpty(), r.body());
+        assertFalse(body.path("detail").asText().isEmpty(), r.body());
+        assertEquals(r.uri().getRawPath(), body.path("instance").asText(), r.body());
+    }
+
+    /** The sum of every sample of a Prometheus series: {@code name} alone, or {@code name{label="value"} ...}. */
+    private static double counter(String text, String series) {
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series) && (series.endsWith("\"") || line.charAt(series.length()) == ' '
+                    || line.charAt(series.length()) == '{')) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.qis.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qis.query.StateUnavailableException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every problem status through a real HTTP server: the status, the problem+json body, Retry-After on 503. */
+class RestServerTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private RestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of(
+                Route.get("/ok/{name}", Set.of("k"), r -> ApiResponse.json(Map.of(
+                        "name", r.pathParam("name"), "k", r.intParam("k", 1, 1, 1000)))),
+                Route.get("/missing", r -> {
+                    throw ProblemException.notFound("nothing here");
+                }),
+                Route.get("/rebalancing", r -> {
+                    throw new StateUnavailableException("partition 3 is NOT_ACTIVE");
+                }),
+                Route.get("/bug", r -> {
+                    throw new IllegalStateException("a bug");
+                }))), registry).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String method) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode problem(HttpResponse<String> response, int status) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(Problem.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode body = ApiJson.mapper().readTree(response.body());
+        assertEquals(status, body.path("status").asInt());
+        assertTrue(body.path("type").asText().startsWith("urn:qis:problem:"), body.toString());
+        assertTrue(!body.path("title").asText().isEmpty(), body.toString());
+        assertTrue(!body.path("detail").asText().isEmpty(), body.toString());
+        return body;
+    }
+
+    @Test
+    void answersJson() throws Exception {
+        HttpResponse<String> r = get("/ok/x?k=5", "GET");
+        assertEquals(200, r.statusCode());
+        assertEquals(Map.of("name", "x", "k", 5), ApiJson.mapper().readValue(r.body(), Map.class));
+    }
+
+    @Test
+    void badParameterIs400() throws Exception {
+        JsonNode body = problem(get("/ok/x?k=0", "GET"), 400);
+        assertEquals("urn:qis:problem:bad-request", body.path("type").asText());
+        assertTrue(body.path("detail").asText().contains("k must be between 1 and 1000, got 0"), body.toString());
+        assertEquals("/ok/x", body.path("instance").asText());
+        problem(get("/ok/x?k=ten", "GET"), 400);
+    }
+
+    @Test
+    void unknownParameterIs400NamingIt() throws Exception {
+        JsonNode body = problem(get("/ok/x?k=1&colour=red", "GET"), 400);
+        assertTrue(body.path("detail").asText().contains("[colour]"), body.toString());
+    }
+
+    @Test
+    void unknownPathAndUnknownThingAre404() throws Exception {
+        assertEquals("urn:qis:problem:not-found", problem(get("/nope", "GET"), 404).path("type").asText());
+        assertEquals("nothing here", problem(get("/missing", "GET"), 404).path("detail").asText());
+    }
+
+    @Test
+    void wrongMethodIs405() throws Exception {
+        problem(get("/missing", "DELETE"), 405);
+    }
+
+    @Test
+    void unavailableStateIs503WithRetryAfter() throws Exception {
+        HttpResponse<String> r = get("/rebalancing", "GET");
+        JsonNode body = problem(r, 503);
+        assertEquals("urn:qis:problem:unavailable", body.path("type").asText());
+        assertTrue(body.path("detail").asText().contains("NOT_ACTIVE"), body.toString());
+        assertEquals(String.valueOf(ProblemException.RETRY_AFTER_SECONDS), r.headers().firstValue("Retry-After").orElseThrow());
+    }
+
+    @Test
+    void aBugIs500WithoutRetryAfter() throws Exception {
+        HttpResponse<String> r = get("/bug", "GET");
+        problem(r, 500);
+        assertTrue(r.headers().firstValue("Retry-After").isEmpty());
+    }
+
+    @Test
+    void clientQueriesBeyondTheLimitAre503ButForwardedOnesAndHealthAlwaysGetAThread() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RestServer limited = new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of(
+                Route.get("/v1/slow", r -> {
+                    entered.countDown();
+                    release.await();
+                    return ApiResponse.json(Map.of("slow", true));
+                }),
+                Route.get("/v1/fast", r -> ApiResponse.json(Map.of("fast", true))),
+                Route.get("/health/live", r -> ApiResponse.json(Map.of("status", "UP"))))), registry, 2).start()) {
+            String base = "http://127.0.0.1:" + limited.port();
+            var slow1 = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var slow2 = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "two slow queries in flight");
+
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            problem(refused, 503);
+            HttpResponse<String> forwarded = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast"))
+                    .header(ApiRequest.FORWARDED_HEADER, "peer:1").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, forwarded.statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            release.countDown();
+            assertEquals(200, slow1.get().statusCode());
+            assertEquals(200, slow2.get().statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "slots are given back");
+        }
+    }
+
+    @Test
+    void timesEveryEndpointByTemplateAndStatus() throws Exception {
+        get("/ok/a", "GET");
+        get("/ok/b", "GET");
+        assertEquals(2, registry.get(RestServer.LATENCY_METER).tags("endpoint", "/ok/{name}", "status", "200")
+                .timer().count());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.qis.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+class StoreSerdesTest {
+    private static final PacketFacts FACTS = new PacketFacts("8ff8bb6992657811-0123456789abcdef", "00112233445566ff",
+            1_790_000_000_123L, "llama-3-8b", "summarization", List.of("a", "b"), "FROM_1K_TO_10K", "MedQA",
+            "accuracy", 61.2, 68.5, true, 0.1192810457516339, "LoRA",
+            Map.of("r", 16L, "lr", 2e-4, "alpha", 32.0, "sched", "cosine", "bias", false), true, 400, 0.9, List.of());
+
+    private static <T> T roundTrip(Serde<T> serde, T value) {
+        return serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
+    }
+
+    @Test
+    void packetStateRoundTripsExactlyWithHyperparameterTypes() {
+        TreeMap<String, VoteEntry> votes = new TreeMap<>(Map.of("aa", new VoteEntry("r1", 5L, 66.1, null, 100, true),
+                "bb", new VoteEntry("r2", 6L, 60.0, 59.5, 50, null)));
+        PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, FACTS, 7.123456789012345, votes,
+                new TreeMap<>(Map.of("cc", 2L)));
+        PacketState back = roundTrip(StoreSerdes.packetState(), s);
+        assertArrayEquals(s.packetBytes(), back.packetBytes());
+        assertEquals(s.facts(), back.facts());
+        assertEquals(16L, back.facts().hyperparams().get("r"));
+        assertEquals(32.0, back.facts().hyperparams().get("alpha"));
+        assertEquals(false, back.facts().hyperparams().get("bias"));
+        assertEquals(s.curate(), back.curate());
+        assertEquals(s.votes(), back.votes());
+        assertEquals(2, back.citations());
+    }
+
+    @Test
+    void aPacketWithoutGainKeepsItsInfiniteRankKey() {
+        Candidate c = new Candidate(FACTS, 0.0, 0, new TreeMap<>(Map.of("n", false)), Double.NEGATIVE_INFINITY);
+        Candidate back = roundTrip(StoreSerdes.candidate(), c);
+        assertEquals(Double.NEGATIVE_INFINITY, back.logScore());
+        assertEquals(c.votes(), back.votes());
+    }
+
+    @Test
+    void statsAndTalliesRoundTrip() {
+        DomainStats s = new DomainStats("d", 3, new TreeSet<>(List.of("f1", "f2")), new TreeSet<>(List.of("n")), 9L, 3);
+        assertEquals(s, roundTrip(StoreSerdes.domainStats(), s));
+        NodeTally t = new NodeTally("n", 4, 2, 1);
+        assertEquals(t, roundTrip(StoreSerdes.nodeTally(), t));
+        assertEquals(2.0 * 3 / 5, t.trust(), 1e-15);
+    }
+
+    @Test
+    void garbageIsASerializationErrorNamingTheType() {
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> StoreSerdes.nodeTally().deserializer().deserialize("t", new byte[] {'{', 'x'}));
+        assertTrue(e.getMessage().contains("NodeTally"), e.getMessage());
+    }
+
+    @Test
+    void keysRouteByTheirPrefix() {
+        assertEquals("8ff8bb6992657811/8ff8bb6992657811-0123456789abcdef", StoreKeys.packet(FACTS.packetId()));
+        String key = StoreKeys.packet(FACTS.packetId());
+        assertTrue(key.compareTo(StoreKeys.packetRangeFrom("8ff8bb6992657811")) > 0);
+        assertTrue(key.compareTo(StoreKeys.packetRangeTo("8ff8bb6992657811")) < 0);
+        assertTrue(StoreKeys.packet("8ff8bb6992657812-0000000000000000").compareTo(StoreKeys.packetRangeTo("8ff8bb6992657811")) > 0);
+        assertEquals(FACTS.packetId(), StoreKeys.packetIdOf(StoreKeys.candidate("summarization", FACTS.packetId())));
+    }
+}

@@ -1,0 +1,414 @@
+package dev.qis.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qis.config.QisConfig;
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.FidelityParams;
+import dev.qis.fidelity.FidelityScore;
+import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.ProtocolCodec;
+import dev.qis.protocol.SignedPacket;
+import dev.qis.protocol.SignedReport;
+import dev.qis.protocol.Topics;
+import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.protocol.avro.ReasonCode;
+import dev.qis.protocol.avro.Rejection;
+import dev.qis.store.Breakdowns;
+import dev.qis.store.Candidate;
+import dev.qis.store.DomainStats;
+import dev.qis.store.NodeTally;
+import dev.qis.store.PacketState;
+import dev.qis.store.StoreKeys;
+import dev.qis.store.StoreNames;
+import dev.qis.store.TopK;
+import dev.qis.store.TrustLookup;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QisTopologyTest {
+    private static final NodeIdentity ALICE = NodeIdentity.generate();
+    private static final NodeIdentity BOB = NodeIdentity.generate();
+    private static final NodeIdentity CAROL = NodeIdentity.generate();
+    private static final NodeIdentity MALLORY = NodeIdentity.generate(); // never registered
+    private static final String DOMAIN = "clinical-note-summarization";
+
+    private final Elections elections = new Elections(FidelityParams.DEFAULTS);
+    private final Breakdowns breakdowns = new Breakdowns(elections);
+
+    @TempDir
+    Path stateDir;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> nodes;
+    private TestInputTopic<byte[], byte[]> votes;
+    private TestOutputTopic<byte[], byte[]> rejected;
+
+    @BeforeEach
+    void start() {
+        Properties props = new QisConfig(new Properties()).streamsProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qis-ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
+        driver = new TopologyTestDriver(QisTopology.build(new QisConfig(new Properties()), clock,
+                DomainTopics.NAME_ONLY), props, Fixtures.NOW);
+        nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), new ByteArraySerializer());
+        votes = driver.createInputTopic(Topics.VOTES, new ByteArraySerializer(), new ByteArraySerializer());
+        rejected = driver.createOutputTopic(Topics.REJECTED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        for (NodeIdentity n : List.of(ALICE, BOB, CAROL)) {
+            nodes.pipeInput(n.nodeId(), Fixtures.nodeKey(n));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private TestInputTopic<byte[], byte[]> outcomes(String fingerprint) {
+        return driver.createInputTopic(Topics.OUTCOMES_PREFIX + fingerprint.charAt(0), new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    private void publish(SignedPacket p) {
+        outcomes(p.fingerprint().value()).pipeInput(key(p.fingerprint().value()), p.bytes());
+    }
+
+    private void vote(SignedReport r) {
+        votes.pipeInput(key(r.fingerprint().value()), r.bytes());
+    }
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private PacketState packetState(String packetId) {
+        KeyValueStore<String, PacketState> store = driver.getKeyValueStore(StoreNames.PACKETS);
+        return store.get(StoreKeys.packet(packetId));
+    }
+
+    private NodeTally trustOf(NodeIdentity node) {
+        KeyValueStore<String, NodeTally> store = driver.getKeyValueStore(StoreNames.NODE_TRUST);
+        return store.get(node.nodeId());
+    }
+
+    private TrustLookup trust() {
+        KeyValueStore<String, NodeTally> store = driver.getKeyValueStore(StoreNames.NODE_TRUST);
+        return TrustLookup.of(store::get);
+    }
+
+    private List<Candidate> candidates(String domain) {
+        KeyValueStore<String, Candidate> store = driver.getKeyValueStore(StoreNames.DOMAIN_CANDIDATES);
+        List<Candidate> out = new ArrayList<>();
+        try (KeyValueIterator<String, Candidate> it = store.range(StoreKeys.candidateRangeFrom(domain),
+                StoreKeys.candidateRangeTo(domain))) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    private DomainStats stats(String domain) {
+        KeyValueStore<String, DomainStats> store = driver.getKeyValueStore(StoreNames.DOMAIN_STATS);
+        return store.get(domain);
+    }
+
+    private Rejection onlyRejection() {
+        List<KeyValue<byte[], byte[]>> all = rejected.readKeyValuesToList();
+        assertEquals(1, all.size(), "exactly one dead letter");
+        return ProtocolCodec.decodeRejection(all.get(0).value);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    @Test
+    void everyStoreAndInternalTopicIsNamed() {
+        String description = QisTopology.build(new QisConfig(new Properties())).describe().toString();
+        for (String name : List.of(StoreNames.PACKETS, StoreNames.INGEST_HISTORY, StoreNames.NODE_TALLIES,
+                StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.NODE_TRUST, StoreNames.NODE_KEYS,
+                StoreNames.EVENTS_REPARTITION + "-repartition", StoreNames.BY_NODE_REPARTITION + "-repartition",
+                StoreNames.BY_DOMAIN_REPARTITION + "-repartition")) {
+            assertTrue(description.contains(name), name + " in\n" + description);
+        }
+        assertFalse(description.matches("(?s).*KSTREAM-[A-Z]+-\\d+-(repartition|changelog).*"), description);
+    }
+
+    @Test
+    void anAcceptedPacketIsStoredCountedAndRoutedToItsDomainTopic() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        publish(p);
+
+        assertTrue(rejected.isEmpty());
+        PacketState state = packetState(p.id());
+        assertNotNull(state);
+        assertArrayEquals(p.bytes(), state.packetBytes());
+        double gain = 6.0 / 60.0;
+        assertEquals(gain * 0.9 * 20.0, state.curate(), 1e-12);
+        FidelityScore score = breakdowns.of(state, trust(), Fixtures.NOW.toEpochMilli());
+        assertEquals(1.0, score.vote());
+        assertEquals(1.0, score.trust());
+        assertTrue(score.routed());
+
+        assertEquals(1, candidates(DOMAIN).size());
+        DomainStats s = stats(DOMAIN);
+        assertEquals(1, s.packets());
+        assertEquals(1, s.fingerprintCount());
+        assertEquals(1, s.nodeCount());
+        assertEquals(Fixtures.ISSUED.toEpochMilli(), s.lastSeen());
+        assertEquals(new NodeTally(ALICE.nodeId(), 1, 0, 0), trustOf(ALICE));
+
+        TestRecord<String, byte[]> routed = domainTopic.readRecord();
+        assertEquals(p.fingerprint().value(), routed.key());
+        assertArrayEquals(p.bytes(), routed.value(), "the original signed bytes");
+        Header fidelity = routed.headers().lastHeader(Topics.HEADER_FIDELITY);
+        assertEquals(score.fidelity(), Double.parseDouble(new String(fidelity.value(), StandardCharsets.UTF_8)), 1e-12);
+        for (String h : List.of(Topics.HEADER_CURATE, Topics.HEADER_VOTE, Topics.HEADER_TRUST, Topics.HEADER_DECAY,
+                Topics.HEADER_ROUTED_AT)) {
+            assertNotNull(routed.headers().lastHeader(h), h);
+        }
+        assertTrue(domainTopic.isEmpty());
+    }
+
+    @Test
+    void aDuplicateIsANoOp() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        publish(p);
+        publish(p);
+        assertTrue(rejected.isEmpty(), "a retry is not an error");
+        assertEquals(1, stats(DOMAIN).packets());
+        assertEquals(1, trustOf(ALICE).packets());
+        assertEquals(1, domainTopic.readRecordsToList().size());
+    }
+
+    @Test
+    void malformedOversizeAndUnknownSchemaAreDeadLettered() {
+        String fp = Fixtures.typical(ALICE).fingerprint().value();
+        byte[] garbage = "not a packet".getBytes(StandardCharsets.UTF_8);
+        byte[] oversize = new byte[ProtocolCodec.MAX_PACKET_BYTES + 1];
+        byte[] unknownSchema = new byte[40];
+        unknownSchema[0] = (byte) 0xC3;
+        unknownSchema[1] = 0x01;
+        Arrays.fill(unknownSchema, 2, 10, (byte) 0x5A);
+        assertRejected(fp, garbage, ReasonCode.MALFORMED);
+        assertRejected(fp, oversize, ReasonCode.OVERSIZE);
+        assertRejected(fp, unknownSchema, ReasonCode.UNKNOWN_SCHEMA);
+        assertRejected(fp, null, ReasonCode.MALFORMED);
+    }
+
+    @Test
+    void invalidFieldsIdsNodesSignaturesAndTimestampsAreDeadLettered() {
+        SignedPacket good = Fixtures.typical(ALICE);
+        String fp = good.fingerprint().value();
+
+        OutcomePacket badConfidence = OutcomePacket.newBuilder(good.packet()).build();
+        badConfidence.getValidation().setConfidence(2.0);
+        assertRejected(fp, ProtocolCodec.encode(badConfidence), ReasonCode.INVALID_FIELD);
+
+        OutcomePacket wrongId = OutcomePacket.newBuilder(good.packet()).setPacketId(fp + "-0123456789abcdef").build();
+        assertRejected(fp, ProtocolCodec.encode(wrongId), ReasonCode.ID_MISMATCH);
+
+        SignedPacket unknown = Fixtures.typical(MALLORY);
+        assertRejected(fp, unknown.bytes(), ReasonCode.UNKNOWN_NODE);
+
+        byte[] forged = good.bytes().clone();
+        forged[forged.length - 1] ^= 0x01; // the signature is the last field
+        assertRejected(fp, forged, ReasonCode.BAD_SIGNATURE);
+
+        SignedPacket future = Fixtures.packet(DOMAIN, 60, 66).issuedAt(Fixtures.NOW.plusSeconds(3600)).sign(ALICE);
+        assertRejected(fp, future.bytes(), ReasonCode.FUTURE_TIMESTAMP);
+
+        assertRejected("0000000000000000", good.bytes(), ReasonCode.INVALID_FIELD); // key is not its fingerprint
+
+        assertNull(packetState(good.id()), "nothing refused reaches the stores");
+        assertNull(stats(DOMAIN));
+    }
+
+    @Test
+    void aCollisionIsRejected() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        KeyValueStore<String, byte[]> history = driver.getKeyValueStore(StoreNames.INGEST_HISTORY);
+        history.put(p.id(), new byte[32]); // another packet's content already holds this id
+        assertRejected(p.fingerprint().value(), p.bytes(), ReasonCode.ID_COLLISION);
+    }
+
+    @Test
+    void badReportsAreDeadLetteredFromTheVotesTopic() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        SignedReport forged = Fixtures.report(p.id(), 66.0, Fixtures.ISSUED, BOB);
+        byte[] bytes = forged.bytes().clone();
+        bytes[bytes.length - 1] ^= 0x01;
+        votes.pipeInput(key(p.fingerprint().value()), bytes);
+        Rejection r = onlyRejection();
+        assertEquals(ReasonCode.BAD_SIGNATURE, r.getReason());
+        assertEquals(Topics.VOTES, r.getSourceTopic());
+        assertArrayEquals(bytes, bytes(r.getOriginalValue()));
+    }
+
+    private void assertRejected(String key, byte[] value, ReasonCode reason) {
+        TestInputTopic<byte[], byte[]> topic = outcomes(key);
+        topic.pipeInput(key(key), value);
+        Rejection r = onlyRejection();
+        assertEquals(reason, r.getReason(), r.getDetail());
+        assertFalse(r.getDetail().isBlank());
+        assertEquals(Topics.OUTCOMES_PREFIX + key.charAt(0), r.getSourceTopic());
+        assertArrayEquals(key(key), bytes(r.getOriginalKey()));
+        if (value == null) {
+            assertNull(r.getOriginalValue());
+        } else {
+            assertArrayEquals(value, bytes(r.getOriginalValue()), "the original bytes travel with the rejection");
+        }
+        assertTrue(r.getSourceOffset() >= 0);
+    }
+
+    @Test
+    void votesMoveThePacketAndItsAuthorsTrust() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        publish(p);
+        vote(Fixtures.report(p.id(), 66.0, Fixtures.ISSUED.plusSeconds(60), BOB));   // reproduced (gain 0.1)
+        vote(Fixtures.report(p.id(), 60.5, Fixtures.ISSUED.plusSeconds(60), CAROL)); // refuted (gain < 0.05)
+        vote(Fixtures.report(p.id(), 70.0, Fixtures.ISSUED.plusSeconds(60), ALICE)); // self-vote: ignored
+        assertTrue(rejected.isEmpty());
+
+        PacketState s = packetState(p.id());
+        assertEquals(2, s.votes().size());
+        assertEquals(1, s.successes());
+        assertEquals(1, s.failures());
+        assertEquals(new NodeTally(ALICE.nodeId(), 1, 1, 1), trustOf(ALICE));
+        FidelityScore score = breakdowns.of(s, trust(), Fixtures.NOW.toEpochMilli());
+        assertEquals(Elections.vote(1, 1), score.vote(), 1e-12); // reporters have trust 1
+        assertEquals(Elections.trust(1, 1), score.trust(), 1e-12);
+
+        // Carol's later report reproduces: the latest wins; an older one arriving late does not override it
+        vote(Fixtures.report(p.id(), 66.0, Fixtures.ISSUED.plusSeconds(120), CAROL));
+        vote(Fixtures.report(p.id(), 59.0, Fixtures.ISSUED.plusSeconds(30), CAROL));
+        s = packetState(p.id());
+        assertEquals(2, s.successes());
+        assertEquals(0, s.failures());
+        assertEquals(new NodeTally(ALICE.nodeId(), 1, 2, 0), trustOf(ALICE));
+        Candidate c = candidates(DOMAIN).get(0);
+        assertEquals(2, c.votes().size());
+        assertTrue(c.votes().values().stream().allMatch(v -> v));
+        assertEquals(elections.intrinsicLogScore(s.curate(), 2, 0, Fixtures.ISSUED.toEpochMilli()), c.logScore(), 1e-12);
+    }
+
+    @Test
+    void aVoteBeforeItsPacketIsHeldAndAppliedOnArrival() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        vote(Fixtures.report(p.id(), 66.0, Fixtures.ISSUED, BOB));
+        vote(Fixtures.report(p.id(), 66.0, Fixtures.ISSUED, ALICE)); // a self-vote, found out on arrival
+        assertTrue(packetState(p.id()).isPending());
+        assertNull(stats(DOMAIN), "a pending state is not a packet");
+        publish(p);
+        PacketState s = packetState(p.id());
+        assertFalse(s.isPending());
+        assertEquals(1, s.votes().size());
+        assertEquals(1, s.successes());
+        assertEquals(new NodeTally(ALICE.nodeId(), 1, 1, 0), trustOf(ALICE));
+    }
+
+    @Test
+    void citationsRaiseTheCitedPacketsCurateButSelfCitationsDoNot() {
+        SignedPacket cited = Fixtures.typical(ALICE);
+        publish(cited);
+        double before = packetState(cited.id()).curate();
+        publish(Fixtures.packet("legal-qa", 50, 55).informedBy(cited.id()).sign(BOB));
+        publish(Fixtures.packet("legal-qa", 50, 56).informedBy(cited.id()).sign(ALICE));
+        PacketState s = packetState(cited.id());
+        assertEquals(1, s.citations());
+        assertEquals(before * (1 + Math.log(2)), s.curate(), 1e-12);
+        assertEquals(1, candidates(DOMAIN).get(0).citations());
+        assertEquals(2, stats("legal-qa").packets());
+    }
+
+    @Test
+    void aRefutedPacketIsUnroutedButStillStoredAndQueryableById() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        publish(p);
+        List<NodeIdentity> reporters = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            NodeIdentity r = NodeIdentity.generate();
+            nodes.pipeInput(r.nodeId(), Fixtures.nodeKey(r));
+            vote(Fixtures.report(p.id(), 59.0, Fixtures.ISSUED, r));
+            reporters.add(r);
+        }
+        PacketState s = packetState(p.id());
+        assertNotNull(s, "still stored");
+        FidelityScore score = breakdowns.of(s, trust(), Fixtures.NOW.toEpochMilli());
+        assertEquals(Elections.vote(0, 7), score.vote(), 1e-12);
+        assertFalse(score.routed());
+        TopK topK = new TopK(breakdowns, 2);
+        assertTrue(topK.top(candidates(DOMAIN), c -> true, trust(), Fixtures.NOW.toEpochMilli(), 10).isEmpty());
+    }
+
+    @Test
+    void storedCandidatesFeedSynthesis() {
+        publish(Fixtures.packet(DOMAIN, 60, 66).sign(ALICE));
+        publish(Fixtures.packet(DOMAIN, 60, 63).hyperparam("r", 64L).sign(BOB));
+        long now = Fixtures.NOW.toEpochMilli();
+        List<dev.qis.fidelity.Evidence> evidence = candidates(DOMAIN).stream()
+                .map(c -> breakdowns.evidence(c, trust(), now)).toList();
+        var asking = new dev.qis.fidelity.Synthesis.Context("llama-3-8b", DOMAIN, List.of("healthcare", "en-US"));
+        var r = new dev.qis.fidelity.Synthesis(FidelityParams.DEFAULTS).recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        assertEquals(16L, r.hyperparams().get("r"), "the stronger packet carries the median");
+        assertEquals(2, r.evidenceCount());
+        assertEquals(2, r.distinctNodes());
+    }
+
+    @Test
+    void aTopKHoldsAtMostTwoPacketsPerNode() {
+        for (int i = 0; i < 5; i++) {
+            publish(Fixtures.packet(DOMAIN, 60, 70 + i).sign(ALICE));
+        }
+        publish(Fixtures.packet(DOMAIN, 60, 61).sign(BOB));
+        publish(Fixtures.packet(DOMAIN, 60, 62).sign(CAROL));
+        assertEquals(7, candidates(DOMAIN).size());
+        TopK topK = new TopK(breakdowns, 2);
+        List<TopK.Ranked> top = topK.top(candidates(DOMAIN), c -> true, trust(), Fixtures.NOW.toEpochMilli(), 5);
+        assertEquals(4, top.size());
+        assertEquals(2, top.stream().filter(r -> r.candidate().facts().nodeId().equals(ALICE.nodeId())).count());
+        assertEquals(74.0, top.get(0).candidate().facts().outcomeScore());
+        assertEquals(73.0, top.get(1).candidate().facts().outcomeScore());
+        for (int i = 1; i < top.size(); i++) {
+            assertTrue(top.get(i - 1).score().fidelity() >= top.get(i).score().fidelity());
+        }
+    }
+}
