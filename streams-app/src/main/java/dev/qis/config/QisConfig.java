@@ -4,9 +4,7 @@ import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Topics;
 import dev.qis.topology.RejectionHandler;
 import dev.qis.topology.DomainTopicFailureHandler;
-import dev.qis.topology.UnknownNodeGrace;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -138,7 +136,7 @@ public final class QisConfig {
         String v = get(key, null);
         try {
             return v == null ? fallback : Duration.parse(v);
-        } catch (DateTimeParseException e) {
+        } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT30S, got '" + v + "'", e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.qis.topology;
 
+import dev.qis.config.UnknownNodeGrace;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.PacketVerifier;
 import dev.qis.protocol.Topics;

@@ -53,7 +53,7 @@ public final class QisTopology {
 
     public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics) {
         Elections elections = new Elections(config.fidelity());
-        UnknownNodeGrace unknownNodeGrace = config.unknownNodeGrace();
+        var unknownNodeGrace = config.unknownNodeGrace();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         Serde<NodeTally> tallies = StoreSerdes.nodeTally();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
+import dev.qis.config.UnknownNodeGrace;
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.fidelity.FidelityScore;

@@ -1,4 +1,4 @@
-package dev.qis.topology;
+package dev.qis.config;
 
 import java.time.Duration;
 
