@@ -62,6 +62,12 @@ public final class QisConfig {
     public static final String TAG_JACCARD_WEIGHT = "qis.synthesis.weight.tag.jaccard";
     public static final String SAME_FAMILY_WEIGHT = "qis.synthesis.weight.same.family";
     public static final String STARTUP_TIMEOUT = "qis.startup.timeout";
+    /** How long a record from a node without a registered key waits for the key before it is rejected. */
+    public static final String UNKNOWN_NODE_GRACE = "qis.unknown.node.grace";
+    /** How often the records waiting for a node key are verified again. */
+    public static final String UNKNOWN_NODE_RECHECK = "qis.unknown.node.recheck.interval";
+    /** How many records may wait for node keys per task; past it the oldest is rejected. */
+    public static final String UNKNOWN_NODE_MAX_HELD = "qis.unknown.node.max.held";
 
     public static final String DEFAULT_APPLICATION_ID = "qis-streams";
     public static final int DEFAULT_PARTITIONS = 6;
@@ -249,6 +255,12 @@ public final class QisConfig {
         return Duration.parse(get(STARTUP_TIMEOUT, "PT60S"));
     }
 
+    public UnknownNodeGrace unknownNodeGrace() {
+        UnknownNodeGrace d = UnknownNodeGrace.DEFAULTS;
+        return new UnknownNodeGrace(duration(UNKNOWN_NODE_GRACE, d.grace()),
+                duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()));
+    }
+
     public FidelityParams fidelity() {
         FidelityParams d = FidelityParams.DEFAULTS;
         return new FidelityParams(
@@ -298,6 +310,15 @@ public final class QisConfig {
             return v == null ? fallback : Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be an integer, got '" + v + "' (from " + sourceOf(key) + ")");
+        }
+    }
+
+    private Duration duration(String key, Duration fallback) {
+        String v = get(key, null);
+        try {
+            return v == null ? fallback : Duration.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT30S, got '" + v + "'", e);
         }
     }
 

@@ -56,6 +56,13 @@ public final class StoreNames {
     /** Ingest-side history: packet id → content hash of the accepted packet (duplicates and collisions). */
     public static final String INGEST_HISTORY = "qis-ingest-history";
 
+    /**
+     * Ingest-side records waiting for their node's key (the node-key store is global, so it may trail a
+     * registration sent just before the node's first record). Key {@link HeldRecord#storeKey()} (oldest first),
+     * value {@link HeldRecord}. Changelogged: a record is held, or handled, exactly once.
+     */
+    public static final String INGEST_HELD = "qis-ingest-held";
+
     /** The compacted topic that carries node tallies to the {@link #NODE_TRUST} global store. */
     public static final String NODE_TRUST_TOPIC = "qis.node-trust";
 

@@ -41,6 +41,10 @@ public final class StoreSerdes {
         return json(NodeTally.class);
     }
 
+    public static Serde<HeldRecord> heldRecord() {
+        return json(HeldRecord.class);
+    }
+
     public static <T> Serde<T> json(Class<T> type) {
         Serializer<T> ser = (topic, value) -> {
             if (value == null) {

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The topology of design §5. Four sub-topologies joined by explicitly named repartition topics:
  * <ol>
- *   <li>ingest over {@code qis.outcomes.*} and {@code qis.votes} (keyed by fingerprint): verify, dedupe,
+ *   <li>ingest over {@code qis.outcomes.*} and {@code qis.votes} (keyed by fingerprint): verify (records of a node
+ *       whose key has not arrived yet wait in {@link StoreNames#INGEST_HELD}), dedupe,
  *       dead-letter to {@code qis.rejected}, emit packet/vote/citation events re-keyed by the fingerprint they
  *       concern → {@code qis-events};</li>
  *   <li>packet state (by fingerprint, {@link StoreNames#PACKETS}) → node deltas {@code qis-by-node},
@@ -59,6 +60,7 @@ public final class QisTopology {
     /** The topology, counting what ingest decides on {@code meters} (accepted, rejected by reason, votes, citations). */
     public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics, QisMeters meters) {
         Elections elections = new Elections(config.fidelity());
+        var unknownNodeGrace = config.unknownNodeGrace();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         Serde<NodeTally> tallies = StoreSerdes.nodeTally();
@@ -75,6 +77,8 @@ public final class QisTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.INGEST_HISTORY), strings, bytes));
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.INGEST_HELD), strings, StoreSerdes.heldRecord()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.NODE_TALLIES), strings, tallies));
@@ -86,7 +90,8 @@ public final class QisTopology {
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
                 .stream(INPUT_PATTERN, Consumed.with(bytes, bytes).withName("qis-input"))
-                .process(() -> new IngestProcessor(clock), Named.as("qis-ingest"), StoreNames.INGEST_HISTORY)
+                .process(() -> new IngestProcessor(clock, unknownNodeGrace), Named.as("qis-ingest"),
+                        StoreNames.INGEST_HISTORY, StoreNames.INGEST_HELD)
                 .split(Named.as("qis-ingest-"))
                 .branch((k, v) -> v instanceof IngestOutput.DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("events"));

@@ -78,13 +78,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole app on a real broker in the JVM: thousands of packets, votes (re-votes, self-votes, votes ahead of
  * their packet) and citations across several domains, plus bad records, published in shuffled order with a plain
- * producer. Afterwards every store equals a straightforward recomputation from the inputs.
+ * producer, and a node that registers its key and publishes at once. Afterwards every store equals a
+ * straightforward recomputation from the inputs.
  */
 class QisStreamsIT {
     private static final int PARTITIONS = 3;
     private static final int PACKETS = 2000;
     private static final int DOMAINS = 12;
     private static final int VOTES = 1500;
+    private static final int NEWCOMER_PACKETS = 20;
     private static final double EPS = 1e-9;
     private static final long HALF_LIFE = Duration.ofDays(30).toMillis();
 
@@ -200,6 +202,21 @@ class QisStreamsIT {
         }
         expectedRejections.put(ReasonCode.MALFORMED, 10);
         Collections.shuffle(records, random);
+        // a node that registers and publishes at once (as `qis publish` does): its key reaches the global
+        // node-key store asynchronously, so its first packets may be verified before the key is there
+        NodeIdentity newcomer = NodeIdentity.generate();
+        List<ProducerRecord<String, byte[]>> newcomerRecords = new ArrayList<>();
+        newcomerRecords.add(new ProducerRecord<>(Topics.NODES, newcomer.nodeId(),
+                ProtocolCodec.encode(newcomer.nodeKey(now))));
+        for (int i = 0; i < NEWCOMER_PACKETS; i++) {
+            SignedPacket p = new OutcomePacketBuilder().family("mistral-7b").task("task-01")
+                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy").baselineScore(50)
+                    .outcomeScore(55 + i).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(100)
+                    .confidence(0.8).issuedAt(now.minusSeconds(3600)).sign(newcomer);
+            packets.add(p);
+            newcomerRecords.add(new ProducerRecord<>(Topics.outcomes(p.fingerprint()), p.fingerprint().value(),
+                    p.bytes()));
+        }
 
         // --- the app
         Properties props = new Properties();
@@ -207,6 +224,7 @@ class QisStreamsIT {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qis-it-" + UUID.randomUUID());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put("qis.topic.partitions", Integer.toString(PARTITIONS));
+        props.put("qis.unknown.node.grace", "PT2S"); // the stranger's packets are dead-lettered soon
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:8080"); // owner lookups need it (never dialled here)
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new StreamTopics(admin, PARTITIONS, (short) -1, 1, Duration.ofSeconds(30)).createAll();
@@ -217,6 +235,9 @@ class QisStreamsIT {
             }
         }
         try (QisStreams app = new QisStreams(props).start(); KafkaProducer<String, byte[]> producer = producer()) {
+            for (ProducerRecord<String, byte[]> r : newcomerRecords) { // the key, then its packets, no pause
+                producer.send(r);
+            }
             for (ProducerRecord<String, byte[]> r : records) {
                 producer.send(r);
             }
@@ -231,6 +252,8 @@ class QisStreamsIT {
             waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
                     () -> "stores never matched the recomputation; first differences: " + first(mismatches(app, expected, at)));
             assertEquals(List.of(), mismatches(app, expected, at));
+            assertEquals(NEWCOMER_PACKETS, QisStreamsIT.<NodeTally>all(app, StoreNames.NODE_TRUST).get(newcomer.nodeId()).packets(),
+                    "every packet of the node registered just before them is accepted");
             assertTheOwnerOfEveryKeyHoldsIt(app, expected);
 
             Map<ReasonCode, Integer> rejections = new EnumMap<>(ReasonCode.class);

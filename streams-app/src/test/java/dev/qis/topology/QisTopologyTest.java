@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
+import dev.qis.config.UnknownNodeGrace;
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.fidelity.FidelityScore;
@@ -22,6 +23,7 @@ import dev.qis.protocol.avro.Rejection;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
+import dev.qis.store.HeldRecord;
 import dev.qis.store.NodeTally;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
@@ -33,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +65,9 @@ class QisTopologyTest {
     private static final NodeIdentity CAROL = NodeIdentity.generate();
     private static final NodeIdentity MALLORY = NodeIdentity.generate(); // never registered
     private static final String DOMAIN = "clinical-note-summarization";
+    private static final String APPLICATION_ID = "qis-ttd";
+    private static final Duration GRACE = UnknownNodeGrace.DEFAULTS.grace();
+    private static final Duration RECHECK = UnknownNodeGrace.DEFAULTS.recheckInterval();
 
     private final Elections elections = new Elections(FidelityParams.DEFAULTS);
     private final Breakdowns breakdowns = new Breakdowns(elections);
@@ -75,13 +81,17 @@ class QisTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new QisConfig(new Properties()).streamsProperties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qis-ttd");
+        start(new Properties(), stateDir);
+    }
+
+    private void start(Properties qis, Path state) {
+        QisConfig config = new QisConfig(qis);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(QisTopology.build(new QisConfig(new Properties()), clock,
-                DomainTopics.NAME_ONLY), props, Fixtures.NOW);
+        driver = new TopologyTestDriver(QisTopology.build(config, clock, DomainTopics.NAME_ONLY), props, Fixtures.NOW);
         nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), new ByteArraySerializer());
         votes = driver.createInputTopic(Topics.VOTES, new ByteArraySerializer(), new ByteArraySerializer());
         rejected = driver.createOutputTopic(Topics.REJECTED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -158,7 +168,8 @@ class QisTopologyTest {
     @Test
     void everyStoreAndInternalTopicIsNamed() {
         String description = QisTopology.build(new QisConfig(new Properties())).describe().toString();
-        for (String name : List.of(StoreNames.PACKETS, StoreNames.INGEST_HISTORY, StoreNames.NODE_TALLIES,
+        for (String name : List.of(StoreNames.PACKETS, StoreNames.INGEST_HISTORY, StoreNames.INGEST_HELD,
+                StoreNames.NODE_TALLIES,
                 StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.NODE_TRUST, StoreNames.NODE_KEYS,
                 StoreNames.EVENTS_REPARTITION + "-repartition", StoreNames.BY_NODE_REPARTITION + "-repartition",
                 StoreNames.BY_DOMAIN_REPARTITION + "-repartition")) {
@@ -285,9 +296,16 @@ class QisTopologyTest {
     private void assertRejected(String key, byte[] value, ReasonCode reason) {
         TestInputTopic<byte[], byte[]> topic = outcomes(key);
         topic.pipeInput(key(key), value);
+        if (reason == ReasonCode.UNKNOWN_NODE) {
+            assertTrue(rejected.isEmpty(), "an unknown node's record waits for the node's key");
+            driver.advanceWallClockTime(GRACE.plus(RECHECK));
+        }
         Rejection r = onlyRejection();
         assertEquals(reason, r.getReason(), r.getDetail());
         assertFalse(r.getDetail().isBlank());
+        if (reason == ReasonCode.UNKNOWN_NODE) {
+            assertTrue(r.getDetail().contains("waited"), r.getDetail());
+        }
         assertEquals(Topics.OUTCOMES_PREFIX + key.charAt(0), r.getSourceTopic());
         assertArrayEquals(key(key), bytes(r.getOriginalKey()));
         if (value == null) {
@@ -410,5 +428,126 @@ class QisTopologyTest {
         for (int i = 1; i < top.size(); i++) {
             assertTrue(top.get(i - 1).score().fidelity() >= top.get(i).score().fidelity());
         }
+    }
+
+    private List<HeldRecord> held() {
+        KeyValueStore<String, HeldRecord> store = driver.getKeyValueStore(StoreNames.INGEST_HELD);
+        List<HeldRecord> out = new ArrayList<>();
+        try (KeyValueIterator<String, HeldRecord> it = store.all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    @Test
+    void aPacketAheadOfItsNodeKeyWaitsAndIsAcceptedOnceTheKeyArrives() {
+        NodeIdentity dave = NodeIdentity.generate();
+        SignedPacket p = Fixtures.typical(dave);
+        TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        publish(p);
+        driver.advanceWallClockTime(RECHECK);
+        assertTrue(rejected.isEmpty(), "not rejected while its node may still register");
+        assertNull(packetState(p.id()));
+        List<HeldRecord> waiting = held();
+        assertEquals(1, waiting.size());
+        assertArrayEquals(p.bytes(), waiting.get(0).value());
+        assertEquals(Topics.OUTCOMES_PREFIX + p.fingerprint().value().charAt(0), waiting.get(0).topic());
+        assertEquals(Fixtures.NOW.toEpochMilli(), waiting.get(0).firstSeen());
+        assertTrue(driver.producedTopicNames().contains(APPLICATION_ID + "-" + StoreNames.INGEST_HELD + "-changelog"),
+                "the held store is changelogged: " + driver.producedTopicNames());
+
+        nodes.pipeInput(dave.nodeId(), Fixtures.nodeKey(dave));
+        assertNull(packetState(p.id()), "taken up by the next recheck, not by the registration");
+        driver.advanceWallClockTime(RECHECK);
+
+        assertTrue(rejected.isEmpty());
+        assertTrue(held().isEmpty());
+        PacketState state = packetState(p.id());
+        assertNotNull(state);
+        assertArrayEquals(p.bytes(), state.packetBytes());
+        assertEquals(new NodeTally(dave.nodeId(), 1, 0, 0), trustOf(dave));
+        assertEquals(1, stats(DOMAIN).packets());
+        TestRecord<String, byte[]> routed = domainTopic.readRecord();
+        assertEquals(p.fingerprint().value(), routed.key());
+        assertArrayEquals(p.bytes(), routed.value());
+        assertTrue(domainTopic.isEmpty());
+
+        publish(p); // a retry after the wait: the normal dedupe
+        driver.advanceWallClockTime(GRACE.plus(RECHECK));
+        assertTrue(rejected.isEmpty());
+        assertEquals(1, stats(DOMAIN).packets());
+    }
+
+    @Test
+    void aPacketFromANodeThatNeverRegistersIsRejectedOnlyAfterTheGrace() {
+        SignedPacket p = Fixtures.typical(MALLORY);
+        publish(p);
+        driver.advanceWallClockTime(GRACE.minus(RECHECK));
+        assertTrue(rejected.isEmpty(), "still within the grace");
+        assertEquals(1, held().size());
+        driver.advanceWallClockTime(RECHECK.multipliedBy(2));
+
+        Rejection r = onlyRejection();
+        assertEquals(ReasonCode.UNKNOWN_NODE, r.getReason());
+        assertTrue(r.getDetail().contains(MALLORY.nodeId()) && r.getDetail().contains("waited"), r.getDetail());
+        assertEquals(Topics.OUTCOMES_PREFIX + p.fingerprint().value().charAt(0), r.getSourceTopic());
+        assertEquals(0, r.getSourceOffset());
+        assertArrayEquals(key(p.fingerprint().value()), bytes(r.getOriginalKey()));
+        assertArrayEquals(p.bytes(), bytes(r.getOriginalValue()));
+        assertTrue(held().isEmpty());
+        assertNull(packetState(p.id()));
+    }
+
+    @Test
+    void aVoteAheadOfItsReportersKeyWaitsAndOneFromANodeThatNeverRegistersIsRejectedAfterTheGrace() {
+        SignedPacket p = Fixtures.typical(ALICE);
+        publish(p);
+        NodeIdentity erin = NodeIdentity.generate();
+        vote(Fixtures.report(p.id(), 66.0, Fixtures.ISSUED, erin));
+        SignedReport stranger = Fixtures.report(p.id(), 59.0, Fixtures.ISSUED, MALLORY);
+        vote(stranger);
+        driver.advanceWallClockTime(RECHECK);
+        assertTrue(rejected.isEmpty());
+        assertEquals(0, packetState(p.id()).votes().size());
+
+        nodes.pipeInput(erin.nodeId(), Fixtures.nodeKey(erin));
+        driver.advanceWallClockTime(RECHECK);
+        PacketState s = packetState(p.id());
+        assertEquals(1, s.votes().size());
+        assertEquals(1, s.successes());
+        assertEquals(new NodeTally(ALICE.nodeId(), 1, 1, 0), trustOf(ALICE));
+        assertTrue(rejected.isEmpty(), "the stranger's vote still waits");
+
+        driver.advanceWallClockTime(GRACE);
+        Rejection r = onlyRejection();
+        assertEquals(ReasonCode.UNKNOWN_NODE, r.getReason());
+        assertTrue(r.getDetail().contains("waited"), r.getDetail());
+        assertEquals(Topics.VOTES, r.getSourceTopic());
+        assertTrue(r.getSourceOffset() > 0, "the vote came after the packet and the other vote");
+        assertArrayEquals(stranger.bytes(), bytes(r.getOriginalValue()));
+        assertEquals(1, packetState(p.id()).votes().size(), "the rejected vote counts for nothing");
+        assertTrue(held().isEmpty());
+    }
+
+    @Test
+    void theOldestWaitingRecordIsRejectedWhenTooManyWait(@TempDir Path otherState) {
+        driver.close();
+        Properties qis = new Properties();
+        qis.put(QisConfig.UNKNOWN_NODE_MAX_HELD, "2");
+        start(qis, otherState);
+        List<SignedPacket> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SignedPacket p = Fixtures.packet(DOMAIN, 60, 61 + i).sign(MALLORY);
+            publish(p);
+            sent.add(p);
+            driver.advanceWallClockTime(Duration.ofMillis(10)); // distinct first-seen times
+        }
+        Rejection r = onlyRejection();
+        assertEquals(ReasonCode.UNKNOWN_NODE, r.getReason());
+        assertArrayEquals(sent.get(0).bytes(), bytes(r.getOriginalValue()), "the oldest goes first");
+        assertTrue(r.getDetail().contains("2 records were waiting"), r.getDetail());
+        assertEquals(List.of(sent.get(1).id(), sent.get(2).id()),
+                held().stream().map(h -> ProtocolCodec.decodePacket(h.value()).getPacketId()).toList());
     }
 }
