@@ -88,7 +88,7 @@ public final class QisConfig {
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, TOPIC_PARTITIONS, TOPIC_REPLICATION,
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
             NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
-            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT);
+            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -257,8 +257,12 @@ public final class QisConfig {
 
     public UnknownNodeGrace unknownNodeGrace() {
         UnknownNodeGrace d = UnknownNodeGrace.DEFAULTS;
-        return new UnknownNodeGrace(duration(UNKNOWN_NODE_GRACE, d.grace()),
-                duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()));
+        try {
+            return new UnknownNodeGrace(duration(UNKNOWN_NODE_GRACE, d.grace()),
+                    duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("qis.unknown.node.*: " + e.getMessage());
+        }
     }
 
     public FidelityParams fidelity() {
@@ -318,7 +322,8 @@ public final class QisConfig {
         try {
             return v == null ? fallback : Duration.parse(v);
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT30S, got '" + v + "'", e);
+            throw new ConfigException(key + " must be an ISO-8601 duration such as PT30S, got '" + v + "' (from "
+                    + sourceOf(key) + ")");
         }
     }
 
