@@ -12,6 +12,7 @@ public final class QisApp {
         CommandLine cli = QisCommand.commandLine(new QisCommand());
         cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new QueryCommand());
+        cli.addSubcommand(new BrokerCommand());
         return cli;
     }
 
