@@ -1,6 +1,8 @@
 package dev.qis.cli;
 
+import dev.qis.adapters.AdapterException;
 import dev.qis.protocol.ProtocolException;
+import dev.qis.publish.PublishException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = QisCommand.Version.class,
         description = {"QIS outcome routing on Apache Kafka: share what fine-tuning runs learned, never the data.", ""},
-        subcommands = {FingerprintCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {FingerprintCommand.class, KeygenCommand.class, RegisterCommand.class, PublishCommand.class,
+            VoteCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure (broker unreachable, timeout, ...)", "2:usage or input error"})
 public final class QisCommand implements Runnable {
@@ -37,9 +40,13 @@ public final class QisCommand implements Runnable {
             if (System.getenv("QIS_DEBUG") != null) {
                 e.printStackTrace(err);
             }
-            if (e instanceof ProtocolException || e instanceof InputException) {
+            if (e instanceof ProtocolException || e instanceof InputException || e instanceof AdapterException) {
                 err.println(commandLine.getColorScheme().errorText("qis: " + e.getMessage()));
                 return EXIT_USAGE;
+            }
+            if (e instanceof PublishException) {
+                err.println(commandLine.getColorScheme().errorText("qis: " + e.getMessage()));
+                return EXIT_FAILURE;
             }
             err.println(commandLine.getColorScheme().errorText("qis: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
             return EXIT_FAILURE;
