@@ -18,8 +18,8 @@ import java.util.List;
 
 /** Turns a node's decisions into wire bytes: honest packets and votes, and the Byzantine forgeries and tamperings. */
 public final class PacketFactory {
-    static final String BENCHMARK = "sim-eval";
-    static final String METRIC = "accuracy";
+    static final String BENCHMARK = "sim";
+    static final String METRIC = "acc";
 
     private final Clock clock;
 

@@ -15,7 +15,7 @@ public final class TrueEffects {
     static final double BASE_MAX = 0.10;
     static final double METHOD_SD = 0.02;
     /** Family × method × domain interaction: what makes cross-family evidence imperfect. */
-    static final double INTERACTION_SD = 0.004;
+    static final double INTERACTION_SD = 0.002;
 
     private final ConfigurationGrid grid;
     private final List<String> families;

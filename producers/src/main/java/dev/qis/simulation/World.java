@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /** The simulated ecosystem's ground truth: its domains (Zipf-popular, each with hidden true effects) and families. */
 public final class World {
     /** Family × method offset shared across domains: a family's taste for a method. */
-    static final double FAMILY_SD = 0.01;
+    static final double FAMILY_SD = 0.004;
     static final List<String> DOMAIN_TAGS = List.of("sim", "en");
     static final double BASELINE_MIN = 0.40;
     static final double BASELINE_MAX = 0.70;
