@@ -48,7 +48,7 @@ public final class ConsoleProgress implements ProgressListener {
                 "round %d/%d: %d honest runs, true gain %.4f (random %.4f, naive %.4f), %d packets stored,"
                         + " Byzantine top-k share %.1f%%, synthesis p50 %.1f ms",
                 r.round() + 1, rounds, r.honestRuns(), r.loopGain(), r.noCoordinationGain(), r.naiveGain(),
-                r.packetsStored(), 100 * r.byzantineTopKShare(), r.synthesis().p50Ms());
+                r.packetsStored(), 100 * r.byzantineTopShare(), r.synthesis().p50Ms());
         if (terminal) {
             draw(text);
             err.println();

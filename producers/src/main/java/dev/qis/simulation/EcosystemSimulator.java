@@ -472,7 +472,7 @@ public final class EcosystemSimulator {
                     expected, stored, Math.max(0, stored - expected));
             var byzantine = new SimulationReport.ByzantineSummary(attack(forgedSent, rejections),
                     attack(tamperedSent, rejections), exact, validRejected, byReason,
-                    rounds.get(0).byzantineTopKShare(), rounds.get(rounds.size() - 1).byzantineTopKShare(),
+                    rounds.get(0).byzantineTopShare(), rounds.get(rounds.size() - 1).byzantineTopShare(),
                     honestVotes, votesOnByzantine, votesOnByzantineFailing, votesOnHonest, votesOnHonestFailing,
                     sybilVouches);
 

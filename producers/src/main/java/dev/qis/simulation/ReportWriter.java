@@ -76,7 +76,7 @@ public final class ReportWriter {
         line(out, "   valid packets rejected     %d", b.validPacketsRejected());
         line(out, "   rejections by reason       %s", b.rejectionsByReason());
         line(out, "   Byzantine share of top-%d slots: %.1f%% before votes (round 0), %.1f%% after (round %d)",
-                s.topK(), 100 * b.topKShareBeforeVotes(), 100 * b.topKShareAfterVotes(), s.rounds() - 1);
+                s.topK(), 100 * b.byzantineTopShareBeforeVotes(), 100 * b.byzantineTopShareAfterVotes(), s.rounds() - 1);
         line(out, "   honest votes: %d; on Byzantine packets %d (%d fail the 1/2 rule); on honest %d (%d fail);"
                 + " Sybil vouches %d", b.honestVotes(), b.honestVotesOnByzantine(), b.honestVotesOnByzantineFailing(),
                 b.honestVotesOnHonest(), b.honestVotesOnHonestFailing(), b.sybilVouches());

@@ -31,8 +31,8 @@ public record SimulationReport(Settings settings, PopulationSummary population, 
      */
     public record RoundResult(int round, int honestRuns, int recommendationsApplied, int explorations,
             int noEvidence, double loopGain, double noCoordinationGain, double naiveGain, double oracleGain,
-            long packetsStoredAtQuery, long packetsExpected, long packetsStored, int topKSlots,
-            double byzantineTopKShare, LatencyStats synthesis, LatencyStats topK) {
+            long packetsStoredAtQuery, long packetsExpected, long packetsStored, int topSlots,
+            double byzantineTopShare, LatencyStats synthesis, LatencyStats topK) {
     }
 
     /** Mean true gain per honest run over the rounds where coordination can act (round 1 on). */
@@ -56,8 +56,8 @@ public record SimulationReport(Settings settings, PopulationSummary population, 
     }
 
     public record ByzantineSummary(Attack forged, Attack tamperedReplays, ExactReplays exactReplays,
-            long validPacketsRejected, Map<String, Long> rejectionsByReason, double topKShareBeforeVotes,
-            double topKShareAfterVotes, long honestVotes, long honestVotesOnByzantine,
+            long validPacketsRejected, Map<String, Long> rejectionsByReason, double byzantineTopShareBeforeVotes,
+            double byzantineTopShareAfterVotes, long honestVotes, long honestVotesOnByzantine,
             long honestVotesOnByzantineFailing, long honestVotesOnHonest, long honestVotesOnHonestFailing,
             long sybilVouches) {
     }

@@ -189,7 +189,7 @@ class EcosystemSimulatorTest {
         Trial t = shared();
         assertEquals(CONFIG.rounds(), t.report().rounds().size());
         for (var r : t.report().rounds()) {
-            assertTrue(r.topKSlots() > 0);
+            assertTrue(r.topSlots() > 0);
             assertEquals(r.packetsExpected(), r.packetsStored());
             assertEquals(t.population().honest().size(), r.synthesis().count());
         }
@@ -212,7 +212,7 @@ class EcosystemSimulatorTest {
         var rounds = r.rounds().stream().map(x -> new SimulationReport.RoundResult(x.round(), x.honestRuns(),
                 x.recommendationsApplied(), x.explorations(), x.noEvidence(), x.loopGain(), x.noCoordinationGain(),
                 x.naiveGain(), x.oracleGain(), x.packetsStoredAtQuery(), x.packetsExpected(), x.packetsStored(),
-                x.topKSlots(), x.byzantineTopKShare(), LatencyStats.NONE, LatencyStats.NONE)).toList();
+                x.topSlots(), x.byzantineTopShare(), LatencyStats.NONE, LatencyStats.NONE)).toList();
         return new SimulationReport(r.settings(), r.population(), rounds, r.gains(), r.rareDomains(),
                 r.popularDomains(), r.byzantine(), r.opportunities(), List.of(), r.warnings()).toString();
     }
