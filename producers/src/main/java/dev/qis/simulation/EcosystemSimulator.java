@@ -89,6 +89,8 @@ public final class EcosystemSimulator {
         private final Set<String> forgedSent = new LinkedHashSet<>();
         private final Set<String> tamperedSent = new LinkedHashSet<>();
         private final Set<String> exactReplaySent = new LinkedHashSet<>();
+        /** SHA-256 of every packet expected to be accepted: a valid packet refused anyway is not waited for. */
+        private final Set<String> validSent = new HashSet<>();
         private long exactReplays;
         private final Set<Long> pairs = new HashSet<>();
         private long citations;
@@ -133,7 +135,8 @@ public final class EcosystemSimulator {
             }
             network.flush();
             if (!network.awaitRegistered(identities.stream().map(NodeIdentity::nodeId).toList())) {
-                warn("the network did not confirm every node key in time; early packets may be refused as UNKNOWN_NODE");
+                warn("the network was not ready within its timeout after the node keys were sent; early packets may"
+                        + " be refused as UNKNOWN_NODE");
             }
             baselineStored = storedInOurDomains();
             if (baselineStored > 0) {
@@ -254,7 +257,7 @@ public final class EcosystemSimulator {
             SignedPacket p = packets.outcome(node.identity(), node.domain(), node.family(), node, d.config(),
                     observed, node.nEval(), confidence, used);
             network.publish(p);
-            ledger.add(new Ledger.Entry(p, node.index(), Role.HONEST, node.domain(), node.family(), d.config(),
+            record(new Ledger.Entry(p, node.index(), Role.HONEST, node.domain(), node.family(), d.config(),
                     observed, round));
             for (String cited : p.packet().getInformedBy()) {
                 Optional<Ledger.Entry> source = ledger.get(cited);
@@ -286,6 +289,11 @@ public final class EcosystemSimulator {
             }
         }
 
+        private void record(Ledger.Entry entry) {
+            ledger.add(entry);
+            validSent.add(PacketFactory.sha256(entry.packet().bytes()));
+        }
+
         private SignedPacket inflated(SimNode node, NodeIdentity signer, SplittableRandom rng) {
             Configuration c = node.promoted();
             double claim = node.domain().effects().gain(node.family(), c)
@@ -297,7 +305,7 @@ public final class EcosystemSimulator {
         private void publishInflated(SimNode node, NodeIdentity signer, int round) {
             SignedPacket p = inflated(node, signer, node.rng());
             network.publish(p);
-            ledger.add(new Ledger.Entry(p, node.index(), node.role(), node.domain(), node.family(), node.promoted(),
+            record(new Ledger.Entry(p, node.index(), node.role(), node.domain(), node.family(), node.promoted(),
                     PacketFactory.claimedGain(p.packet()), round));
         }
 
@@ -306,7 +314,7 @@ public final class EcosystemSimulator {
             for (NodeIdentity key : node.sybilKeys()) {
                 SignedPacket p = inflated(node, key, node.rng());
                 network.publish(p);
-                ledger.add(new Ledger.Entry(p, node.index(), Role.SYBIL, node.domain(), node.family(),
+                record(new Ledger.Entry(p, node.index(), Role.SYBIL, node.domain(), node.family(),
                         node.promoted(), PacketFactory.claimedGain(p.packet()), round));
                 published.add(p);
             }
@@ -360,13 +368,12 @@ public final class EcosystemSimulator {
 
         /** Waits until the network stored every accepted packet and rejected every attack sent; never a blind sleep. */
         private long settle(int round) {
-            long expected = baselineStored + ledger.size();
             long deadline = System.nanoTime() + settleTimeout.toNanos();
-            long stored;
-            long rejected;
             while (true) {
-                stored = storedInOurDomains();
-                rejected = countMatched(rejectedHashes(), forgedSent) + countMatched(rejectedHashes(), tamperedSent);
+                Set<String> refused = rejectedHashes();
+                long expected = baselineStored + ledger.size() - countMatched(refused, validSent);
+                long stored = storedInOurDomains();
+                long rejected = countMatched(refused, forgedSent) + countMatched(refused, tamperedSent);
                 long wantRejected = forgedSent.size() + tamperedSent.size();
                 if (stored >= expected && rejected >= wantRejected) {
                     return stored;
@@ -460,12 +467,7 @@ public final class EcosystemSimulator {
                 }
                 rejectedHashes.add(r.valueSha256());
             }
-            long validRejected = 0;
-            for (Ledger.Entry e : ledger.all()) {
-                if (rejectedHashes.contains(PacketFactory.sha256(e.packet().bytes()))) {
-                    validRejected++;
-                }
-            }
+            long validRejected = countMatched(rejectedHashes, validSent);
             long expected = baselineStored + ledger.size();
             long stored = rounds.isEmpty() ? baselineStored : rounds.get(rounds.size() - 1).packetsStored();
             var exact = new SimulationReport.ExactReplays(exactReplays, countMatched(rejectedHashes, exactReplaySent),

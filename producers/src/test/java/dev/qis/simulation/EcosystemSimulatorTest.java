@@ -207,6 +207,21 @@ class EcosystemSimulatorTest {
         assertEquals(0, t.report().rounds().get(2).explorations());
     }
 
+    @Test
+    void aValidPacketRefusedAnywayIsReportedAndNotWaitedFor() {
+        SimulationConfig config = CONFIG.withRounds(2);
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        network.lostKeys.add(population.honest().get(0).identity().nodeId());
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(30))
+                .run(config, world, population, network, ProgressListener.NONE);
+        assertEquals(2, report.byzantine().validPacketsRejected());
+        assertEquals(List.of(), report.warnings(), "no catch-up timeout");
+        assertTrue(report.byzantine().rejectionsByReason().containsKey("UNKNOWN_NODE"));
+    }
+
     /** The report minus the wall-clock latencies, which differ from run to run. */
     private static String withoutTimings(SimulationReport r) {
         var rounds = r.rounds().stream().map(x -> new SimulationReport.RoundResult(x.round(), x.honestRuns(),

@@ -70,7 +70,7 @@ class KafkaHttpNetworkIT {
         cluster.startup();
         cluster.waitForReadyBrokers();
         api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        api.createContext("/v1/", KafkaHttpNetworkIT::answer);
+        api.createContext("/", KafkaHttpNetworkIT::answer);
         api.start();
     }
 
@@ -112,8 +112,8 @@ class KafkaHttpNetworkIT {
             body = "{\"domain\":\"sim-d01\",\"k\":2,\"entries\":[{\"packet_id\":\"0123456789abcdef-0123456789abcdef\","
                     + "\"node_id\":\"00112233aabbccdd\",\"gain\":0.3,\"fidelity\":1.5,\"vote\":0.4,\"trust\":0.9,"
                     + "\"routed\":true}]}";
-        } else if (path.startsWith("/v1/nodes/")) {
-            body = "{\"node_id\":\"" + path.substring(10) + "\",\"trust\":1.0}";
+        } else if (path.equals("/health/ready")) {
+            body = "{\"status\":\"ready\"}";
         } else {
             status = 404;
             headers.put("Content-Type", "application/problem+json");
