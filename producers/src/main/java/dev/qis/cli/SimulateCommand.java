@@ -84,6 +84,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "how long to wait each round for the stream app to catch up (default ${DEFAULT-VALUE})")
     Duration settleTimeout;
 
+    @Option(names = "--query-threads", paramLabel = "T", defaultValue = "" + EcosystemSimulator.DEFAULT_QUERY_THREADS,
+            description = "synthesis questions in flight at once (the answers are used in node order; default ${DEFAULT-VALUE})")
+    int queryThreads;
+
     @Option(names = "--report-json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path reportJson;
 
@@ -93,11 +97,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SimulationConfig config = config();
+        if (queryThreads < 1 || queryThreads > 256) {
+            throw new InputException("--query-threads: must be 1-256, got " + queryThreads);
+        }
         URI apiUri = apiUri();
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.onStderr();
         SimulationReport report;
         try (KafkaHttpNetwork network = KafkaHttpNetwork.open(client.publisherSettings(topics), apiUri)) {
-            report = new EcosystemSimulator(Clock.systemUTC(), settleTimeout).run(config, network, progress);
+            report = new EcosystemSimulator(Clock.systemUTC(), settleTimeout, queryThreads).run(config, network, progress);
         }
         spec.commandLine().getOut().print(ReportWriter.text(report));
         spec.commandLine().getOut().flush();

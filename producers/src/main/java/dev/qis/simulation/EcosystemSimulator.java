@@ -19,6 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs the ecosystem round by round against an {@link OutcomeNetwork}: honest nodes ask, apply (or explore),
@@ -38,17 +42,31 @@ public final class EcosystemSimulator {
     static final double CONFIDENCE_HALF_EVAL = 300;
     static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofMinutes(2);
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    public static final int DEFAULT_QUERY_THREADS = 8;
 
     private final Clock clock;
     private final Duration settleTimeout;
+    private final int queryThreads;
 
     public EcosystemSimulator() {
-        this(Clock.systemUTC(), DEFAULT_SETTLE_TIMEOUT);
+        this(Clock.systemUTC(), DEFAULT_SETTLE_TIMEOUT, DEFAULT_QUERY_THREADS);
     }
 
     public EcosystemSimulator(Clock clock, Duration settleTimeout) {
+        this(clock, settleTimeout, DEFAULT_QUERY_THREADS);
+    }
+
+    /**
+     * @param queryThreads how many honest nodes ask for their synthesis at once (nodes are independent; the
+     *                     answers are used in node order, so the run does not depend on this)
+     */
+    public EcosystemSimulator(Clock clock, Duration settleTimeout, int queryThreads) {
+        if (queryThreads < 1) {
+            throw new SimulationException("query threads must be at least 1, got " + queryThreads);
+        }
         this.clock = clock;
         this.settleTimeout = settleTimeout;
+        this.queryThreads = queryThreads;
     }
 
     public SimulationReport run(SimulationConfig config, OutcomeNetwork network, ProgressListener progress) {
@@ -165,11 +183,11 @@ public final class EcosystemSimulator {
             int applied = 0;
             int explored = 0;
             int noEvidence = 0;
-            for (SimNode node : population.nodes()) {
-                if (node.role() != Role.HONEST) {
-                    continue;
-                }
-                Decision d = decide(node, round);
+            List<SimNode> honest = population.honest();
+            List<Optional<Recommendation>> answers = ask(honest, round);
+            for (int i = 0; i < honest.size(); i++) {
+                SimNode node = honest.get(i);
+                Decision d = decide(node, answers.get(i));
                 decisions.add(d);
                 TrueEffects truth = node.domain().effects();
                 Optional<Configuration> naivePick = ledger.naivePick(node.domain(), world.grid());
@@ -191,7 +209,6 @@ public final class EcosystemSimulator {
                     Accuracy acc = node.domain().rare() ? rare : popular;
                     acc.score(node, d, naivePick);
                 }
-                step(round, "asking for synthesis");
             }
             // Phase 2: publish.
             List<SignedPacket> sybilThisRound = new ArrayList<>();
@@ -221,10 +238,40 @@ public final class EcosystemSimulator {
             progress.roundFinished(result, config.rounds());
         }
 
-        private Decision decide(SimNode node, int round) {
-            long start = System.nanoTime();
-            Optional<Recommendation> rec = network.synthesize(node.domain().name(), node.family(), node.domain().tags());
-            synthesisLatency.record(System.nanoTime() - start);
+        /** Every honest node's question, asked {@code queryThreads} at a time; answers in node order. */
+        private List<Optional<Recommendation>> ask(List<SimNode> nodes, int round) {
+            List<Optional<Recommendation>> answers = new ArrayList<>(nodes.size());
+            ExecutorService pool = Executors.newFixedThreadPool(queryThreads);
+            try {
+                List<Future<Timed>> pending = new ArrayList<>(nodes.size());
+                for (SimNode node : nodes) {
+                    pending.add(pool.submit(() -> {
+                        long start = System.nanoTime();
+                        Optional<Recommendation> rec = network.synthesize(node.domain().name(), node.family(),
+                                node.domain().tags());
+                        return new Timed(rec, System.nanoTime() - start);
+                    }));
+                }
+                for (Future<Timed> f : pending) {
+                    Timed t = f.get();
+                    synthesisLatency.record(t.nanos());
+                    answers.add(t.answer());
+                    step(round, "asking for synthesis");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SimulationException("interrupted while asking for synthesis", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r
+                        : new SimulationException("a synthesis call failed: " + cause, cause);
+            } finally {
+                pool.shutdownNow();
+            }
+            return answers;
+        }
+
+        private Decision decide(SimNode node, Optional<Recommendation> rec) {
             SplittableRandom rng = node.rng();
             boolean explore = rng.nextDouble() < config.epsilon();
             Configuration random = world.grid().random(rng);
@@ -553,6 +600,10 @@ public final class EcosystemSimulator {
      */
     private record Decision(Configuration config, Recommendation recommendation, Configuration recommended,
             boolean applied) {
+    }
+
+    /** A synthesis answer and how long it took. */
+    private record Timed(Optional<Recommendation> answer, long nanos) {
     }
 
     /** Counts for the rare-domain (or popular-domain) accuracy claim. */
