@@ -18,6 +18,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +60,7 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     private final List<SignedPacket> pendingRaw = new ArrayList<>();
     private final List<SignedReport> pendingVotes = new ArrayList<>();
     private List<TopicPartition> rejectedPartitions = List.of();
+    private final AtomicInteger timeouts = new AtomicInteger();
 
     private KafkaHttpNetwork(QisPublisher publisher, Map<String, Object> clientProperties, URI api) {
         this.publisher = publisher;
@@ -229,7 +232,8 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
 
     @Override
     public String describe() {
-        return "kafka " + bootstrap + ", api " + api;
+        int t = timeouts.get();
+        return "kafka " + bootstrap + ", api " + api + (t == 0 ? "" : " (" + t + " requests timed out and were retried)");
     }
 
     @Override
@@ -250,11 +254,26 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
         return true;
     }
 
-    /** A GET that waits out 503 answers (a rebalance or restore), honouring Retry-After, within a budget. */
+    /**
+     * A GET that waits out 503 answers (a rebalance or restore, honouring Retry-After) and timed-out requests,
+     * within a budget; each timeout is counted and shows in {@link #describe()}.
+     */
     private HttpResponse<String> getAvailable(String path) {
         long deadline = System.nanoTime() + UNAVAILABLE_BUDGET.toNanos();
         while (true) {
-            HttpResponse<String> r = get(path);
+            HttpResponse<String> r;
+            try {
+                r = send(path);
+            } catch (HttpTimeoutException e) {
+                timeouts.incrementAndGet();
+                if (System.nanoTime() > deadline) {
+                    throw new SimulationException("GET " + api.resolve(path) + " kept timing out for "
+                            + UNAVAILABLE_BUDGET.toSeconds() + " s (each try waits " + HTTP_TIMEOUT.toSeconds() + " s)", e);
+                }
+                continue;
+            } catch (IOException e) {
+                throw unreachable(path, e);
+            }
             if (r.statusCode() != 503) {
                 return r;
             }
@@ -268,17 +287,27 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     }
 
     private HttpResponse<String> get(String path) {
+        try {
+            return send(path);
+        } catch (IOException e) {
+            throw unreachable(path, e);
+        }
+    }
+
+    private HttpResponse<String> send(String path) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(api.resolve(path)).timeout(HTTP_TIMEOUT)
                 .header("Accept", "application/json").GET().build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new SimulationException("GET " + api.resolve(path) + " failed: " + e.getMessage()
-                    + " (is the stream app serving its REST API there? --api)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SimulationException("interrupted during GET " + path, e);
         }
+    }
+
+    private SimulationException unreachable(String path, IOException e) {
+        return new SimulationException("GET " + api.resolve(path) + " failed: " + e
+                + " (is the stream app serving its REST API there? --api)", e);
     }
 
     private JsonNode ok(HttpResponse<String> r) {
