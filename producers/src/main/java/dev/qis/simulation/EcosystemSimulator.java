@@ -143,7 +143,8 @@ public final class EcosystemSimulator {
                 }
             }
             world.domains().forEach(d -> domainNames.add(d.name()));
-            stepsTotal = (long) config.rounds() * population.nodes().size() * 2;
+            // Per round: one question per honest node, one publishing turn per actor.
+            stepsTotal = (long) config.rounds() * (population.honest().size() + population.nodes().size());
         }
 
         SimulationReport execute() {

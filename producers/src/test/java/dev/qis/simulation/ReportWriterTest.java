@@ -73,6 +73,7 @@ class ReportWriterTest {
         run(new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("\rround 1/2 ["), out);
+        assertTrue(out.contains("] 100%"), "the bar ends full: " + out);
         assertEquals(2, out.chars().filter(c -> c == '\n').count(), "one finished line per round");
     }
 }
