@@ -5,6 +5,7 @@ import dev.qis.fidelity.Elections;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
+import dev.qis.store.LockOrderedStores;
 import dev.qis.store.NodeTally;
 import dev.qis.store.StoreNames;
 import dev.qis.store.StoreSerdes;
@@ -75,17 +76,17 @@ public final class QisTopology {
                 StoreNames.NODE_TRUST_TOPIC, Consumed.with(strings, tallies).withName("qis-node-trust-source"),
                 () -> new GlobalPut<>(StoreNames.NODE_TRUST));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INGEST_HISTORY), strings, bytes));
+                LockOrderedStores.persistent(StoreNames.INGEST_HISTORY), strings, bytes));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INGEST_HELD), strings, StoreSerdes.heldRecord()));
+                LockOrderedStores.persistent(StoreNames.INGEST_HELD), strings, StoreSerdes.heldRecord()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
+                LockOrderedStores.persistent(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.NODE_TALLIES), strings, tallies));
+                LockOrderedStores.persistent(StoreNames.NODE_TALLIES), strings, tallies));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
+                LockOrderedStores.persistent(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DOMAIN_STATS), strings, StoreSerdes.domainStats()));
+                LockOrderedStores.persistent(StoreNames.DOMAIN_STATS), strings, StoreSerdes.domainStats()));
 
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
