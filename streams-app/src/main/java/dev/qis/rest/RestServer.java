@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * on another instance, and a forwarded one never does. If client requests could take every thread on two
  * instances, each would wait for the other to answer a forwarded request it had no thread for. Forwarded requests
  * and the operations endpoints therefore always get a thread; client queries beyond the limit get a 503.
+ *
+ * <p>The server sets {@value #NODELAY_PROPERTY} to true unless it was given: with Nagle's algorithm on, a small answer
+ * written in two pieces (headers, then body) waits for the client's delayed ACK, some 40 ms per request.
  */
 public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
@@ -36,6 +39,8 @@ public final class RestServer implements AutoCloseable {
     static final int CLIENT_QUERIES = 32;
     private static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
     private static final String QUERY_PREFIX = "/v1/";
+    /** The JDK server's switch for TCP_NODELAY on accepted connections, read once, when its first server is made. */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     /** Latency histogram buckets (for histogram_quantile in Grafana): few, so series stay cheap per endpoint. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -57,6 +62,9 @@ public final class RestServer implements AutoCloseable {
         this.clientQueries = new Semaphore(clientLimit);
         this.router = router;
         this.registry = registry;
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         this.server = HttpServer.create(bind, 0);
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
