@@ -56,7 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
                         + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with --bootstrap-servers "
                         + "(qis demo starts a broker of its own)");
             }
-            QisServer.applicationServer(config); // refuse a bad address before anything starts
+            QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
         }
