@@ -20,12 +20,11 @@ import org.apache.kafka.streams.state.HostInfo;
 /** The REST API of one app instance, wired to its KafkaStreams: every route, served until closed. */
 public final class QueryApi implements AutoCloseable {
     private final RestServer server;
+    private final PrometheusMeterRegistry registry;
 
     /** What the API needs besides the stream app itself. */
     public record Settings(HostInfo self, Duration queryTimeout, int partitions, FidelityParams fidelity, Clock clock) {
     }
-
-    private final PrometheusMeterRegistry registry;
 
     private QueryApi(RestServer server, PrometheusMeterRegistry registry) {
         this.server = server;
