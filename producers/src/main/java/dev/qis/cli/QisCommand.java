@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = QisCommand.Version.class,
         description = {"QIS outcome routing on Apache Kafka: share what fine-tuning runs learned, never the data.", ""},
         subcommands = {FingerprintCommand.class, KeygenCommand.class, RegisterCommand.class, PublishCommand.class,
-            VoteCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class},
+            VoteCommand.class, SubscribeCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure (broker unreachable, timeout, ...)", "2:usage or input error"})
 public final class QisCommand implements Runnable {

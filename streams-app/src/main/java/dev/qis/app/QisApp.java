@@ -12,6 +12,8 @@ public final class QisApp {
         CommandLine cli = QisCommand.commandLine(new QisCommand());
         cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new QueryCommand());
+        cli.addSubcommand(new BrokerCommand());
+        cli.addSubcommand(new DemoCommand());
         return cli;
     }
 

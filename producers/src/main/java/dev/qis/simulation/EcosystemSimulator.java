@@ -1,0 +1,667 @@
+package dev.qis.simulation;
+
+import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.PacketId;
+import dev.qis.protocol.SignedPacket;
+import dev.qis.protocol.SignedReport;
+import dev.qis.simulation.OutcomeNetwork.Recommendation;
+import dev.qis.simulation.OutcomeNetwork.RejectionSeen;
+import dev.qis.simulation.OutcomeNetwork.TopEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the ecosystem round by round against an {@link OutcomeNetwork}: honest nodes ask, apply (or explore),
+ * publish and vote; Byzantine actors attack; between rounds it waits for the network to catch up. It scores every
+ * honest choice against the hidden truth and against the counterfactuals, and returns the report.
+ */
+public final class EcosystemSimulator {
+    /** Evaluation noise: the sd of an observed relative gain is NOISE / sqrt(n_eval). */
+    static final double NOISE = 0.6;
+    /** What an inflator adds to the gain its configuration really gives. */
+    static final double INFLATION_MIN = 0.20;
+    static final double INFLATION_MAX = 0.35;
+    static final int INFLATED_EVAL = 5000;
+    static final double INFLATED_CONFIDENCE = 0.99;
+    /** The VOTE rule of the fidelity model: a report succeeds when observed gain ≥ this share of the claim. */
+    static final double VOTE_SUCCESS_RATIO = 0.5;
+    static final double CONFIDENCE_HALF_EVAL = 300;
+    static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    public static final int DEFAULT_QUERY_THREADS = 8;
+
+    private final Clock clock;
+    private final Duration settleTimeout;
+    private final int queryThreads;
+
+    public EcosystemSimulator() {
+        this(Clock.systemUTC(), DEFAULT_SETTLE_TIMEOUT, DEFAULT_QUERY_THREADS);
+    }
+
+    public EcosystemSimulator(Clock clock, Duration settleTimeout) {
+        this(clock, settleTimeout, DEFAULT_QUERY_THREADS);
+    }
+
+    /**
+     * @param queryThreads how many honest nodes ask for their synthesis at once (nodes are independent; the
+     *                     answers are used in node order, so the run does not depend on this)
+     */
+    public EcosystemSimulator(Clock clock, Duration settleTimeout, int queryThreads) {
+        if (queryThreads < 1) {
+            throw new SimulationException("query threads must be at least 1, got " + queryThreads);
+        }
+        this.clock = clock;
+        this.settleTimeout = settleTimeout;
+        this.queryThreads = queryThreads;
+    }
+
+    public SimulationReport run(SimulationConfig config, OutcomeNetwork network, ProgressListener progress) {
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        return new Run(config, world, population, network, progress).execute();
+    }
+
+    /** Runs a prepared world and population (tests build small, hand-checkable ones). */
+    public SimulationReport run(SimulationConfig config, World world, Population population, OutcomeNetwork network,
+            ProgressListener progress) {
+        return new Run(config, world, population, network, progress).execute();
+    }
+
+    static double observe(double trueGain, int nEval, SplittableRandom rng) {
+        return trueGain + TrueEffects.gaussian(rng) * NOISE / Math.sqrt(nEval);
+    }
+
+    static boolean voteSucceeds(double observedGain, double claimedGain) {
+        return observedGain >= VOTE_SUCCESS_RATIO * claimedGain;
+    }
+
+    /** The state of one run. */
+    private final class Run {
+        private final SimulationConfig config;
+        private final World world;
+        private final Population population;
+        private final OutcomeNetwork network;
+        private final ProgressListener progress;
+        private final PacketFactory packets = new PacketFactory(clock);
+        private final Ledger ledger = new Ledger();
+        private final List<String> warnings = new ArrayList<>();
+        private final Map<String, Role> roleOfNode = new HashMap<>();
+        private final Map<String, Integer> actorOfNode = new HashMap<>();
+        private final Set<String> domainNames = new HashSet<>();
+
+        private final Set<String> forgedSent = new LinkedHashSet<>();
+        private final Set<String> tamperedSent = new LinkedHashSet<>();
+        private final Set<String> exactReplaySent = new LinkedHashSet<>();
+        /** SHA-256 of every packet expected to be accepted: a valid packet refused anyway is not waited for. */
+        private final Set<String> validSent = new HashSet<>();
+        private long exactReplays;
+        private final Set<Long> pairs = new HashSet<>();
+        private long citations;
+        private long citationsOfByzantine;
+        private long honestVotes;
+        private long votesOnByzantine;
+        private long votesOnByzantineFailing;
+        private long votesOnHonest;
+        private long votesOnHonestFailing;
+        private long sybilVouches;
+        private final Accuracy rare = new Accuracy();
+        private final Accuracy popular = new Accuracy();
+        private final List<SimulationReport.RoundResult> rounds = new ArrayList<>();
+        private final LatencyRecorder synthesisLatency = new LatencyRecorder();
+        private final LatencyRecorder topKLatency = new LatencyRecorder();
+        private List<SignedPacket> sybilPrevious = List.of();
+        private long baselineStored;
+        private long stepsDone;
+        private final long stepsTotal;
+
+        Run(SimulationConfig config, World world, Population population, OutcomeNetwork network,
+                ProgressListener progress) {
+            this.config = config;
+            this.world = world;
+            this.population = population;
+            this.network = network;
+            this.progress = progress;
+            for (SimNode n : population.nodes()) {
+                for (NodeIdentity id : n.identities()) {
+                    roleOfNode.put(id.nodeId(), n.role());
+                    actorOfNode.put(id.nodeId(), n.index());
+                }
+            }
+            world.domains().forEach(d -> domainNames.add(d.name()));
+            // Per round: one question per honest node, one publishing turn per actor.
+            stepsTotal = (long) config.rounds() * (population.honest().size() + population.nodes().size());
+        }
+
+        SimulationReport execute() {
+            List<NodeIdentity> identities = population.identities();
+            for (NodeIdentity id : identities) {
+                network.register(id);
+            }
+            network.flush();
+            if (!network.awaitRegistered(identities.stream().map(NodeIdentity::nodeId).toList())) {
+                warn("the network was not ready within its timeout after the node keys were sent; early packets may"
+                        + " be refused as UNKNOWN_NODE");
+            }
+            baselineStored = storedInOurDomains();
+            if (baselineStored > 0) {
+                warn(baselineStored + " packets were already stored in this run's domains (" + config.domainPrefix()
+                        + "-d..); they take part in synthesis and in the counts");
+            }
+            for (int round = 0; round < config.rounds(); round++) {
+                playRound(round);
+            }
+            SimulationReport report = report();
+            progress.finished(report);
+            return report;
+        }
+
+        private void playRound(int round) {
+            synthesisLatency.reset();
+            topKLatency.reset();
+            long storedAtQuery = round == 0 ? baselineStored : rounds.get(round - 1).packetsStored();
+            // Phase 1: every honest node decides from the evidence of the rounds before (nothing it publishes
+            // this round can inform another node in the same round).
+            List<Decision> decisions = new ArrayList<>();
+            double loop = 0;
+            double noCoordination = 0;
+            double naive = 0;
+            double oracle = 0;
+            int applied = 0;
+            int explored = 0;
+            int noEvidence = 0;
+            List<SimNode> honest = population.honest();
+            List<Optional<Recommendation>> answers = ask(honest, round);
+            for (int i = 0; i < honest.size(); i++) {
+                SimNode node = honest.get(i);
+                Decision d = decide(node, answers.get(i));
+                decisions.add(d);
+                TrueEffects truth = node.domain().effects();
+                Optional<Configuration> naivePick = ledger.naivePick(node.domain(), world.grid());
+                double trueGain = truth.gain(node.family(), d.config());
+                double naiveGain = naivePick.map(c -> truth.gain(node.family(), c)).orElse(truth.meanGain(node.family()));
+                loop += trueGain;
+                noCoordination += truth.meanGain(node.family());
+                naive += naiveGain;
+                oracle += truth.bestGain(node.family());
+                if (d.recommendation() != null && d.applied()) {
+                    applied++;
+                } else if (d.recommendation() != null) {
+                    explored++;
+                }
+                if (d.recommendation() == null) {
+                    noEvidence++;
+                }
+                if (round > 0) {
+                    Accuracy acc = node.domain().rare() ? rare : popular;
+                    acc.score(node, d, naivePick);
+                }
+            }
+            // Phase 2: publish.
+            List<SignedPacket> sybilThisRound = new ArrayList<>();
+            int decisionIndex = 0;
+            for (SimNode node : population.nodes()) {
+                switch (node.role()) {
+                    case HONEST -> publishHonest(node, decisions.get(decisionIndex++), round);
+                    case INFLATOR -> publishInflated(node, node.identity(), round);
+                    case SYBIL -> sybilThisRound.addAll(publishSybil(node, round));
+                    case FORGER -> publishForged(node);
+                    case REPLAYER -> publishReplays(node, round);
+                }
+                step(round, "publishing");
+            }
+            sybilPrevious = sybilThisRound;
+            network.flush();
+            progress.progress(round, config.rounds(), stepsDone, stepsTotal, "waiting for the stream app");
+            long stored = settle(round);
+            progress.progress(round, config.rounds(), stepsDone, stepsTotal, "measuring top-k");
+            int[] slots = measureTopK();
+            int runs = decisions.size();
+            SimulationReport.RoundResult result = new SimulationReport.RoundResult(round, runs, applied, explored,
+                    noEvidence, mean(loop, runs), mean(noCoordination, runs), mean(naive, runs), mean(oracle, runs),
+                    storedAtQuery, baselineStored + ledger.size(), stored, slots[1],
+                    slots[1] == 0 ? 0 : (double) slots[0] / slots[1], synthesisLatency.stats(), topKLatency.stats());
+            rounds.add(result);
+            progress.roundFinished(result, config.rounds());
+        }
+
+        /** Every honest node's question, asked {@code queryThreads} at a time; answers in node order. */
+        private List<Optional<Recommendation>> ask(List<SimNode> nodes, int round) {
+            List<Optional<Recommendation>> answers = new ArrayList<>(nodes.size());
+            ExecutorService pool = Executors.newFixedThreadPool(queryThreads);
+            try {
+                List<Future<Timed>> pending = new ArrayList<>(nodes.size());
+                for (SimNode node : nodes) {
+                    pending.add(pool.submit(() -> {
+                        long start = System.nanoTime();
+                        Optional<Recommendation> rec = network.synthesize(node.domain().name(), node.family(),
+                                node.domain().tags());
+                        return new Timed(rec, System.nanoTime() - start);
+                    }));
+                }
+                for (Future<Timed> f : pending) {
+                    Timed t = f.get();
+                    synthesisLatency.record(t.nanos());
+                    answers.add(t.answer());
+                    step(round, "asking for synthesis");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SimulationException("interrupted while asking for synthesis", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r
+                        : new SimulationException("a synthesis call failed: " + cause, cause);
+            } finally {
+                pool.shutdownNow();
+            }
+            return answers;
+        }
+
+        private Decision decide(SimNode node, Optional<Recommendation> rec) {
+            SplittableRandom rng = node.rng();
+            boolean explore = rng.nextDouble() < config.epsilon();
+            Configuration random = world.grid().random(rng);
+            if (rec.isEmpty()) {
+                return new Decision(random, null, null, false);
+            }
+            Optional<Configuration> recommended = world.grid().fromRecommendation(rec.get().methodType(),
+                    rec.get().hyperparams());
+            if (recommended.isEmpty()) {
+                warnOnce("a recommendation named method '" + rec.get().methodType() + "', which the simulated grid "
+                        + "does not know; the node explored instead");
+                return new Decision(random, rec.get(), null, false);
+            }
+            return explore ? new Decision(random, rec.get(), recommended.get(), false)
+                    : new Decision(recommended.get(), rec.get(), recommended.get(), true);
+        }
+
+        private void publishHonest(SimNode node, Decision d, int round) {
+            double trueGain = node.domain().effects().gain(node.family(), d.config());
+            double observed = observe(trueGain, node.nEval(), node.rng());
+            List<String> used = new ArrayList<>();
+            if (d.applied()) {
+                for (String id : d.recommendation().packetIds()) {
+                    if (used.size() < dev.qis.protocol.FieldRules.MAX_INFORMED_BY && PacketId.isValid(id)) {
+                        used.add(id);
+                    }
+                }
+            }
+            double confidence = node.nEval() / (node.nEval() + CONFIDENCE_HALF_EVAL);
+            SignedPacket p = packets.outcome(node.identity(), node.domain(), node.family(), node, d.config(),
+                    observed, node.nEval(), confidence, used);
+            network.publish(p);
+            record(new Ledger.Entry(p, node.index(), Role.HONEST, node.domain(), node.family(), d.config(),
+                    observed, round));
+            for (String cited : p.packet().getInformedBy()) {
+                Optional<Ledger.Entry> source = ledger.get(cited);
+                if (source.isEmpty()) {
+                    continue;
+                }
+                citations++;
+                Ledger.Entry e = source.get();
+                if (e.role().byzantine()) {
+                    citationsOfByzantine++;
+                }
+                if (e.author() != node.index()) {
+                    int a = Math.min(e.author(), node.index());
+                    int b = Math.max(e.author(), node.index());
+                    pairs.add(((long) a << 32) | b);
+                    // The node tried what these packets recommended: it reports whether their claims held.
+                    network.vote(packets.vote(node.identity(), cited, node.domain().baselineScore(), observed,
+                            node.nEval()));
+                    honestVotes++;
+                    boolean fails = !voteSucceeds(observed, e.claimedGain());
+                    if (e.role().byzantine()) {
+                        votesOnByzantine++;
+                        votesOnByzantineFailing += fails ? 1 : 0;
+                    } else {
+                        votesOnHonest++;
+                        votesOnHonestFailing += fails ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        private void record(Ledger.Entry entry) {
+            ledger.add(entry);
+            validSent.add(PacketFactory.sha256(entry.packet().bytes()));
+        }
+
+        private SignedPacket inflated(SimNode node, NodeIdentity signer, SplittableRandom rng) {
+            Configuration c = node.promoted();
+            double claim = node.domain().effects().gain(node.family(), c)
+                    + INFLATION_MIN + rng.nextDouble() * (INFLATION_MAX - INFLATION_MIN);
+            return packets.outcome(signer, node.domain(), node.family(), node, c, claim, INFLATED_EVAL,
+                    INFLATED_CONFIDENCE, List.of());
+        }
+
+        private void publishInflated(SimNode node, NodeIdentity signer, int round) {
+            SignedPacket p = inflated(node, signer, node.rng());
+            network.publish(p);
+            record(new Ledger.Entry(p, node.index(), node.role(), node.domain(), node.family(), node.promoted(),
+                    PacketFactory.claimedGain(p.packet()), round));
+        }
+
+        private List<SignedPacket> publishSybil(SimNode node, int round) {
+            List<SignedPacket> published = new ArrayList<>();
+            for (NodeIdentity key : node.sybilKeys()) {
+                SignedPacket p = inflated(node, key, node.rng());
+                network.publish(p);
+                record(new Ledger.Entry(p, node.index(), Role.SYBIL, node.domain(), node.family(),
+                        node.promoted(), PacketFactory.claimedGain(p.packet()), round));
+                published.add(p);
+            }
+            // Collusion: each key vouches that another key's packet of the last round reproduced its claim.
+            for (int k = 0; k < sybilPrevious.size() && k < node.sybilKeys().size(); k++) {
+                SignedPacket other = sybilPrevious.get((k + 1) % sybilPrevious.size());
+                if (other.packet().getNodeId().equals(node.sybilKeys().get(k).nodeId())) {
+                    continue;
+                }
+                network.vote(packets.vote(node.sybilKeys().get(k), other.id(), node.domain().baselineScore(),
+                        PacketFactory.claimedGain(other.packet()), INFLATED_EVAL));
+                sybilVouches++;
+            }
+            return published;
+        }
+
+        private void publishForged(SimNode node) {
+            List<SimNode> honest = population.honest();
+            if (honest.isEmpty()) {
+                return;
+            }
+            List<SimNode> local = honest.stream().filter(h -> h.domain().equals(node.domain())).toList();
+            List<SimNode> victims = local.isEmpty() ? honest : local;
+            SimNode victim = victims.get(node.rng().nextInt(victims.size()));
+            Configuration c = world.grid().random(node.rng());
+            double claim = node.domain().effects().gain(node.family(), c)
+                    + INFLATION_MIN + node.rng().nextDouble() * (INFLATION_MAX - INFLATION_MIN);
+            SignedPacket own = packets.outcome(node.identity(), node.domain(), node.family(), node, c, claim,
+                    INFLATED_EVAL, INFLATED_CONFIDENCE, List.of());
+            byte[] forged = PacketFactory.forge(own, victim.identity().nodeId(), node.identity());
+            network.publishRaw(own.fingerprint(), forged);
+            forgedSent.add(PacketFactory.sha256(forged));
+        }
+
+        private void publishReplays(SimNode node, int round) {
+            List<Ledger.Entry> local = ledger.inDomain(node.domain().name());
+            List<Ledger.Entry> pool = local.isEmpty() ? new ArrayList<>(ledger.all()) : local;
+            if (pool.isEmpty()) {
+                return;
+            }
+            Ledger.Entry target = pool.get(node.rng().nextInt(pool.size()));
+            SignedPacket original = target.packet();
+            network.publishRaw(original.fingerprint(), original.bytes().clone());
+            exactReplays++;
+            exactReplaySent.add(PacketFactory.sha256(original.bytes()));
+            double boost = INFLATION_MIN + node.rng().nextDouble() * (INFLATION_MAX - INFLATION_MIN);
+            byte[] tampered = PacketFactory.tamper(original, boost, round % 2 == 0);
+            network.publishRaw(original.fingerprint(), tampered);
+            tamperedSent.add(PacketFactory.sha256(tampered));
+        }
+
+        /** Waits until the network stored every accepted packet and rejected every attack sent; never a blind sleep. */
+        private long settle(int round) {
+            long deadline = System.nanoTime() + settleTimeout.toNanos();
+            while (true) {
+                Set<String> refused = rejectedHashes();
+                long expected = baselineStored + ledger.size() - countMatched(refused, validSent);
+                long stored = storedInOurDomains();
+                long rejected = countMatched(refused, forgedSent) + countMatched(refused, tamperedSent);
+                long wantRejected = forgedSent.size() + tamperedSent.size();
+                if (stored >= expected && rejected >= wantRejected) {
+                    return stored;
+                }
+                if (System.nanoTime() > deadline) {
+                    warn("round " + round + ": the stream app did not catch up within " + settleTimeout.toSeconds()
+                            + " s: " + stored + " of " + expected + " packets stored, " + rejected + " of "
+                            + wantRejected + " attacks rejected; going on");
+                    return stored;
+                }
+                try {
+                    Thread.sleep(POLL_INTERVAL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SimulationException("interrupted while waiting for the stream app", e);
+                }
+            }
+        }
+
+        private int[] measureTopK() {
+            int byzantine = 0;
+            int slots = 0;
+            for (Domain d : world.domains()) {
+                if (ledger.inDomain(d.name()).isEmpty()) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                List<TopEntry> top = network.topK(d.name(), config.topK());
+                topKLatency.record(System.nanoTime() - start);
+                for (TopEntry e : top) {
+                    slots++;
+                    Role role = roleOfNode.get(e.nodeId());
+                    if (role != null && role.byzantine()) {
+                        byzantine++;
+                    }
+                }
+            }
+            return new int[] {byzantine, slots};
+        }
+
+        private long storedInOurDomains() {
+            long sum = 0;
+            for (Map.Entry<String, Long> e : network.packetsStored().entrySet()) {
+                if (domainNames.contains(e.getKey())) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
+
+        private Set<String> rejectedHashes() {
+            Set<String> hashes = new HashSet<>();
+            for (RejectionSeen r : network.rejections()) {
+                hashes.add(r.valueSha256());
+            }
+            return hashes;
+        }
+
+        private static long countMatched(Set<String> seen, Set<String> sent) {
+            long n = 0;
+            for (String h : sent) {
+                if (seen.contains(h)) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        private SimulationReport.Attack attack(Set<String> sent, List<RejectionSeen> rejections) {
+            Map<String, Long> byReason = new TreeMap<>();
+            Set<String> rejected = new HashSet<>();
+            Set<String> counted = new HashSet<>();
+            for (RejectionSeen r : rejections) {
+                if (sent.contains(r.valueSha256()) && counted.add(r.reason() + "/" + r.valueSha256())) {
+                    rejected.add(r.valueSha256());
+                    byReason.merge(r.reason(), 1L, Long::sum);
+                }
+            }
+            return new SimulationReport.Attack(sent.size(), rejected.size(), percent(rejected.size(), sent.size()),
+                    byReason);
+        }
+
+        private SimulationReport report() {
+            List<RejectionSeen> rejections = network.rejections();
+            Map<String, Long> byReason = new TreeMap<>();
+            Set<String> distinct = new HashSet<>();
+            Set<String> rejectedHashes = new HashSet<>();
+            for (RejectionSeen r : rejections) {
+                if (distinct.add(r.reason() + "/" + r.valueSha256())) {
+                    byReason.merge(r.reason(), 1L, Long::sum);
+                }
+                rejectedHashes.add(r.valueSha256());
+            }
+            long validRejected = countMatched(rejectedHashes, validSent);
+            long expected = baselineStored + ledger.size();
+            long stored = rounds.isEmpty() ? baselineStored : rounds.get(rounds.size() - 1).packetsStored();
+            var exact = new SimulationReport.ExactReplays(exactReplays, countMatched(rejectedHashes, exactReplaySent),
+                    expected, stored, Math.max(0, stored - expected));
+            var byzantine = new SimulationReport.ByzantineSummary(attack(forgedSent, rejections),
+                    attack(tamperedSent, rejections), exact, validRejected, byReason,
+                    rounds.get(0).byzantineTopShare(), rounds.get(rounds.size() - 1).byzantineTopShare(),
+                    honestVotes, votesOnByzantine, votesOnByzantineFailing, votesOnHonest, votesOnHonestFailing,
+                    sybilVouches);
+
+            long n = population.nodes().size();
+            long within = 0;
+            for (int count : population.nodesPerDomain(world).values()) {
+                within += (long) count * (count - 1) / 2;
+            }
+            long possible = n * (n - 1) / 2;
+            var opportunities = new SimulationReport.SynthesisOpportunities(n, possible, within, pairs.size(),
+                    ratio(pairs.size(), possible), ratio(pairs.size(), within), citations, citationsOfByzantine);
+
+            int from = config.rounds() > 1 ? 1 : 0;
+            double loop = 0;
+            double none = 0;
+            double naive = 0;
+            double oracle = 0;
+            int runs = 0;
+            for (SimulationReport.RoundResult r : rounds.subList(from, rounds.size())) {
+                loop += r.loopGain() * r.honestRuns();
+                none += r.noCoordinationGain() * r.honestRuns();
+                naive += r.naiveGain() * r.honestRuns();
+                oracle += r.oracleGain() * r.honestRuns();
+                runs += r.honestRuns();
+            }
+            var gains = new SimulationReport.GainSummary(from, runs, mean(loop, runs), mean(none, runs),
+                    mean(naive, runs), mean(oracle, runs));
+
+            List<SimulationReport.LatencyCheckpoint> checkpoints = new ArrayList<>();
+            Set<Integer> marks = new java.util.TreeSet<>();
+            for (int q = 1; q <= 4; q++) {
+                marks.add(Math.max(0, (int) Math.ceil(config.rounds() * q / 4.0) - 1));
+            }
+            for (int m : marks) {
+                SimulationReport.RoundResult r = rounds.get(m);
+                checkpoints.add(new SimulationReport.LatencyCheckpoint(r.round(), r.packetsStoredAtQuery(),
+                        r.synthesis(), r.topK()));
+            }
+
+            Domain target = population.sybilTarget();
+            int honestRare = (int) population.honest().stream().filter(h -> h.domain().rare()).count();
+            var pop = new SimulationReport.PopulationSummary(population.honest().size(),
+                    population.withRole(Role.INFLATOR).size(), population.withRole(Role.FORGER).size(),
+                    population.withRole(Role.REPLAYER).size(), population.withRole(Role.SYBIL).size(),
+                    population.withRole(Role.SYBIL).stream().mapToInt(s -> s.sybilKeys().size()).sum(),
+                    target == null ? null : target.name(),
+                    (int) world.domains().stream().filter(Domain::rare).count(), honestRare,
+                    population.nodesPerDomain(world));
+            var settings = new SimulationReport.Settings(config.nodes(), config.domains(), config.rounds(),
+                    config.byzantineShare(), config.sybilKeys(), config.epsilon(), config.seed(),
+                    config.zipfExponent(), config.topK(), world.families(), world.grid().size(), network.describe());
+            return new SimulationReport(settings, pop, List.copyOf(rounds), gains, rare.summary(), popular.summary(),
+                    byzantine, opportunities, checkpoints, List.copyOf(warnings));
+        }
+
+        private void step(int round, String phase) {
+            stepsDone++;
+            progress.progress(round, config.rounds(), stepsDone, stepsTotal, phase);
+        }
+
+        private void warn(String message) {
+            warnings.add(message);
+            progress.warning(message);
+        }
+
+        private void warnOnce(String message) {
+            if (!warnings.contains(message)) {
+                warn(message);
+            }
+        }
+    }
+
+    /**
+     * What an honest node ran in one round; the recommendation it had (null on no evidence) and the grid
+     * configuration it stands for (null when it names an unknown method); whether the node applied it.
+     */
+    private record Decision(Configuration config, Recommendation recommendation, Configuration recommended,
+            boolean applied) {
+    }
+
+    /** A synthesis answer and how long it took. */
+    private record Timed(Optional<Recommendation> answer, long nanos) {
+    }
+
+    /** Counts for the rare-domain (or popular-domain) accuracy claim. */
+    private static final class Accuracy {
+        private int runs;
+        private int recommended;
+        private int recommendedBest;
+        private int naiveAvailable;
+        private int naiveBest;
+        private int noEvidence;
+        private double regretRecommended;
+        private double regretNaive;
+
+        void score(SimNode node, Decision d, Optional<Configuration> naivePick) {
+            TrueEffects truth = node.domain().effects();
+            Configuration best = truth.best(node.family());
+            double bestGain = truth.gain(node.family(), best);
+            double fallback = truth.meanGain(node.family());
+            runs++;
+            if (d.recommendation() == null) {
+                noEvidence++;
+                regretRecommended += bestGain - fallback;
+            } else {
+                // Scored whether or not the node explored this time: the claim is about what synthesis answers.
+                recommended++;
+                if (d.recommended() != null) {
+                    recommendedBest += d.recommended().equals(best) ? 1 : 0;
+                    regretRecommended += bestGain - truth.gain(node.family(), d.recommended());
+                } else {
+                    regretRecommended += bestGain - fallback;
+                }
+            }
+            if (naivePick.isPresent()) {
+                naiveAvailable++;
+                naiveBest += naivePick.get().equals(best) ? 1 : 0;
+                regretNaive += bestGain - truth.gain(node.family(), naivePick.get());
+            } else {
+                regretNaive += bestGain - fallback;
+            }
+        }
+
+        SimulationReport.RecommendationAccuracy summary() {
+            return new SimulationReport.RecommendationAccuracy(runs, recommended, recommendedBest,
+                    ratio(recommendedBest, runs), naiveAvailable, naiveBest, ratio(naiveBest, runs),
+                    mean(regretRecommended, runs), mean(regretNaive, runs), noEvidence);
+        }
+    }
+
+    static double mean(double sum, int n) {
+        return n == 0 ? 0 : sum / n;
+    }
+
+    static double ratio(long part, long whole) {
+        return whole == 0 ? 0 : (double) part / whole;
+    }
+
+    static double percent(long part, long whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+}

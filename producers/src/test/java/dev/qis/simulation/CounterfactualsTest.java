@@ -1,0 +1,129 @@
+package dev.qis.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qis.protocol.avro.OutcomePacket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The report's counterfactuals on a world small enough to check by hand: one domain, one family, three configurations. */
+class CounterfactualsTest {
+    private static final String FAMILY = "llama-3-8b";
+    private static final Configuration C1 = new Configuration("LoRA", 8, 1e-4, 1);
+    private static final Configuration C2 = new Configuration("LoRA", 16, 2e-4, 2);
+    private static final Configuration C3 = new Configuration("DPO", 8, 1e-4, 1);
+    private static final ConfigurationGrid GRID = ConfigurationGrid.of(List.of(C1, C2, C3));
+    private static final double[] TRUTH = {0.10, 0.20, 0.05};
+    private static final Domain DOMAIN = new Domain("tiny-d01", 1, 1.0, false, List.of("sim", "en"), 0.5,
+            TrueEffects.of(GRID, List.of(FAMILY), new double[][] {TRUTH}));
+    private static final World WORLD = new World(GRID, List.of(FAMILY), List.of(DOMAIN));
+
+    @Test
+    void trueEffectsAnswerFromTheTable() {
+        assertEquals(C2, DOMAIN.effects().best(FAMILY));
+        assertEquals(0.20, DOMAIN.effects().bestGain(FAMILY));
+        assertEquals((0.10 + 0.20 + 0.05) / 3, DOMAIN.effects().meanGain(FAMILY), 1e-15);
+    }
+
+    @Test
+    void naiveAveragingPicksTheBestUnweightedMeanClaimInflatedOrNot() {
+        NaiveAveraging naive = new NaiveAveraging();
+        assertEquals(Optional.empty(), naive.pick(GRID));
+        naive.add(C1, 0.12);
+        naive.add(C2, 0.18);
+        naive.add(C2, 0.22);
+        assertEquals(Optional.of(C2), naive.pick(GRID), "mean 0.20 beats 0.12");
+        naive.add(C3, 0.90);
+        assertEquals(Optional.of(C3), naive.pick(GRID), "one inflated claim wins an unweighted mean");
+        naive.add(C3, -0.60);
+        naive.add(C3, -0.03);
+        assertEquals(Optional.of(C2), naive.pick(GRID), "C3's mean is now 0.09");
+    }
+
+    @Test
+    void naiveAveragingBreaksTiesInGridOrder() {
+        NaiveAveraging naive = new NaiveAveraging();
+        naive.add(C3, 0.1);
+        naive.add(C1, 0.1);
+        assertEquals(Optional.of(C1), naive.pick(GRID));
+    }
+
+    @Test
+    void eachRoundsGainsAreTheTrueGainsOfWhatWasRunAndOfTheCounterfactuals() {
+        SimulationConfig config = SimulationConfig.defaults().withNodes(2).withDomains(1).withRounds(3)
+                .withByzantine(0, 0).withEpsilon(0).withFamilies(List.of(FAMILY)).withSeed(5);
+        Population population = Population.generate(WORLD, config, new SplittableRandom(6));
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(1))
+                .run(config, WORLD, population, network, ProgressListener.NONE);
+
+        List<OutcomePacket> packets = network.byDomain.get(DOMAIN.name());
+        assertEquals(6, packets.size(), "two nodes, three rounds");
+        double random = (0.10 + 0.20 + 0.05) / 3;
+        NaiveAveraging seen = new NaiveAveraging();
+        List<Double> loopByRound = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<OutcomePacket> published = packets.subList(2 * round, 2 * round + 2);
+            double loop = 0;
+            for (OutcomePacket p : published) {
+                loop += truth(configOf(p));
+            }
+            loop /= 2;
+            loopByRound.add(loop);
+            double naive = seen.pick(GRID).map(CounterfactualsTest::truth).orElse(random);
+            SimulationReport.RoundResult r = report.rounds().get(round);
+            assertEquals(2, r.honestRuns());
+            assertEquals(loop, r.loopGain(), 1e-12, "round " + round + " loop");
+            assertEquals(random, r.noCoordinationGain(), 1e-12, "round " + round + " random");
+            assertEquals(naive, r.naiveGain(), 1e-12, "round " + round + " naive");
+            assertEquals(0.20, r.oracleGain(), 1e-12, "round " + round + " oracle");
+            assertEquals(round == 0 ? 0 : 2, r.recommendationsApplied());
+            for (OutcomePacket p : published) {
+                seen.add(configOf(p), PacketFactory.claimedGain(p));
+            }
+        }
+        var g = report.gains();
+        assertEquals(1, g.fromRound());
+        assertEquals(4, g.runs());
+        assertEquals((loopByRound.get(1) + loopByRound.get(2)) / 2, g.loop(), 1e-12);
+        assertEquals(random, g.noCoordination(), 1e-12);
+        assertEquals(0.20, g.oracle(), 1e-12);
+
+        // Rounds 1 and 2 applied the recommendation (epsilon 0): it is the configuration each packet ran.
+        int best = 0;
+        for (OutcomePacket p : packets.subList(2, 6)) {
+            best += configOf(p).equals(C2) ? 1 : 0;
+        }
+        var popular = report.popularDomains();
+        assertEquals(4, popular.runs());
+        assertEquals(4, popular.recommended());
+        assertEquals(best, popular.recommendedTrueBest());
+        assertEquals(best / 4.0, popular.recommendedTrueBestRate(), 1e-12);
+        assertEquals(0, report.rareDomains().runs(), "one domain is never rare");
+
+        boolean crossCitation = false;
+        for (OutcomePacket p : packets) {
+            for (String cited : p.getInformedBy()) {
+                crossCitation |= !network.byId.get(cited).getNodeId().equals(p.getNodeId());
+            }
+        }
+        assertEquals(1, report.opportunities().possiblePairs());
+        assertEquals(crossCitation ? 1 : 0, report.opportunities().pairsUsed());
+        assertTrue(report.byzantine().forged().sent() == 0 && report.byzantine().rejectionsByReason().isEmpty());
+    }
+
+    private static Configuration configOf(OutcomePacket p) {
+        return GRID.fromRecommendation(p.getMethod().getMethodType(), p.getMethod().getHyperparams()).orElseThrow();
+    }
+
+    private static double truth(Configuration c) {
+        return TRUTH[GRID.indexOf(c)];
+    }
+}

@@ -1,0 +1,234 @@
+package dev.qis.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.protocol.avro.ValidationReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class EcosystemSimulatorTest {
+    private static final SimulationConfig CONFIG = SimulationConfig.defaults().withNodes(60).withDomains(6)
+            .withRounds(5).withByzantine(0.2, 6).withSeed(11);
+    /** Signing and verifying dominate the cost, so the read-only tests share one run. */
+    private static Trial shared;
+
+    private static synchronized Trial shared() {
+        if (shared == null) {
+            shared = trial(CONFIG);
+        }
+        return shared;
+    }
+
+    /** One run with its world, population and network kept for inspection. */
+    private record Trial(World world, Population population, FakeNetwork network, SimulationReport report) {
+        Map<String, SimNode> byNodeId() {
+            Map<String, SimNode> map = new HashMap<>();
+            for (SimNode n : population.nodes()) {
+                for (NodeIdentity id : n.identities()) {
+                    map.put(id.nodeId(), n);
+                }
+            }
+            return map;
+        }
+    }
+
+    private static Trial trial(SimulationConfig config) {
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(1))
+                .run(config, world, population, network, ProgressListener.NONE);
+        return new Trial(world, population, network, report);
+    }
+
+    private static Configuration configOf(OutcomePacket p, World world) {
+        return world.grid().fromRecommendation(p.getMethod().getMethodType(), p.getMethod().getHyperparams()).orElseThrow();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRunByteForByte() {
+        Trial a = shared();
+        Trial b = trial(CONFIG);
+        assertEquals(a.network().sent.size(), b.network().sent.size());
+        for (int i = 0; i < a.network().sent.size(); i++) {
+            assertArrayEquals(a.network().sent.get(i), b.network().sent.get(i), "record " + i);
+        }
+        assertEquals(withoutTimings(a.report()), withoutTimings(b.report()));
+    }
+
+    @Test
+    void anotherSeedGivesAnotherRun() {
+        Trial a = shared();
+        Trial c = trial(CONFIG.withSeed(12).withRounds(2));
+        assertFalse(Arrays.equals(a.network().sent.get(0), c.network().sent.get(0)));
+        assertNotEquals(a.report().rounds().get(1).loopGain(), c.report().rounds().get(1).loopGain());
+    }
+
+    @Test
+    void byzantinePacketsInflateTheirClaims() {
+        Trial t = shared();
+        Map<String, SimNode> authors = t.byNodeId();
+        int inflated = 0;
+        for (OutcomePacket p : t.network().byId.values()) {
+            SimNode author = authors.get(p.getNodeId());
+            if (author.role() == Role.INFLATOR || author.role() == Role.SYBIL) {
+                double truth = author.domain().effects().gain(author.family(), configOf(p, t.world()));
+                double claim = PacketFactory.claimedGain(p);
+                assertTrue(claim >= truth + EcosystemSimulator.INFLATION_MIN - 1e-9, claim + " vs true " + truth);
+                assertEquals(EcosystemSimulator.INFLATED_CONFIDENCE, p.getValidation().getConfidence());
+                inflated++;
+            }
+        }
+        int inflators = t.population().withRole(Role.INFLATOR).size();
+        assertEquals(CONFIG.rounds() * (inflators + CONFIG.sybilKeys()), inflated);
+    }
+
+    @Test
+    void forgedAndTamperedPacketsAreAllRejectedAndExactReplaysAreNotDoubleCounted() {
+        Trial t = shared();
+        var b = t.report().byzantine();
+        int forgers = t.population().withRole(Role.FORGER).size();
+        assertEquals((long) forgers * CONFIG.rounds(), b.forged().sent());
+        assertEquals(100.0, b.forged().rejectedPercent());
+        assertEquals(Map.of("BAD_SIGNATURE", b.forged().sent()), b.forged().byReason());
+        assertTrue(b.tamperedReplays().sent() > 0);
+        assertEquals(100.0, b.tamperedReplays().rejectedPercent());
+        assertEquals(Set.of("BAD_SIGNATURE", "ID_MISMATCH"), b.tamperedReplays().byReason().keySet());
+        assertTrue(b.exactReplays().sent() > 0);
+        assertEquals(0, b.exactReplays().rejected());
+        assertEquals(0, b.exactReplays().doubleCounted());
+        assertEquals(b.exactReplays().packetsExpected(), b.exactReplays().packetsStored());
+        assertEquals(b.exactReplays().sent(), t.network().duplicates);
+        assertEquals(0, b.validPacketsRejected());
+    }
+
+    @Test
+    void replayedBytesAreByteIdenticalToAPublishedPacket() {
+        Trial t = shared();
+        int identical = 0;
+        for (byte[] raw : t.network().rawSent) {
+            if (t.network().published.stream().anyMatch(p -> Arrays.equals(p, raw))) {
+                identical++;
+            }
+        }
+        assertTrue(identical > 0);
+        assertEquals(t.report().byzantine().exactReplays().sent(), identical);
+    }
+
+    @Test
+    void honestVotesMarkInflatedClaimsAsFailures() {
+        Trial t = shared();
+        Map<String, SimNode> authors = t.byNodeId();
+        int onByzantine = 0;
+        int byzantineFailed = 0;
+        int onHonest = 0;
+        int honestFailed = 0;
+        for (ValidationReport v : t.network().votes) {
+            if (authors.get(v.getNodeId()).role() != Role.HONEST) {
+                continue;
+            }
+            OutcomePacket voted = t.network().byId.get(v.getPacketId());
+            double observed = (v.getObservedScore() - v.getBaselineScore()) / Math.abs(v.getBaselineScore());
+            boolean fails = !EcosystemSimulator.voteSucceeds(observed, PacketFactory.claimedGain(voted));
+            if (authors.get(voted.getNodeId()).role().byzantine()) {
+                onByzantine++;
+                byzantineFailed += fails ? 1 : 0;
+            } else {
+                onHonest++;
+                honestFailed += fails ? 1 : 0;
+            }
+        }
+        assertTrue(onByzantine > 0, "honest nodes applied some Byzantine recommendations");
+        assertTrue(byzantineFailed >= 0.9 * onByzantine, byzantineFailed + " of " + onByzantine + " fail");
+        assertTrue(honestFailed < 0.5 * onHonest, honestFailed + " of " + onHonest + " honest packets fail");
+        var b = t.report().byzantine();
+        assertEquals(onByzantine, b.honestVotesOnByzantine());
+        assertEquals(byzantineFailed, b.honestVotesOnByzantineFailing());
+        assertEquals(onHonest, b.honestVotesOnHonest());
+        assertEquals(honestFailed, b.honestVotesOnHonestFailing());
+    }
+
+    @Test
+    void everyReportedPairIsAPairOfDistinctActorsWithACitation() {
+        Trial t = shared();
+        Map<String, SimNode> authors = t.byNodeId();
+        Set<Long> pairs = new HashSet<>();
+        for (OutcomePacket p : t.network().byId.values()) {
+            for (String cited : p.getInformedBy()) {
+                int a = authors.get(p.getNodeId()).index();
+                int b = authors.get(t.network().byId.get(cited).getNodeId()).index();
+                if (a != b) {
+                    pairs.add(((long) Math.min(a, b) << 32) | Math.max(a, b));
+                }
+            }
+        }
+        var o = t.report().opportunities();
+        assertEquals(pairs.size(), o.pairsUsed());
+        assertEquals(60L * 59 / 2, o.possiblePairs());
+        assertTrue(o.pairsUsed() <= o.possiblePairsWithinDomains());
+    }
+
+    @Test
+    void topKIsMeasuredEveryRoundAndLatencyAtCheckpoints() {
+        Trial t = shared();
+        assertEquals(CONFIG.rounds(), t.report().rounds().size());
+        for (var r : t.report().rounds()) {
+            assertTrue(r.topSlots() > 0);
+            assertEquals(r.packetsExpected(), r.packetsStored());
+            assertEquals(t.population().honest().size(), r.synthesis().count());
+        }
+        assertEquals(List.of(1, 2, 3, 4), t.report().latency().stream().map(SimulationReport.LatencyCheckpoint::round).toList());
+        assertEquals(0, t.report().latency().get(0).packetsStored() - t.report().rounds().get(0).packetsStored());
+    }
+
+    @Test
+    void withoutByzantineNodesNothingIsRejectedAndTheLoopBeatsRandomChoice() {
+        Trial t = trial(CONFIG.withByzantine(0, 0).withEpsilon(0).withRounds(4));
+        assertTrue(t.network().rejected.isEmpty());
+        var g = t.report().gains();
+        assertTrue(g.loop() > g.noCoordination(), g.toString());
+        assertTrue(g.loop() <= g.oracle(), g.toString());
+        assertEquals(0, t.report().rounds().get(2).explorations());
+    }
+
+    @Test
+    void aValidPacketRefusedAnywayIsReportedAndNotWaitedFor() {
+        SimulationConfig config = CONFIG.withRounds(2);
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        network.lostKeys.add(population.honest().get(0).identity().nodeId());
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(30))
+                .run(config, world, population, network, ProgressListener.NONE);
+        assertEquals(2, report.byzantine().validPacketsRejected());
+        assertEquals(List.of(), report.warnings(), "no catch-up timeout");
+        assertTrue(report.byzantine().rejectionsByReason().containsKey("UNKNOWN_NODE"));
+    }
+
+    /** The report minus the wall-clock latencies, which differ from run to run. */
+    private static String withoutTimings(SimulationReport r) {
+        var rounds = r.rounds().stream().map(x -> new SimulationReport.RoundResult(x.round(), x.honestRuns(),
+                x.recommendationsApplied(), x.explorations(), x.noEvidence(), x.loopGain(), x.noCoordinationGain(),
+                x.naiveGain(), x.oracleGain(), x.packetsStoredAtQuery(), x.packetsExpected(), x.packetsStored(),
+                x.topSlots(), x.byzantineTopShare(), LatencyStats.NONE, LatencyStats.NONE)).toList();
+        return new SimulationReport(r.settings(), r.population(), rounds, r.gains(), r.rareDomains(),
+                r.popularDomains(), r.byzantine(), r.opportunities(), List.of(), r.warnings()).toString();
+    }
+}
