@@ -6,7 +6,6 @@ import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.publish.PublisherSettings;
-import dev.qis.publish.TopicLayout;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
@@ -154,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void startSimulator(Resources resources, QisConfig config, String bootstrap, URI api,
                                 SimulationConfig simulation, PrintWriter out) {
         PublisherSettings settings = PublisherSettings.forBootstrap(bootstrap)
-                .withLayout(new TopicLayout(config.partitions(), config.replicationFactor(), config.prefixChars()));
+                .withLayout(config.topicLayout());
         AtomicBoolean printed = new AtomicBoolean();
         ProgressListener progress = new ProgressListener() {
             @Override
@@ -217,7 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try {
             QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
-            QisServer.applicationServer(config);
+            QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
             return config;
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);

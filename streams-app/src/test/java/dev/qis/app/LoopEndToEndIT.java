@@ -21,7 +21,6 @@ import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationReport;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.PublicKey;
@@ -58,15 +57,10 @@ class LoopEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         Map<String, String> flags = new HashMap<>();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, "loop-e2e-" + UUID.randomUUID());
-        flags.put(QisConfig.APPLICATION_SERVER, "localhost:" + port);
-        flags.put(QisConfig.REST_PORT, Integer.toString(port));
+        flags.put(QisConfig.REST_PORT, "0"); // any free port; application.server becomes localhost:<that port>
         flags.put(QisConfig.REST_BIND, "127.0.0.1");
         flags.put(QisConfig.STATE_DIR, Files.createTempDirectory("qis-loop-e2e").toString());
         flags.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
