@@ -48,15 +48,20 @@ public record TopicLayout(int partitions, short replicationFactor, int prefixCha
 
     /** Every topic a publisher writes to, as topics to create. */
     public List<NewTopic> newTopics() {
-        Optional<Short> replicas = replicationFactor == BROKER_DEFAULT_REPLICATION
-                ? Optional.empty() : Optional.of(replicationFactor);
         List<NewTopic> topics = new ArrayList<>();
         for (String name : coPartitionedTopics()) {
-            topics.add(new NewTopic(name, Optional.of(partitions), replicas));
+            topics.add(newTopic(name));
         }
-        topics.add(new NewTopic(Topics.NODES, Optional.of(partitions), replicas)
+        topics.add(newTopic(Topics.NODES)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        topics.add(new NewTopic(Topics.REJECTED, Optional.of(partitions), replicas));
+        topics.add(newTopic(Topics.REJECTED));
         return topics;
+    }
+
+    /** A topic with this layout's partition count and replication (the broker's, if so configured). */
+    public NewTopic newTopic(String name) {
+        Optional<Short> replicas = replicationFactor == BROKER_DEFAULT_REPLICATION
+                ? Optional.empty() : Optional.of(replicationFactor);
+        return new NewTopic(name, Optional.of(partitions), replicas);
     }
 }

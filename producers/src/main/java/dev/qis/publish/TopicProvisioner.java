@@ -3,6 +3,7 @@ package dev.qis.publish;
 import dev.qis.protocol.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,14 +45,24 @@ public final class TopicProvisioner {
      *                          topics do not all have the same partition count
      */
     public List<String> ensure(TopicLayout layout) {
+        return ensure(layout, List.of());
+    }
+
+    /**
+     * As {@link #ensure(TopicLayout)}, with topics of the caller's own (the stream app's {@code qis.node-trust})
+     * created alongside; on return every one of them is known to the broker, so a client can subscribe at once.
+     */
+    public List<String> ensure(TopicLayout layout, List<NewTopic> ownTopics) {
         Set<String> existing = await(admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names(),
                 "listing topics");
         List<String> coPartitioned = layout.coPartitionedTopics();
         List<String> existingCo = coPartitioned.stream().filter(existing::contains).toList();
-        int partitions = existingCo.isEmpty() ? layout.partitions() : uniformCount(existingCo);
+        int partitions = existingCo.isEmpty() ? layout.partitions() : uniformCount(describeOnceKnown(existingCo).values());
         TopicLayout effective = new TopicLayout(partitions, layout.replicationFactor(), layout.prefixChars());
 
-        List<NewTopic> missing = effective.newTopics().stream().filter(t -> !existing.contains(t.name())).toList();
+        List<NewTopic> wanted = new ArrayList<>(effective.newTopics());
+        wanted.addAll(ownTopics);
+        List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
         List<String> created = new ArrayList<>();
         if (!missing.isEmpty()) {
             Map<String, KafkaFuture<Void>> results = admin.createTopics(missing,
@@ -73,15 +84,15 @@ public final class TopicProvisioner {
                 }
             }
         }
-        uniformCount(coPartitioned);
+        Map<String, TopicDescription> described = describeOnceKnown(wanted.stream().map(NewTopic::name).toList());
+        uniformCount(coPartitioned.stream().map(described::get).toList());
         return created;
     }
 
     /** The one partition count the topics share; a mismatch would send a vote and its packet to different tasks. */
-    private int uniformCount(List<String> topics) {
-        Map<String, TopicDescription> described = describeOnceKnown(topics);
+    private static int uniformCount(Collection<TopicDescription> described) {
         Map<Integer, List<String>> byCount = new TreeMap<>();
-        described.values().forEach(d -> byCount.computeIfAbsent(d.partitions().size(), k -> new ArrayList<>()).add(d.name()));
+        described.forEach(d -> byCount.computeIfAbsent(d.partitions().size(), k -> new ArrayList<>()).add(d.name()));
         if (byCount.size() != 1) {
             throw new PublishException("the outcome topics and " + Topics.VOTES
                     + " must all have the same partition count; found " + byCount);

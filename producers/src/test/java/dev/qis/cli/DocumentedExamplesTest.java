@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The publish examples of docs/publishing.md, run as written (dry run) on the files in examples/. */
+/** The publish examples of the README, run as written (dry run) on the files in examples/. */
 class DocumentedExamplesTest {
     private static final String ROOT = "../";
 

@@ -16,7 +16,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A one-broker KRaft cluster in the JVM for integration tests, and a way to read topics back. */
+/**
+ * A one-broker KRaft cluster in the JVM for integration tests, and a way to read topics back. The stream app's
+ * {@code dev.qis.embedded.EmbeddedKafka} is not used here: it is runtime code of streams-app ({@code qis demo}),
+ * which depends on this module, and moving it here would put the broker on every publisher's class path. So this
+ * stays a test fixture with only the settings a single broker needs, plus auto-creation off so the tests see that
+ * the publisher creates its topics.
+ */
 public final class SingleBrokerCluster implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 

@@ -15,6 +15,7 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.Rejection;
 import dev.qis.publish.PublisherSettings;
+import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,8 +41,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,23 +51,13 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaHttpNetworkIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static KafkaClusterTestKit cluster;
+    private static SingleBrokerCluster cluster;
     private static HttpServer api;
     private static final AtomicInteger synthesisCalls = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = SingleBrokerCluster.start();
         api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         api.createContext("/", KafkaHttpNetworkIT::answer);
         api.start();

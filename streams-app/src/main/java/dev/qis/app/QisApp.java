@@ -13,6 +13,7 @@ public final class QisApp {
         cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new QueryCommand());
         cli.addSubcommand(new BrokerCommand());
+        cli.addSubcommand(new DemoCommand());
         return cli;
     }
 

@@ -3,6 +3,7 @@ package dev.qis.app;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.metrics.QisMeters;
+import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
 import dev.qis.topology.AdminDomainTopics;
@@ -60,11 +61,13 @@ public final class QisServer implements AutoCloseable {
     }
 
     /**
-     * The routable address of this instance: {@code application.server}, or {@code localhost:<port>} when it is
-     * not set (enough for one instance on one machine). A wildcard address cannot be routed to and is refused.
+     * The routable address of this instance: {@code application.server}, or {@code localhost:<restPort>} when it
+     * is not set (enough for one instance on one machine). A wildcard address cannot be routed to and is refused.
+     *
+     * @param restPort the port the REST API is bound to (the real one when {@code qis.rest.port} is 0)
      */
-    public static HostInfo applicationServer(QisConfig config) {
-        int port = config.getPort(QisConfig.REST_PORT);
+    public static HostInfo applicationServer(QisConfig config, int restPort) {
+        int port = restPort;
         String value = config.get(QisConfig.APPLICATION_SERVER).orElse("localhost:" + port);
         HostInfo host;
         try {
@@ -80,36 +83,41 @@ public final class QisServer implements AutoCloseable {
         return host;
     }
 
-    /** Creates the topics, binds the REST port and starts Kafka Streams; returns without waiting for RUNNING. */
+    /**
+     * Binds the REST port, creates the topics and starts Kafka Streams; returns without waiting for RUNNING
+     * ({@link #awaitRunning}). The port is bound first so that with {@code qis.rest.port=0} the stream app is given
+     * the real port as its {@code application.server}.
+     */
     public static QisServer start(QisConfig given, Clock clock) throws IOException {
         String bootstrap = given.require(QisConfig.BOOTSTRAP_SERVERS);
-        HostInfo self = applicationServer(given);
-        QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
-        int port = config.getPort(QisConfig.REST_PORT);
-        Duration queryTimeout = Duration.ofMillis(config.getInt(QisConfig.QUERY_TIMEOUT_MS));
-        Duration startupTimeout = config.startupTimeout();
+        applicationServer(given, given.getPort(QisConfig.REST_PORT)); // a bad address fails before anything binds
+        Duration queryTimeout = Duration.ofMillis(given.getInt(QisConfig.QUERY_TIMEOUT_MS));
+        Duration startupTimeout = given.startupTimeout();
+        TopicLayout layout = given.topicLayout();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Properties adminProps = new Properties();
-        adminProps.putAll(config.streamsProperties());
+        adminProps.putAll(given.streamsProperties());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, config.require(QisConfig.APPLICATION_ID) + "-admin");
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, given.require(QisConfig.APPLICATION_ID) + "-admin");
         AdminClient admin = AdminClient.create(adminOnly(adminProps));
         KafkaClientMetrics adminMetrics = new KafkaClientMetrics(admin);
         adminMetrics.bindTo(registry);
+        QueryApi api = null;
         try {
-            StreamTopics topics = new StreamTopics(admin, config.partitions(), config.replicationFactor(),
-                    config.prefixChars(), startupTimeout);
+            api = QueryApi.bind(new InetSocketAddress(given.require(QisConfig.REST_BIND),
+                    given.getPort(QisConfig.REST_PORT)), registry);
+            HostInfo self = applicationServer(given, api.port());
+            QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
+            StreamTopics topics = new StreamTopics(admin, layout, startupTimeout);
             topics.createAll();
             topics.checkCoPartitioned();
             KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock,
-                    new AdminDomainTopics(admin, config.partitions(), config.replicationFactor(), startupTimeout),
+                    new AdminDomainTopics(admin, layout, startupTimeout),
                     new QisMeters(registry)), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
-            QueryApi api = QueryApi.start(streams, registry, new QueryApi.Settings(
-                    new InetSocketAddress(config.require(QisConfig.REST_BIND), port), self, queryTimeout,
-                    config.partitions(), config.fidelity(), clock));
+            api.serve(streams, new QueryApi.Settings(self, queryTimeout, layout.partitions(), config.fidelity(), clock));
             QisServer server = new QisServer(admin, streams, registry, streamsMetrics, adminMetrics, api, self);
             streams.setStateListener((now, before) -> {
                 LOG.info("Kafka Streams {} -> {}", before, now);
@@ -126,6 +134,9 @@ public final class QisServer implements AutoCloseable {
                     api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
             return server;
         } catch (RuntimeException | IOException e) {
+            if (api != null) {
+                api.close();
+            }
             adminMetrics.close();
             admin.close(Duration.ofSeconds(5));
             registry.close();

@@ -30,13 +30,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A Java properties file.")
     Path configFile;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "The Kafka cluster.")
+    @Option(names = {"-b", "--bootstrap-server", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]", description = "The Kafka cluster.")
     String bootstrapServers;
 
     @Option(names = "--port", description = "REST port (qis.rest.port, default 8080).")
     Integer port;
 
-    @Option(names = {"-b", "--bind"}, paramLabel = "ADDRESS", description = "Address the REST API binds (qis.rest.bind, default 0.0.0.0).")
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the REST API binds (qis.rest.bind, default 0.0.0.0).")
     String bind;
 
     @Option(names = "--application-server", paramLabel = "HOST:PORT",
@@ -53,10 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
             config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides());
             if (!config.hasBootstrapServers()) {
                 throw new ConfigException("qis serve needs bootstrap.servers: set it in the --config file, with "
-                        + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with --bootstrap-servers "
+                        + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with -b/--bootstrap-server "
                         + "(qis demo starts a broker of its own)");
             }
-            QisServer.applicationServer(config); // refuse a bad address before anything starts
+            QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
         }

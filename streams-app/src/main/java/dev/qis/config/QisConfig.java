@@ -2,6 +2,7 @@ package dev.qis.config;
 
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Topics;
+import dev.qis.publish.TopicLayout;
 import dev.qis.topology.DomainTopicFailureHandler;
 import dev.qis.topology.RejectionHandler;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code qis.*} keys below. An environment variable {@code QIS_<KEY>} sets a key: upper case, dots as
  * underscores, and a {@code qis.} key without its {@code qis.} prefix ({@code QIS_REST_PORT} sets
  * {@code qis.rest.port}, {@code QIS_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}). The topology's own keys
- * (topic layout, every election constant) are read by {@link #fidelity()}, {@link #partitions()} and friends, and
+ * (topic layout, every election constant) are read by {@link #fidelity()}, {@link #topicLayout()} and friends, and
  * {@link #streamsProperties()} gives Kafka Streams its settings over the defaults the design requires.
  */
 public final class QisConfig {
@@ -47,8 +48,6 @@ public final class QisConfig {
     public static final String TOPIC_REPLICATION = "qis.topics.replication.factor";
     /** Timeout of a query forwarded to the instance that owns the key. */
     public static final String QUERY_TIMEOUT_MS = "qis.query.timeout.ms";
-    /** The name the topology uses for {@link #TOPIC_REPLICATION}. */
-    public static final String TOPIC_REPLICATION_FACTOR = TOPIC_REPLICATION;
     public static final String PREFIX_CHARS = "qis.outcomes.prefix.chars";
     public static final String HALF_LIFE = "qis.fidelity.half.life";
     public static final String ROUTE_THRESHOLD = "qis.fidelity.route.threshold";
@@ -70,7 +69,6 @@ public final class QisConfig {
     public static final String UNKNOWN_NODE_MAX_HELD = "qis.unknown.node.max.held";
 
     public static final String DEFAULT_APPLICATION_ID = "qis-streams";
-    public static final int DEFAULT_PARTITIONS = 6;
 
     /** Where the keys in the environment come from: the prefix of their variables. */
     public static final String ENV_PREFIX = "QIS_";
@@ -79,8 +77,8 @@ public final class QisConfig {
             APPLICATION_ID, DEFAULT_APPLICATION_ID,
             REST_PORT, "8080",
             REST_BIND, "0.0.0.0",
-            TOPIC_PARTITIONS, Integer.toString(DEFAULT_PARTITIONS),
-            TOPIC_REPLICATION, "1",
+            TOPIC_PARTITIONS, Integer.toString(TopicLayout.DEFAULT_PARTITIONS),
+            TOPIC_REPLICATION, Short.toString(TopicLayout.BROKER_DEFAULT_REPLICATION),
             QUERY_TIMEOUT_MS, "5000",
             NUM_STANDBY_REPLICAS, "0");
 
@@ -238,17 +236,20 @@ public final class QisConfig {
         return get(key).map(String::strip).orElse(fallback);
     }
 
-    public int partitions() {
-        return intValue(TOPIC_PARTITIONS, DEFAULT_PARTITIONS);
-    }
-
-    /** -1: the broker's default.replication.factor. */
-    public short replicationFactor() {
-        return (short) intValue(TOPIC_REPLICATION, -1);
-    }
-
-    public int prefixChars() {
-        return intValue(PREFIX_CHARS, Topics.DEFAULT_PREFIX_CHARS);
+    /**
+     * The protocol topics' layout, the same record the publisher creates topics with: partitions, replication
+     * ({@link TopicLayout#BROKER_DEFAULT_REPLICATION}, the default, leaves it to the broker's
+     * {@code default.replication.factor}) and the outcome-topic prefix.
+     */
+    public TopicLayout topicLayout() {
+        int replication = intValue(TOPIC_REPLICATION, TopicLayout.BROKER_DEFAULT_REPLICATION);
+        try {
+            return new TopicLayout(intValue(TOPIC_PARTITIONS, TopicLayout.DEFAULT_PARTITIONS),
+                    (short) replication, intValue(PREFIX_CHARS, Topics.DEFAULT_PREFIX_CHARS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("topic settings (" + TOPIC_PARTITIONS + ", " + TOPIC_REPLICATION + ", "
+                    + PREFIX_CHARS + "): " + e.getMessage());
+        }
     }
 
     public Duration startupTimeout() {

@@ -53,6 +53,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("default.replication.factor", replication)
                     .setConfigProp("min.insync.replicas", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
                     .build();
             cluster.format();

@@ -20,25 +20,34 @@ import org.apache.kafka.streams.state.HostInfo;
 /** The REST API of one app instance, wired to its KafkaStreams: every route, served until closed. */
 public final class QueryApi implements AutoCloseable {
     private final RestServer server;
+    private final PrometheusMeterRegistry registry;
 
     /** What the API needs besides the stream app itself. */
-    public record Settings(InetSocketAddress bind, HostInfo self, Duration queryTimeout, int partitions,
-                           FidelityParams fidelity, Clock clock) {
+    public record Settings(HostInfo self, Duration queryTimeout, int partitions, FidelityParams fidelity, Clock clock) {
     }
 
-    private QueryApi(RestServer server) {
+    private QueryApi(RestServer server, PrometheusMeterRegistry registry) {
         this.server = server;
+        this.registry = registry;
     }
 
-    /** Binds the port and starts answering (503 until the stream app is RUNNING). */
-    public static QueryApi start(KafkaStreams streams, PrometheusMeterRegistry registry, Settings settings)
-            throws IOException {
+    /**
+     * Binds the port without answering yet: with port 0 the real port is known before the stream app is built,
+     * which must be told it as its {@code application.server}.
+     */
+    public static QueryApi bind(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
+        return new QueryApi(new RestServer(address, registry), registry);
+    }
+
+    /** Starts answering for this stream app (503 until it is RUNNING). */
+    public QueryApi serve(KafkaStreams streams, Settings settings) {
         PeerClient peers = new PeerClient(settings.self(), settings.queryTimeout(), registry);
         StateViews views = new StateViews(streams, new Breakdowns(new Elections(settings.fidelity())), settings.clock());
         QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self()), peers,
                 new FanOut(streams, settings.self(), peers, settings.partitions()), settings.fidelity());
         OperationsRoutes operations = new OperationsRoutes(() -> streams, settings.self(), registry);
-        return new QueryApi(new RestServer(settings.bind(), new Router(routes(queries, operations)), registry).start());
+        server.start(new Router(routes(queries, operations)));
+        return this;
     }
 
     /** Every route of the API; the OpenAPI document must list exactly these. */

@@ -48,19 +48,20 @@ public final class RestServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Router router;
+    /** Set once by {@link #start(Router)}, before the server's threads exist. */
+    private Router router;
     private final MeterRegistry registry;
     private final int clientLimit;
     private final Semaphore clientQueries;
 
-    public RestServer(InetSocketAddress bind, Router router, MeterRegistry registry) throws IOException {
-        this(bind, router, registry, CLIENT_QUERIES);
+    /** Binds the address now (so {@link #port()} is known before the routes are), answers once started. */
+    public RestServer(InetSocketAddress bind, MeterRegistry registry) throws IOException {
+        this(bind, registry, CLIENT_QUERIES);
     }
 
-    RestServer(InetSocketAddress bind, Router router, MeterRegistry registry, int clientLimit) throws IOException {
+    RestServer(InetSocketAddress bind, MeterRegistry registry, int clientLimit) throws IOException {
         this.clientLimit = clientLimit;
         this.clientQueries = new Semaphore(clientLimit);
-        this.router = router;
         this.registry = registry;
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
@@ -76,7 +77,12 @@ public final class RestServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    public RestServer start() {
+    /** Starts answering with these routes. */
+    public RestServer start(Router routes) {
+        if (router != null) {
+            throw new IllegalStateException("already started");
+        }
+        router = routes;
         server.start();
         return this;
     }

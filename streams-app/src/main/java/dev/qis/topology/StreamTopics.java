@@ -1,78 +1,47 @@
 package dev.qis.topology;
 
 import dev.qis.protocol.Topics;
+import dev.qis.publish.TopicLayout;
+import dev.qis.publish.TopicProvisioner;
 import dev.qis.store.StoreNames;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the topics the stream app reads and writes (outcome topics, votes, nodes, rejected, node trust;
- * idempotent), and checks at start-up that every outcome topic and the votes topic have the same partition
- * count, since ingest relies on them being co-partitioned by fingerprint.
+ * The stream app's topics: the protocol's, created by the publisher's {@link TopicProvisioner} from the same
+ * {@link TopicLayout} (so both sides agree on partitions and replication), plus its own compacted
+ * {@code qis.node-trust}; and the start-up check that every input topic is co-partitioned with {@code qis.votes}.
  */
 public final class StreamTopics {
     private final Admin admin;
-    private final int partitions;
-    private final Optional<Short> replication;
-    private final int prefixChars;
+    private final TopicLayout layout;
     private final Duration timeout;
 
-    public StreamTopics(Admin admin, int partitions, short replicationFactor, int prefixChars, Duration timeout) {
+    public StreamTopics(Admin admin, TopicLayout layout, Duration timeout) {
         this.admin = admin;
-        this.partitions = partitions;
-        this.replication = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
-        this.prefixChars = prefixChars;
+        this.layout = layout;
         this.timeout = timeout;
     }
 
+    /** Creates whatever is missing; existing topics are left as they are. */
     public void createAll() {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String t : Topics.allOutcomeTopics(prefixChars)) {
-            topics.add(new NewTopic(t, Optional.of(partitions), replication));
-        }
-        topics.add(new NewTopic(Topics.VOTES, Optional.of(partitions), replication));
-        topics.add(new NewTopic(Topics.REJECTED, Optional.of(partitions), replication));
-        topics.add(new NewTopic(Topics.NODES, Optional.of(1), replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        topics.add(new NewTopic(StoreNames.NODE_TRUST_TOPIC, Optional.of(partitions), replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        create(admin, topics, timeout);
+        new TopicProvisioner(admin, timeout).ensure(layout, List.of(layout.newTopic(StoreNames.NODE_TRUST_TOPIC)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
     }
 
-    /** Creates the topics that do not exist yet; an existing topic is left as it is. */
-    static void create(Admin admin, List<NewTopic> topics, Duration timeout) {
-        CreateTopicsResult result = admin.createTopics(topics);
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : result.values().entrySet()) {
-            try {
-                e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause(), ex);
-                }
-            } catch (TimeoutException ex) {
-                throw new IllegalStateException("creating topic " + e.getKey() + " took longer than " + timeout, ex);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating topic " + e.getKey(), ex);
-            }
-        }
-    }
-
-    /** Fails with every input topic and its partition count when the outcome topics and votes disagree. */
+    /**
+     * Fails with every input topic and its partition count when they disagree. Wider than the provisioner's check:
+     * the topology subscribes by pattern, so an outcome topic outside this layout (another prefix width) counts too.
+     */
     public void checkCoPartitioned() {
         try {
             Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

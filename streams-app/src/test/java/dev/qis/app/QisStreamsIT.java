@@ -3,6 +3,7 @@ package dev.qis.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
@@ -18,6 +19,7 @@ import dev.qis.protocol.avro.DataScale;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.ValidationReport;
+import dev.qis.publish.TopicLayout;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
@@ -43,8 +45,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,21 +55,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,18 +218,18 @@ class QisStreamsIT {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qis-it-" + UUID.randomUUID());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put("qis.topic.partitions", Integer.toString(PARTITIONS));
+        props.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
         props.put("qis.unknown.node.grace", "PT2S"); // the stranger's packets are dead-lettered soon
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:8080"); // owner lookups need it (never dialled here)
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new StreamTopics(admin, PARTITIONS, (short) -1, 1, Duration.ofSeconds(30)).createAll();
+            new StreamTopics(admin, new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION, 1),
+                    Duration.ofSeconds(30)).createAll();
         }
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (NodeIdentity n : nodes) {
                 producer.send(new ProducerRecord<>(Topics.NODES, n.nodeId(), ProtocolCodec.encode(n.nodeKey(now)))).get();
             }
         }
-        try (QisStreams app = new QisStreams(props).start(); KafkaProducer<String, byte[]> producer = producer()) {
+        try (QisServer app = RunningApp.start(props); KafkaProducer<String, byte[]> producer = producer()) {
             for (ProducerRecord<String, byte[]> r : newcomerRecords) { // the key, then its packets, no pause
                 producer.send(r);
             }
@@ -247,19 +242,19 @@ class QisStreamsIT {
             long at = now.toEpochMilli() + Duration.ofDays(3).toMillis();
             // a cheap signal first (full comparisons while the app works would slow it down), then the full check
             long counted = expected.tallies.values().stream().mapToLong(t -> t[1] + t[2]).sum();
-            waitFor(() -> reportsCounted(app) == counted, Duration.ofSeconds(90),
+            RunningApp.waitFor(() -> reportsCounted(app) == counted, Duration.ofSeconds(90),
                     () -> reportsCounted(app) + " of " + counted + " reports counted in node trust");
-            waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
+            RunningApp.waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
                     () -> "stores never matched the recomputation; first differences: " + first(mismatches(app, expected, at)));
             assertEquals(List.of(), mismatches(app, expected, at));
-            assertEquals(NEWCOMER_PACKETS, QisStreamsIT.<NodeTally>all(app, StoreNames.NODE_TRUST).get(newcomer.nodeId()).packets(),
+            assertEquals(NEWCOMER_PACKETS, RunningApp.<NodeTally>all(app, StoreNames.NODE_TRUST).get(newcomer.nodeId()).packets(),
                     "every packet of the node registered just before them is accepted");
             assertTheOwnerOfEveryKeyHoldsIt(app, expected);
 
             Map<ReasonCode, Integer> rejections = new EnumMap<>(ReasonCode.class);
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(Topics.REJECTED));
-                waitFor(() -> {
+                RunningApp.waitFor(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         rejections.merge(ProtocolCodec.decodeRejection(r.value()).getReason(), 1, Integer::sum);
                     }
@@ -271,7 +266,7 @@ class QisStreamsIT {
             Set<String> routed = new HashSet<>();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(Topics.domain(domain)));
-                waitFor(() -> {
+                RunningApp.waitFor(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         OutcomePacket p = ProtocolCodec.decodePacket(r.value());
                         assertEquals(domain, p.getContext().getTask());
@@ -288,7 +283,7 @@ class QisStreamsIT {
      * The store contract for remote reads: the partition that queryMetadataForKey names (by fingerprint for
      * packets, by domain for domain views, by node for tallies) is the one whose store holds the key (IQv2).
      */
-    private static void assertTheOwnerOfEveryKeyHoldsIt(QisStreams app, Expected expected) {
+    private static void assertTheOwnerOfEveryKeyHoldsIt(QisServer app, Expected expected) {
         StringSerializer keys = new StringSerializer();
         int checked = 0;
         for (OutcomePacket p : expected.packets.values()) {
@@ -332,7 +327,7 @@ class QisStreamsIT {
         }
     }
 
-    private static <V> V queryOne(QisStreams app, String store, String key, int partition) {
+    private static <V> V queryOne(QisServer app, String store, String key, int partition) {
         StateQueryResult<V> result = app.streams().query(StateQueryRequest.inStore(store)
                 .withQuery(KeyQuery.<String, V>withKey(key)).withPartitions(Set.of(partition)).requireActive());
         QueryResult<V> r = result.getPartitionResults().get(partition);
@@ -450,13 +445,13 @@ class QisStreamsIT {
         }
     }
 
-    private static List<String> mismatches(QisStreams app, Expected expected, long now) {
+    private static List<String> mismatches(QisServer app, Expected expected, long now) {
         List<String> out = new ArrayList<>();
         try {
-            Map<String, PacketState> packets = all(app, StoreNames.PACKETS);
-            Map<String, NodeTally> trust = all(app, StoreNames.NODE_TRUST);
-            Map<String, Candidate> candidates = all(app, StoreNames.DOMAIN_CANDIDATES);
-            Map<String, DomainStats> stats = all(app, StoreNames.DOMAIN_STATS);
+            Map<String, PacketState> packets = RunningApp.all(app, StoreNames.PACKETS);
+            Map<String, NodeTally> trust = RunningApp.all(app, StoreNames.NODE_TRUST);
+            Map<String, Candidate> candidates = RunningApp.all(app, StoreNames.DOMAIN_CANDIDATES);
+            Map<String, DomainStats> stats = RunningApp.all(app, StoreNames.DOMAIN_STATS);
             Breakdowns breakdowns = new Breakdowns(new Elections(FidelityParams.DEFAULTS));
             TrustLookup lookup = TrustLookup.of(trust::get);
 
@@ -522,7 +517,7 @@ class QisStreamsIT {
                     out.add("stats " + domain + ": " + s + " expected " + ps.size() + " packets");
                 }
             });
-            Map<String, NodeTally> local = all(app, StoreNames.NODE_TALLIES);
+            Map<String, NodeTally> local = RunningApp.all(app, StoreNames.NODE_TALLIES);
             local.forEach((node, t) -> {
                 if (!t.equals(trust.get(node))) {
                     out.add("node tally " + t + " but node trust " + trust.get(node));
@@ -535,41 +530,17 @@ class QisStreamsIT {
         return out;
     }
 
-    private static long reportsCounted(QisStreams app) {
+    private static long reportsCounted(QisServer app) {
         try {
-            Map<String, NodeTally> trust = all(app, StoreNames.NODE_TRUST);
+            Map<String, NodeTally> trust = RunningApp.all(app, StoreNames.NODE_TRUST);
             return trust.values().stream().mapToLong(t -> t.successes() + t.failures()).sum();
         } catch (InvalidStateStoreException e) {
             return -1;
         }
     }
 
-    private static <V> Map<String, V> all(QisStreams app, String store) {
-        ReadOnlyKeyValueStore<String, V> s = app.streams().store(
-                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
-        Map<String, V> out = new HashMap<>();
-        try (KeyValueIterator<String, V> it = s.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, V> kv = it.next();
-                out.put(kv.key, kv.value);
-            }
-        }
-        return out;
-    }
-
     private static String first(List<String> xs) {
         return String.join("\n  ", xs.subList(0, Math.min(8, xs.size()))) + (xs.size() > 8 ? "\n  … " + xs.size() + " in all" : "");
-    }
-
-    private static void waitFor(BooleanSupplier condition, Duration timeout, Supplier<String> message)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + ": " + message.get());
-            }
-            Thread.sleep(500);
-        }
     }
 
     private static KafkaProducer<String, byte[]> producer() {

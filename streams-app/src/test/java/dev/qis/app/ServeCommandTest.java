@@ -29,7 +29,7 @@ class ServeCommandTest {
         assertEquals(2, serve(Map.of()));
         String message = err.toString();
         assertTrue(message.contains("bootstrap.servers") && message.contains("QIS_BOOTSTRAP_SERVERS")
-                && message.contains("--bootstrap-servers"), message);
+                && message.contains("--bootstrap-server"), message);
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
+import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
@@ -19,7 +20,6 @@ import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.Problem;
 import dev.qis.store.StoreNames;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,8 +42,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
@@ -85,7 +83,7 @@ class TwoInstanceQueryIT {
     @TempDir
     static Path stateDirs;
 
-    private KafkaClusterTestKit cluster;
+    private EmbeddedKafka cluster;
     private QisServer first;
     private QisServer second;
     private final List<SignedPacket> packets = new ArrayList<>();
@@ -96,16 +94,7 @@ class TwoInstanceQueryIT {
 
     @BeforeAll
     void startClusterAndTwoInstances() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = EmbeddedKafka.start();
 
         first = QisServer.start(config("a"), CLOCK);
         second = QisServer.start(config("b"), CLOCK);
@@ -128,19 +117,15 @@ class TwoInstanceQueryIT {
     }
 
     private QisConfig config(String name) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         Map<String, String> flags = new LinkedHashMap<>();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, applicationId);
-        flags.put(QisConfig.APPLICATION_SERVER, "localhost:" + port);
-        flags.put(QisConfig.REST_PORT, Integer.toString(port));
+        flags.put(QisConfig.REST_PORT, "0"); // any free port; application.server becomes localhost:<that port>
         flags.put(QisConfig.REST_BIND, "127.0.0.1");
         flags.put(QisConfig.STATE_DIR, stateDirs.resolve(name).toString());
         flags.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
         flags.put(QisConfig.QUERY_TIMEOUT_MS, "3000");
+        flags.put(QisConfig.UNKNOWN_NODE_GRACE, "PT1S"); // the stranger's packet is rejected soon, not after 30 s
         flags.put("session.timeout.ms", "10000");
         flags.put("heartbeat.interval.ms", "1000");
         return QisConfig.load(Optional.empty(), Map.of(), flags);
@@ -243,7 +228,10 @@ class TwoInstanceQueryIT {
                     return false;
                 }
             }
-            return true;
+            String unknownNode = "qis_packets_rejected_total{reason=\"UNKNOWN_NODE\"";
+            // the stranger's packet waits out the unknown-node grace before it is rejected
+            return counter(get(first, "/metrics").body(), unknownNode)
+                    + counter(get(second, "/metrics").body(), unknownNode) > 0;
         } catch (Exception e) {
             return false;
         }
@@ -433,10 +421,10 @@ class TwoInstanceQueryIT {
         QisConfig config = config("not-started");
         try (var notRunning = new org.apache.kafka.streams.KafkaStreams(
                 dev.qis.topology.QisTopology.build(config), config.streamsProperties());
-             var api = dev.qis.rest.QueryApi.start(notRunning,
+             var api = dev.qis.rest.QueryApi.bind(new java.net.InetSocketAddress("127.0.0.1", 0),
                      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
-                     new dev.qis.rest.QueryApi.Settings(new java.net.InetSocketAddress("127.0.0.1", 0),
+                             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                     .serve(notRunning, new dev.qis.rest.QueryApi.Settings(
                              new HostInfo("localhost", 1), Duration.ofSeconds(1), PARTITIONS,
                              config.fidelity(), CLOCK))) {
             for (String path : List.of("/health/ready", "/v1/domains", "/v1/domains/" + CLINICAL + "/top",

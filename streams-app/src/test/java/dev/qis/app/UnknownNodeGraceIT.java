@@ -20,25 +20,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +77,7 @@ class UnknownNodeGraceIT {
                     .outcomeScore(51 + i).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(100)
                     .confidence(0.9).issuedAt(now.minusSeconds(60)).sign(node));
         }
-        try (QisStreams app = new QisStreams(props).start(); KafkaProducer<String, byte[]> producer = producer()) {
+        try (QisServer app = RunningApp.start(props); KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.NODES, node.nodeId(), ProtocolCodec.encode(node.nodeKey(now))));
             for (SignedPacket p : packets) { // no pause: as `qis publish` registers and sends
                 producer.send(new ProducerRecord<>(Topics.outcomes(p.fingerprint()), p.fingerprint().value(),
@@ -92,45 +85,24 @@ class UnknownNodeGraceIT {
             }
             producer.flush();
 
-            waitFor(() -> packetsOf(app, node) == PACKETS, Duration.ofSeconds(60),
+            RunningApp.waitFor(() -> packetsOf(app, node) == PACKETS, Duration.ofSeconds(60),
                     () -> packetsOf(app, node) + " of " + PACKETS + " packets counted for the node");
-            Map<String, PacketState> stored = all(app, StoreNames.PACKETS);
+            Map<String, PacketState> stored = RunningApp.all(app, StoreNames.PACKETS);
             for (SignedPacket p : packets) {
                 PacketState s = stored.get(StoreKeys.packet(p.id()));
                 assertTrue(s != null && !s.isPending(), p.id() + " accepted");
             }
-            assertEquals(Map.of(), UnknownNodeGraceIT.<HeldRecord>all(app, StoreNames.INGEST_HELD),
+            assertEquals(Map.of(), RunningApp.<HeldRecord>all(app, StoreNames.INGEST_HELD),
                     "nothing left waiting, so nothing will be rejected");
         }
     }
 
-    private static long packetsOf(QisStreams app, NodeIdentity node) {
+    private static long packetsOf(QisServer app, NodeIdentity node) {
         try {
-            NodeTally t = UnknownNodeGraceIT.<NodeTally>all(app, StoreNames.NODE_TALLIES).get(node.nodeId());
+            NodeTally t = RunningApp.<NodeTally>all(app, StoreNames.NODE_TALLIES).get(node.nodeId());
             return t == null ? 0 : t.packets();
         } catch (InvalidStateStoreException e) {
             return -1;
-        }
-    }
-
-    private static <V> Map<String, V> all(QisStreams app, String store) {
-        ReadOnlyKeyValueStore<String, V> s = app.streams().store(
-                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()));
-        Map<String, V> out = new HashMap<>();
-        try (KeyValueIterator<String, V> it = s.all()) {
-            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
-        }
-        return out;
-    }
-
-    private static void waitFor(BooleanSupplier condition, Duration timeout, Supplier<String> message)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + ": " + message.get());
-            }
-            Thread.sleep(200);
         }
     }
 

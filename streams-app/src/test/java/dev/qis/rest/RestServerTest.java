@@ -26,7 +26,7 @@ class RestServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of(
+        server = new RestServer(new InetSocketAddress("127.0.0.1", 0), registry).start(new Router(List.of(
                 Route.get("/ok/{name}", Set.of("k"), r -> ApiResponse.json(Map.of(
                         "name", r.pathParam("name"), "k", r.intParam("k", 1, 1, 1000)))),
                 Route.get("/missing", r -> {
@@ -37,7 +37,7 @@ class RestServerTest {
                 }),
                 Route.get("/bug", r -> {
                     throw new IllegalStateException("a bug");
-                }))), registry).start();
+                }))));
     }
 
     @AfterEach
@@ -115,14 +115,14 @@ class RestServerTest {
     void clientQueriesBeyondTheLimitAre503ButForwardedOnesAndHealthAlwaysGetAThread() throws Exception {
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(2);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try (RestServer limited = new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of(
+        try (RestServer limited = new RestServer(new InetSocketAddress("127.0.0.1", 0), registry, 2).start(new Router(List.of(
                 Route.get("/v1/slow", r -> {
                     entered.countDown();
                     release.await();
                     return ApiResponse.json(Map.of("slow", true));
                 }),
                 Route.get("/v1/fast", r -> ApiResponse.json(Map.of("fast", true))),
-                Route.get("/health/live", r -> ApiResponse.json(Map.of("status", "UP"))))), registry, 2).start()) {
+                Route.get("/health/live", r -> ApiResponse.json(Map.of("status", "UP"))))))) {
             String base = "http://127.0.0.1:" + limited.port();
             var slow1 = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -151,7 +151,17 @@ class RestServerTest {
     void timesEveryEndpointByTemplateAndStatus() throws Exception {
         get("/ok/a", "GET");
         get("/ok/b", "GET");
+        // the server records a request's time once its answer is sent, so the client can see the answer first
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (okTimings() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(2, registry.get(RestServer.LATENCY_METER).tags("endpoint", "/ok/{name}", "status", "200")
                 .timer().count());
+    }
+
+    private long okTimings() {
+        var timer = registry.find(RestServer.LATENCY_METER).tags("endpoint", "/ok/{name}", "status", "200").timer();
+        return timer == null ? 0 : timer.count();
     }
 }
