@@ -18,7 +18,6 @@ import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -276,16 +275,11 @@ class QueriesWhileWritingIT {
 
     // ---- plumbing ------------------------------------------------------------------------------------------
 
-    private QisConfig config() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+    private QisConfig config() {
         Map<String, String> flags = new LinkedHashMap<>();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, "qis-load-" + UUID.randomUUID());
-        flags.put(QisConfig.APPLICATION_SERVER, "localhost:" + port);
-        flags.put(QisConfig.REST_PORT, Integer.toString(port));
+        flags.put(QisConfig.REST_PORT, "0"); // any free port; application.server becomes localhost:<that port>
         flags.put(QisConfig.REST_BIND, "127.0.0.1");
         flags.put(QisConfig.STATE_DIR, stateDir.toString());
         flags.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +41,6 @@ class RestServerNoDelayTest {
     }
 
     private static RestServer start() throws Exception {
-        return new RestServer(new InetSocketAddress("127.0.0.1", 0), new Router(List.of()), new SimpleMeterRegistry());
+        return new RestServer(new InetSocketAddress("127.0.0.1", 0), new SimpleMeterRegistry());
     }
 }
