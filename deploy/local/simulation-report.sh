@@ -27,7 +27,9 @@ QIS_BOOTSTRAP_SERVERS="$bootstrap" QIS_REST_PORT="$port" QIS_STATE_DIR="$work/st
   "$root/qis" serve >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 240); do curl -sf "http://localhost:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -sf "http://localhost:$port/health/ready" >/dev/null || { echo "qis serve not ready" >&2; tail -50 "$work/serve.log" >&2; exit 1; }
+if ! kill -0 "${pids[1]}" 2>/dev/null || ! curl -sf "http://localhost:$port/health/ready" >/dev/null; then
+  echo "qis serve did not become ready (is port $port taken? set QIS_REST_PORT)" >&2; tail -50 "$work/serve.log" >&2; exit 1
+fi
 echo "broker $bootstrap, app http://localhost:$port; simulating..." >&2
 start=$(date +%s)
 "$root/qis" simulate -b "$bootstrap" --api "http://localhost:$port" --report-json "$out.json" "$@" | tee "$out.txt"

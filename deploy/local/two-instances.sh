@@ -37,7 +37,9 @@ for port in 8080 8081; do
     curl -sf "http://localhost:$port/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  curl -sf "http://localhost:$port/health/ready" >/dev/null || { echo "instance on $port not ready; logs in $work" >&2; exit 1; }
+  if ! kill -0 "${pids[$(( port - 8079 ))]}" 2>/dev/null || ! curl -sf "http://localhost:$port/health/ready" >/dev/null; then
+    echo "instance on $port not ready (port taken?); its log:" >&2; tail -30 "$work/serve-$(( port - 8079 )).log" >&2; exit 1
+  fi
   echo "instance ready: http://localhost:$port" >&2
 done
 cat >&2 <<MSG
