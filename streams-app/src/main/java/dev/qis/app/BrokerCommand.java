@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * instances on one machine without installing Kafka. Not for production: its data is deleted when it stops.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Run an in-process Kafka cluster (KRaft, combined broker+controller nodes) until Ctrl-C.",
+        description = {"Run an in-process Kafka cluster (KRaft: N brokers and one controller) until Ctrl-C.",
             "Prints bootstrap.servers=HOST:PORT,... on standard output once the brokers are ready.",
             "For local experiments only: its logs live in a temporary directory deleted on exit."})
 public final class BrokerCommand implements Callable<Integer> {

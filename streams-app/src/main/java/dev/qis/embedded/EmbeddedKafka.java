@@ -10,7 +10,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * An in-process KRaft cluster (combined broker+controller nodes) for `qis demo` and integration tests. Its logs
+ * An in-process KRaft cluster (one combined node, or N brokers and one controller) for `qis demo` and tests. Its logs
  * live under a temporary directory that is deleted on close. With fewer than three brokers, the internal topics
  * (offsets, transactions) are created with the replication the cluster can hold, or groups and transactions hang.
  */
@@ -42,9 +42,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaClusterTestKit cluster = null;
         try {
             cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true)
+                    .setCombined(brokers == 1)
                     .setNumBrokerNodes(brokers)
-                    .setNumControllerNodes(brokers)
+                    .setNumControllerNodes(1)
                     .setBaseDirectory(dir)
                     .build())
                     .setConfigProp("offsets.topic.replication.factor", replication)
