@@ -253,7 +253,7 @@ public final class QisConfig {
     }
 
     public Duration startupTimeout() {
-        return Duration.parse(get(STARTUP_TIMEOUT, "PT60S"));
+        return duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
     }
 
     public UnknownNodeGrace unknownNodeGrace() {
@@ -269,7 +269,7 @@ public final class QisConfig {
     public FidelityParams fidelity() {
         FidelityParams d = FidelityParams.DEFAULTS;
         return new FidelityParams(
-                Duration.parse(get(HALF_LIFE, d.halfLife().toString())),
+                duration(HALF_LIFE, d.halfLife()),
                 doubleValue(ROUTE_THRESHOLD, d.routeThreshold()),
                 doubleValue(MIN_ROUTED_VOTE, d.minRoutedVote()),
                 doubleValue(SUCCESS_RATIO, d.successRatio()),

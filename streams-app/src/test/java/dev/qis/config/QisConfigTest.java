@@ -51,6 +51,17 @@ class QisConfigTest {
     }
 
     @Test
+    void badDurationsAndNumbersNameTheKey() {
+        QisConfig config = QisConfig.load(Optional.empty(),
+                Map.of("QIS_FIDELITY_HALF_LIFE", "30 days", "QIS_STARTUP_TIMEOUT", "soon",
+                        "QIS_FIDELITY_ROUTE_THRESHOLD", "low"), Map.of());
+        ConfigException halfLife = assertThrows(ConfigException.class, config::fidelity);
+        assertTrue(halfLife.getMessage().contains("qis.fidelity.half.life"), halfLife.getMessage());
+        ConfigException startup = assertThrows(ConfigException.class, config::startupTimeout);
+        assertTrue(startup.getMessage().contains("QIS_STARTUP_TIMEOUT"), startup.getMessage());
+    }
+
+    @Test
     void secretsAreMaskedWhenDescribed() {
         QisConfig config = QisConfig.load(Optional.empty(), Map.of(),
                 Map.of("sasl.jaas.config", "org.apache.kafka...PlainLoginModule required password=\"x\";"));
