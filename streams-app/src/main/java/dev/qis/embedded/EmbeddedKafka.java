@@ -1,7 +1,10 @@
 package dev.qis.embedded;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -56,7 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
                     .build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster, dir);
@@ -73,6 +76,21 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kafka's storage formatter prints its bootstrap metadata on standard output; keep that out of the output of
+     * {@code qis demo} and {@code qis broker}, whose standard output is for the user.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
         }
     }
 
