@@ -193,7 +193,7 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         byte[] rejection = Rejections.encode(reason, detail, in.topic(), in.partition(), in.offset(),
                 in.key(), in.value(), clock.millis());
         context.forward(new Record<String, IngestOutput>(null,
-                new IngestOutput.DeadLetter(in.key(), rejection), in.timestamp()));
+                new IngestOutput.DeadLetter(Rejections.key(in.key()), rejection), in.timestamp()));
     }
 
     private static boolean keyIs(byte[] key, String fingerprint) {

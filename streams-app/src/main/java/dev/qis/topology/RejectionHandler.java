@@ -51,14 +51,14 @@ public final class RejectionHandler implements ProcessingExceptionHandler, Deser
         byte[] value = Rejections.encode(ReasonCode.MALFORMED, describe(exception), record.topic(),
                 record.partition(), record.offset(), record.key(), record.value(), System.currentTimeMillis());
         return DeserializationExceptionHandler.Response.resume(
-                List.of(new ProducerRecord<>(topic, null, record.key(), value)));
+                List.of(new ProducerRecord<>(topic, null, Rejections.key(record.key()), value)));
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, ReasonCode reason, Exception e) {
         byte[] value = Rejections.encode(reason, describe(e) + " in " + context.processorNodeId(), context.topic(),
                 context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(),
                 System.currentTimeMillis());
-        return new ProducerRecord<>(topic, null, context.sourceRawKey(), value);
+        return new ProducerRecord<>(topic, null, Rejections.key(context.sourceRawKey()), value);
     }
 
     private static String describe(Exception e) {

@@ -245,6 +245,24 @@ class QisTopologyTest {
     }
 
     @Test
+    void aHugeRecordIsDeadLetteredWithAPrefixOfItsBytesNotAFailedSend() {
+        String fp = Fixtures.typical(ALICE).fingerprint().value();
+        byte[] huge = new byte[1_000_000];
+        Arrays.fill(huge, (byte) 7);
+        outcomes(fp).pipeInput(key(fp), huge);
+        List<KeyValue<byte[], byte[]>> all = rejected.readKeyValuesToList();
+        assertEquals(1, all.size(), "exactly one dead letter");
+        assertTrue(all.get(0).value.length < 300_000, "the dead letter fits a default producer request: "
+                + all.get(0).value.length + " bytes");
+        Rejection r = ProtocolCodec.decodeRejection(all.get(0).value);
+        assertEquals(ReasonCode.OVERSIZE, r.getReason());
+        assertTrue(r.getDetail().contains("1000000 bytes truncated"), r.getDetail());
+        byte[] kept = bytes(r.getOriginalValue());
+        assertArrayEquals(Arrays.copyOf(huge, kept.length), kept);
+        assertTrue(kept.length > 100_000, "a large prefix is kept: " + kept.length);
+    }
+
+    @Test
     void invalidFieldsIdsNodesSignaturesAndTimestampsAreDeadLettered() {
         SignedPacket good = Fixtures.typical(ALICE);
         String fp = good.fingerprint().value();
