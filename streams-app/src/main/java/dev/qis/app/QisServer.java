@@ -111,13 +111,17 @@ public final class QisServer implements AutoCloseable {
             QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
             StreamTopics topics = new StreamTopics(admin, layout, startupTimeout);
             topics.createAll();
-            topics.checkCoPartitioned();
+            int partitions = topics.checkCoPartitioned();
+            if (partitions != layout.partitions()) {
+                LOG.warn("the input topics exist with {} partitions, not the configured {} ({}); using {}", partitions,
+                        layout.partitions(), QisConfig.TOPIC_PARTITIONS, partitions);
+            }
             KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock,
                     new AdminDomainTopics(admin, layout, startupTimeout),
                     new QisMeters(registry)), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
-            api.serve(streams, new QueryApi.Settings(self, queryTimeout, layout.partitions(), config.fidelity(), clock));
+            api.serve(streams, new QueryApi.Settings(self, queryTimeout, partitions, config.fidelity(), clock));
             QisServer server = new QisServer(admin, streams, registry, streamsMetrics, adminMetrics, api, self);
             streams.setStateListener((now, before) -> {
                 LOG.info("Kafka Streams {} -> {}", before, now);

@@ -71,26 +71,37 @@ public final class LocalState {
         List<KeyValue<K, V>> rows = new ArrayList<>();
         Set<Integer> answered = new TreeSet<>();
         StateUnavailableException failure = null;
-        for (Map.Entry<Integer, QueryResult<KeyValueIterator<K, V>>> e : result.getPartitionResults().entrySet()) {
-            QueryResult<KeyValueIterator<K, V>> r = e.getValue();
-            if (r.isFailure()) {
-                boolean standbyHere = partition.isEmpty() && r.getFailureReason() == FailureReason.NOT_ACTIVE;
-                if (!standbyHere && failure == null) {
-                    failure = unavailable(store, e.getKey(), r);
+        Set<Integer> closed = new TreeSet<>();
+        try {
+            for (Map.Entry<Integer, QueryResult<KeyValueIterator<K, V>>> e : result.getPartitionResults().entrySet()) {
+                QueryResult<KeyValueIterator<K, V>> r = e.getValue();
+                if (r.isFailure()) {
+                    boolean standbyHere = partition.isEmpty() && r.getFailureReason() == FailureReason.NOT_ACTIVE;
+                    if (!standbyHere && failure == null) {
+                        failure = unavailable(store, e.getKey(), r);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            try (KeyValueIterator<K, V> it = r.getResult()) {
-                int n = 0;
-                while (n < limit && it.hasNext()) {
-                    KeyValue<K, V> row = it.next();
-                    if (keep.test(row)) {
-                        rows.add(row);
-                        n++;
+                closed.add(e.getKey());
+                try (KeyValueIterator<K, V> it = r.getResult()) {
+                    int n = 0;
+                    while (n < limit && it.hasNext()) {
+                        KeyValue<K, V> row = it.next();
+                        if (keep.test(row)) {
+                            rows.add(row);
+                            n++;
+                        }
                     }
                 }
+                answered.add(e.getKey());
             }
-            answered.add(e.getKey());
+        } finally {
+            // a failure while reading one partition must not leave the other partitions' iterators open
+            result.getPartitionResults().forEach((p, r) -> {
+                if (!closed.contains(p) && r.isSuccess() && r.getResult() != null) {
+                    r.getResult().close();
+                }
+            });
         }
         if (failure != null) {
             throw failure;

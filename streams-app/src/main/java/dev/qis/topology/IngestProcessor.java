@@ -56,7 +56,9 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         this.held = context.getStateStore(StoreNames.INGEST_HELD);
         KeyValueStore<String, byte[]> keys = context.getStateStore(StoreNames.NODE_KEYS);
         this.verifier = new PacketVerifier(new StoreNodeDirectory(keys), clock);
-        // the store is restored before init, so this counts what a previous owner of the task left waiting
+        // the store is restored before init, so this counts what a previous owner of the task left waiting;
+        // init may run again on the same instance when a task is revived, so count from zero
+        heldCount = 0;
         try (KeyValueIterator<String, HeldRecord> it = held.all()) {
             while (it.hasNext()) {
                 it.next();
@@ -141,12 +143,16 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         if (heldCount >= grace.maxHeld()) {
             KeyValue<String, HeldRecord> oldest;
             try (KeyValueIterator<String, HeldRecord> it = held.all()) {
-                oldest = it.next();
+                oldest = it.hasNext() ? it.next() : null;
             }
-            release(oldest.key);
-            reject(oldest.value, ReasonCode.UNKNOWN_NODE, "no key registered for its node after waiting "
-                    + waited(oldest.value, in.firstSeen()) + "; released early because " + grace.maxHeld()
-                    + " records were waiting for node keys");
+            if (oldest == null) {
+                heldCount = 0; // the count had drifted from the store: nothing is waiting
+            } else {
+                release(oldest.key);
+                reject(oldest.value, ReasonCode.UNKNOWN_NODE, "no key registered for its node after waiting "
+                        + waited(oldest.value, in.firstSeen()) + "; released early because " + grace.maxHeld()
+                        + " records were waiting for node keys");
+            }
         }
         // the key is unique per source record; putIfAbsent keeps the count exact even if one came twice
         if (held.putIfAbsent(in.storeKey(), in) == null) {

@@ -42,7 +42,8 @@ public final class StreamTopics {
      * Fails with every input topic and its partition count when they disagree. Wider than the provisioner's check:
      * the topology subscribes by pattern, so an outcome topic outside this layout (another prefix width) counts too.
      */
-    public void checkCoPartitioned() {
+    /** Checks co-partitioning and returns the partition count the input topics actually have. */
+    public int checkCoPartitioned() {
         try {
             Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<String> inputs = names.stream().filter(n -> QisTopology.INPUT_PATTERN.matcher(n).matches())
@@ -55,6 +56,7 @@ public final class StreamTopics {
             Map<String, Integer> counts = new TreeMap<>();
             described.forEach((name, d) -> counts.put(name, d.partitions().size()));
             checkCounts(counts);
+            return counts.get(Topics.VOTES);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot describe the input topics: " + e, e);
         } catch (InterruptedException e) {
