@@ -41,8 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Sign outcome packets and publish them to " + Topics.OUTCOMES_PREFIX + "<first hex of the fingerprint>.",
             "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, or --mlflow-run.",
             "Field flags fill what the input does not carry and override what it does.",
-            "Every packet is validated and signed before anything is sent, and the batch is one transaction:",
-            "it is published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
+            "Every packet is validated and signed before anything is sent, and the batch is one transaction: it is "
+                + "published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
 public final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
