@@ -13,7 +13,12 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
-/** Ed25519 with the JDK's own provider; public keys travel as their raw 32 bytes. */
+/**
+ * Ed25519 (RFC 8032); public keys travel as their raw 32 bytes. Keys are the JDK's ({@code KeyPairGenerator},
+ * PKCS#8 and X.509 encodings); signing and verifying run Bouncy Castle's RFC 8032 arithmetic, which is several times
+ * faster than the JDK's pure-Java provider (verification is most of the stream app's ingest CPU). Ed25519 is
+ * deterministic, so both produce the same signature for the same key and message ({@code Ed25519Test} checks it).
+ */
 public final class Ed25519 {
     public static final int PUBLIC_KEY_BYTES = 32;
     public static final int SIGNATURE_BYTES = 64;
@@ -62,20 +67,36 @@ public final class Ed25519 {
     }
 
     public static byte[] sign(PrivateKey key, byte[] message) {
-        try {
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(key);
-            signer.update(message);
-            return signer.sign();
-        } catch (InvalidKeyException e) {
-            throw ProtocolException.invalid("key", "not an Ed25519 private key: " + e.getMessage());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no Ed25519", e);
-        }
+        byte[] seed = seedOf(key);
+        byte[] signature = new byte[SIGNATURE_BYTES];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+        return signature;
+    }
+
+    /** As {@link #sign(PrivateKey, byte[])}, with the key pair's raw public key given (saves deriving it). */
+    public static byte[] sign(PrivateKey key, byte[] rawPublicKey, byte[] message) {
+        byte[] seed = seedOf(key);
+        byte[] signature = new byte[SIGNATURE_BYTES];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, rawPublicKey, 0, message, 0, message.length, signature, 0);
+        return signature;
     }
 
     /** True only for a well-formed 64-byte signature by {@code key} over {@code message}. */
     public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
+        return verify(raw(key), message, signature);
+    }
+
+    /** True only for a well-formed 64-byte signature by the raw 32-byte key over {@code message}. */
+    public static boolean verify(byte[] rawPublicKey, byte[] message, byte[] signature) {
+        if (signature == null || signature.length != SIGNATURE_BYTES || rawPublicKey == null
+                || rawPublicKey.length != PUBLIC_KEY_BYTES) {
+            return false;
+        }
+        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, rawPublicKey, 0, message, 0, message.length);
+    }
+
+    /** The JDK's reference implementation, kept for the cross-check test and the benchmark that chose the other. */
+    public static boolean verifyWithJdk(PublicKey key, byte[] message, byte[] signature) {
         if (signature == null || signature.length != SIGNATURE_BYTES) {
             return false;
         }
@@ -89,5 +110,29 @@ public final class Ed25519 {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no Ed25519", e);
         }
+    }
+
+    /** The JDK's reference signing, for the cross-check test and the benchmark. */
+    public static byte[] signWithJdk(PrivateKey key, byte[] message) {
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(key);
+            signer.update(message);
+            return signer.sign();
+        } catch (InvalidKeyException e) {
+            throw ProtocolException.invalid("key", "not an Ed25519 private key: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no Ed25519", e);
+        }
+    }
+
+    private static byte[] seedOf(PrivateKey key) {
+        if (key instanceof java.security.interfaces.EdECPrivateKey ed && ed.getBytes().isPresent()) {
+            byte[] seed = ed.getBytes().get();
+            if (seed.length == org.bouncycastle.math.ec.rfc8032.Ed25519.SECRET_KEY_SIZE) {
+                return seed;
+            }
+        }
+        throw ProtocolException.invalid("key", "not an Ed25519 private key: " + key.getAlgorithm());
     }
 }

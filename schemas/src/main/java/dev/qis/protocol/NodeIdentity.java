@@ -58,7 +58,7 @@ public final class NodeIdentity {
     }
 
     public byte[] sign(byte[] message) {
-        return Ed25519.sign(privateKey, message);
+        return Ed25519.sign(privateKey, rawPublicKey, message);
     }
 
     /** The record that registers this node's key on {@code qis.nodes}. */
