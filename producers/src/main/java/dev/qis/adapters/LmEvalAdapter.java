@@ -71,7 +71,7 @@ public final class LmEvalAdapter {
             drafts.add(fromFiles.overriddenBy(overrides).toDraft(name + " " + m.describe(), issuedAt));
         }
         if (drafts.isEmpty()) {
-            throw new AdapterException(baseName + ": no result for the same task and metric as any of " + name
+            throw new MissingFieldException("baseline_score", baseName + ": no result for the same task and metric as any of " + name
                     + "'s results " + skipped);
         }
         return new Result(drafts, skipped);
