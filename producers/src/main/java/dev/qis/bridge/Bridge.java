@@ -5,6 +5,7 @@ import dev.qis.protocol.SignedPacket;
 import dev.qis.publish.PublishException;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
+import dev.qis.publish.TopicLeaders;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -341,6 +342,7 @@ public final class Bridge implements AutoCloseable {
                             + s.deadLetterTopic() + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
+            TopicLeaders.await(admin, s.deadLetterTopic(), s.timeout());
         } catch (TimeoutException e) {
             throw new PublishException(internal + ": no answer within " + s.timeout().toMillis() + " ms (is it reachable?)", e);
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
+import dev.qis.publish.TopicLeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -118,17 +119,22 @@ class BridgeIT {
     private static void createTopic(String topic) throws Exception {
         try (var admin = internal.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            TopicLeaders.await(admin, topic, Duration.ofSeconds(30));
         }
     }
 
-    private static void produce(String topic, List<String> values) {
+    private static void produce(String topic, List<String> values) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, internal.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all");
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < values.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, "event-" + i, values.get(i)));
+                acks.add(producer.send(new ProducerRecord<>(topic, "event-" + i, values.get(i))));
             }
             producer.flush();
+            for (var ack : acks) {
+                ack.get(30, TimeUnit.SECONDS); // every event is on the topic, or the test stops here
+            }
         }
     }
 
@@ -304,6 +310,71 @@ class BridgeIT {
         assertEquals(republished, verdicts[1], "the rest are duplicates the stream app ignores");
         assertEquals(List.of(), internal.readToEnd(List.of(topic + ".dead-letter"), "read_committed"));
         assertEquals(endOffsets(topic), committed("it-killed", topic));
+    }
+
+    /** The code blocks of the README's "From your own Kafka topic" section, continuation lines joined. */
+    private static List<String> readmeBlocks() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        int start = readme.indexOf("## From your own Kafka topic");
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        List<String> blocks = new ArrayList<>();
+        String[] parts = section.split("```\n?");
+        for (int i = 1; i < parts.length; i += 2) {
+            blocks.add(parts[i].replace("\\\n", " "));
+        }
+        return blocks;
+    }
+
+    @Test
+    void theReadmeExampleRunsAsWritten() throws Exception {
+        Path key = dir.resolve("node.pem");
+        List<String> commands = new ArrayList<>();
+        for (String block : readmeBlocks()) {
+            block.lines().map(String::strip).filter(l -> l.startsWith("./qis ") && !l.startsWith("./qis demo"))
+                    .forEach(commands::add);
+        }
+        assertEquals(List.of("keygen", "produce", "bridge"), commands.stream().map(c -> c.split(" +")[1]).toList(),
+                "the example's commands (qis demo is stood in for by this test's broker)");
+        Map<String, StringWriter[]> outputs = new HashMap<>();
+        for (String command : commands) {
+            String line = command.replace("$KAFKA", federation.bootstrapServers()).replace("~/.qis/node.pem", key.toString());
+            List<String> argv = new ArrayList<>();
+            for (String a : line.substring("./qis ".length()).split(" +")) {
+                argv.add(a.startsWith("examples/") ? "../" + a : a);
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            var cli = dev.qis.cli.QisCommand.commandLine(new dev.qis.cli.QisCommand());
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(0, cli.execute(argv.toArray(String[]::new)), line + "\n" + out + err);
+            outputs.put(argv.get(0), new StringWriter[] {out, err});
+        }
+        assertEquals("7", outputs.get("produce")[0].toString().strip());
+        String bridgeErr = outputs.get("bridge")[1].toString();
+        assertEquals(7, outputs.get("bridge")[0].toString().strip().lines().count(), bridgeErr);
+        assertTrue(bridgeErr.contains("bridge: read 7 events, published 7 packets, 1 duplicates, dead-lettered 2"
+                + " (NOT_FINISHED 1, NO_BASELINE 1)"), bridgeErr);
+        List<ConsumerRecord<String, byte[]>> dead = federation.readToEnd(List.of("mlops.runs.dead-letter"), "read_committed");
+        assertEquals(List.of("NOT_FINISHED", "NO_BASELINE"), dead.stream().map(r -> header(r, DeadLetterReason.HEADER_REASON))
+                .sorted(java.util.Comparator.comparing(DeadLetterReason::valueOf)).toList());
+    }
+
+    @Test
+    void theReadmeMappingExcerptIsAValidMapping() throws Exception {
+        String yaml = readmeBlocks().stream().filter(b -> b.startsWith("rules:")).findFirst().orElseThrow();
+        Path bridgeDir = java.nio.file.Files.createDirectories(dir.resolve("bridge"));
+        Path base = java.nio.file.Files.createDirectories(dir.resolve("lm-eval/base")).resolve("results.json");
+        java.nio.file.Files.copy(Path.of("../examples/lm-eval/base/results.json"), base);
+        Path file = bridgeDir.resolve("mapping.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        NodeIdentity node = NodeIdentity.generate();
+        EventTranslator translator = new EventTranslator(BridgeMapping.read(file), node, Clock.systemUTC());
+        List<String> events = java.nio.file.Files.readAllLines(Path.of("../examples/bridge/runs.jsonl"));
+        var first = translator.translate("runs-0@0", events.get(0).getBytes(StandardCharsets.UTF_8), 0);
+        assertInstanceOf(EventTranslator.Packets.class, first, first.toString());
+        var lmEval = translator.translate("runs-0@6", events.get(6).getBytes(StandardCharsets.UTF_8), 0);
+        assertEquals(4, assertInstanceOf(EventTranslator.Packets.class, lmEval, lmEval.toString()).packets().size());
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
