@@ -32,16 +32,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code qis bridge}: publishes every finished run on an internal topic as signed packets, once. */
 @Command(name = "bridge", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read run events from a topic on your internal cluster (--from-bootstrap-server, --from-topic) and",
-            "publish them as signed packets to " + Topics.OUTCOMES_PREFIX + "* on the federation cluster (-b).",
-            "Events: MLflow runs ({\"run\": ...}), lm-evaluation-harness results.json, or flat packets (the JSON of",
-            "'qis publish --input'). --mapping supplies what a run cannot carry (task, tags, method, the outcome",
-            "metric, the baseline), per experiment, per run tag or per format.",
-            "Unfinished runs, runs without a baseline and invalid events go to --dead-letter-topic on the internal",
-            "cluster with their original bytes and a qis.dead_letter.reason header; nothing is dropped.",
-            "A batch's internal offsets are committed only after the federation acknowledged its packets; packets",
-            "are a pure function of the event, the mapping and the key, so an event read twice yields a",
-            "byte-identical packet, which the federation treats as a duplicate.",
+        description = {"Read run events from a topic on your internal cluster (--from-bootstrap-server, --from-topic) and "
+            + "publish them as signed packets to " + Topics.OUTCOMES_PREFIX + "* on the federation cluster (-b).",
+            "Events: MLflow runs ({\"run\": ...}), lm-evaluation-harness results.json, or flat packets (the JSON of "
+            + "'qis publish --input'). --mapping supplies what a run cannot carry (task, tags, method, the outcome metric, "
+            + "the baseline), per experiment, per run tag or per format.",
+            "Unfinished runs, runs without a baseline and invalid events go to --dead-letter-topic on the internal "
+            + "cluster with their original bytes and a qis.dead_letter.reason header; nothing is dropped.",
+            "A batch's internal offsets are committed only after the federation acknowledged its packets. Packets are a "
+            + "pure function of the event, the mapping and the key, so an event read twice yields a byte-identical "
+            + "packet, which the federation treats as a duplicate.",
             "Prints each published packet id; progress and dead letters go to standard error."})
 public final class BridgeCommand implements Callable<Integer> {
     @Spec

@@ -35,9 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code qis produce}: one record per line of a file, to try {@code qis bridge} on a topic of example events. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Write each non-blank line of a file to a topic as one record (no key), as any Kafka producer",
-            "would: a way to put example run events on a topic for 'qis bridge'. Creates the topic if it is missing.",
-            "Prints the number of records the broker acknowledged."})
+        description = {"Write each non-blank line of a file to a topic as one record (no key), as any Kafka producer "
+            + "would: a way to put example run events on a topic for 'qis bridge'. Creates the topic if it is missing. "
+            + "Prints the number of records the broker acknowledged."})
 public final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

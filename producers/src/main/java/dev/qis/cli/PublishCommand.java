@@ -40,8 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code qis publish}: signs outcome packets from flags, JSON lines, a model-card pair or an MLflow run, and sends them. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sign outcome packets and publish them to " + Topics.OUTCOMES_PREFIX + "<first hex of the fingerprint>.",
-            "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, --mlflow-run,",
-            "or --lm-eval with --lm-eval-base (lm-evaluation-harness results of the fine-tuned and the base model).",
+            "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, --mlflow-run, "
+                + "or --lm-eval with --lm-eval-base (lm-evaluation-harness results of the fine-tuned and the base model).",
             "Field flags fill what the input does not carry and override what it does.",
             "Every packet is validated and signed before anything is sent, and the batch is one transaction:",
             "it is published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
