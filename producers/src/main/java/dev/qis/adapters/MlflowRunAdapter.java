@@ -28,6 +28,15 @@ public final class MlflowRunAdapter {
     public static final List<String> DEFAULT_HYPERPARAMS = List.of("learning_rate", "lora_r", "lora_alpha",
             "lora_dropout", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps",
             "warmup_ratio", "weight_decay", "lr_scheduler_type", "max_seq_length", "beta");
+    /**
+     * Params naming the base model, in order: a pipeline's own {@code base_model}, the Hugging Face example
+     * scripts' {@code model_name_or_path}, the model config's {@code _name_or_path} (which the Trainer's MLflow
+     * callback logs) and a PEFT adapter config's {@code base_model_name_or_path}.
+     */
+    static final List<String> FAMILY_PARAMS = List.of("base_model", "model_name_or_path", "base_model_name_or_path",
+            "_name_or_path");
+    /** Prefixes under which trackers log an evaluation metric: the Trainer's {@code eval_f1}, {@code test_f1}. */
+    private static final List<String> EVAL_PREFIXES = List.of("eval_", "test_", "validation_", "val_");
     private static final Set<String> EVAL_CONTEXTS = Set.of("eval", "evaluation", "validation", "test");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +54,9 @@ public final class MlflowRunAdapter {
      *     {@code eval_samples} metric; higher_is_better to the metric's kind;</li>
      * <li>tags, informed_by: {@code qis.tags}, {@code qis.informed_by}, comma-separated;</li>
      * <li>data_scale: {@code qis.data_scale} (bucket or count), else the {@code train_samples} param or metric;</li>
-     * <li>outcome_score: metric {@code qis.outcome_metric} (default: the metric name, else {@code eval_<metric>});
+     * <li>outcome_score: metric {@code qis.outcome_metric}, else the first of {@code eval_<metric>},
+     *     {@code test_<metric>}, {@code validation_<metric>}, {@code val_<metric>} and {@code <metric>} the run has,
+     *     where the metric comes from {@code --metric} or {@code qis.metric};
      *     baseline_score: {@code qis.baseline_score}, else metric {@code qis.baseline_metric} (default
      *     {@code baseline_<metric>});</li>
      * <li>hyperparams: the params listed in {@code qis.hyperparams}, else those of {@link #DEFAULT_HYPERPARAMS}
@@ -80,7 +91,7 @@ public final class MlflowRunAdapter {
         Run r = new Run(source, keyValues(run.path("data").path("params"), source, "params"),
                 keyValues(run.path("data").path("tags"), source, "tags"), lastMetrics(run.path("data").path("metrics"), source),
                 run.path("inputs").path("dataset_inputs"));
-        return r.fields().overriddenBy(overrides).toDraft(source, issuedAt);
+        return r.fields(overrides).overriddenBy(overrides).toDraft(source, issuedAt);
     }
 
     private static Map<String, String> keyValues(JsonNode list, String source, String what) {
@@ -143,11 +154,18 @@ public final class MlflowRunAdapter {
             return v != null ? v : params.get(PREFIX + field);
         }
 
-        PacketFields fields() {
-            String metric = explicit("metric");
-            return new PacketFields(family(), explicit("task"), list("tags"), dataScale(), benchmark(), metric,
-                    baseline(metric), outcome(metric), higherIsBetter(metric), explicit("method_type"), hyperparams(),
-                    bool("held_out_eval"), nEval(), number("confidence"), list("informed_by"));
+        /**
+         * The run's fields. A field the caller gives ({@code given}, the command line's flags) is not looked up,
+         * and it takes part in the lookups of the others: {@code --metric f1} finds the run's {@code eval_f1}.
+         */
+        PacketFields fields(PacketFields given) {
+            String metric = given.metric() != null ? given.metric() : explicit("metric");
+            return new PacketFields(given.baseModelFamily() != null ? null : family(), explicit("task"), list("tags"),
+                    given.dataScale() != null ? null : dataScale(), given.benchmark() != null ? null : benchmark(),
+                    metric, given.baselineScore() != null ? null : baseline(metric),
+                    given.outcomeScore() != null ? null : outcome(metric), higherIsBetter(metric),
+                    explicit("method_type"), hyperparams(), bool("held_out_eval"),
+                    given.nEvalSamples() != null ? null : nEval(), number("confidence"), list("informed_by"));
         }
 
         private String family() {
@@ -155,7 +173,7 @@ public final class MlflowRunAdapter {
             if (f != null) {
                 return f;
             }
-            for (String key : List.of("base_model", "model_name_or_path")) {
+            for (String key : FAMILY_PARAMS) {
                 String id = params.getOrDefault(key, tags.get(key));
                 if (id != null && !id.isBlank()) {
                     return Scores.familyOf(id);
@@ -219,7 +237,13 @@ public final class MlflowRunAdapter {
             if (metric == null) {
                 return null;
             }
-            return metrics.containsKey(metric) ? metrics.get(metric) : metrics.get("eval_" + metric);
+            // an evaluation's name first: a Trainer run logs the training loss as "loss" and the held-out one as "eval_loss"
+            for (String prefix : EVAL_PREFIXES) {
+                if (!metric.startsWith(prefix) && metrics.containsKey(prefix + metric)) {
+                    return metrics.get(prefix + metric);
+                }
+            }
+            return metrics.get(metric);
         }
 
         private Double baseline(String metric) {

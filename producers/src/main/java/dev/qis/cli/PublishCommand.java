@@ -43,8 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, --mlflow-run, "
                 + "or --lm-eval with --lm-eval-base (lm-evaluation-harness results of the fine-tuned and the base model).",
             "Field flags fill what the input does not carry and override what it does.",
-            "Every packet is validated and signed before anything is sent, and the batch is one transaction:",
-            "it is published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
+            "Every packet is validated and signed before anything is sent, and the batch is one transaction: it is "
+                + "published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
 public final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

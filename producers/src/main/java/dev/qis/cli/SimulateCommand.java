@@ -23,11 +23,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code qis simulate}: runs an ecosystem of honest and Byzantine nodes against a running stream app and reports. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulate an ecosystem of fine-tuning nodes over Zipf-popular domains against a running",
-            "stream app: honest nodes ask for a synthesis, apply it (or explore), publish signed results citing the",
-            "packets they used and vote on them; Byzantine nodes inflate, forge, replay and flood with Sybil keys.",
-            "Prints a report of measured gains, rare-domain accuracy, Byzantine rejection, synthesis pairs used",
-            "and query latency (docs/simulation.md defines each number)."})
+        description = {"Simulate an ecosystem of fine-tuning nodes against a running stream app, and report.",
+            "Domains are Zipf-popular, so some are rare. Honest nodes ask for a synthesis, apply it (or explore), "
+                + "publish signed results citing the packets they used and vote on them; Byzantine nodes inflate, "
+                + "forge, replay and flood with Sybil keys.",
+            "Prints a report of measured gains, rare-domain accuracy, Byzantine rejection, synthesis pairs used and "
+                + "query latency (docs/simulation.md defines each number)."})
 public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

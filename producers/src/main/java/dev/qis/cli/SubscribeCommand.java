@@ -30,9 +30,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code qis subscribe}: prints the packets routed to a domain, one JSON object per line. */
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
-        description = {"Read " + Topics.DOMAIN_PREFIX + "<task> and print one JSON object per routed packet: the packet's",
-            "fields, its fidelity at routing time (the qis.* headers: fidelity, curate, vote, trust, decay, routed_at),",
-            "its partition and offset. Reads committed records only and joins no consumer group (commits nothing)."})
+        description = {"Read " + Topics.DOMAIN_PREFIX + "<task> and print one JSON object per routed packet.",
+            "Each object holds the packet's fields, its fidelity at routing time (the qis.* headers: fidelity, curate, "
+                + "vote, trust, decay, routed_at), its partition and offset. Reads committed records only and joins no "
+                + "consumer group (commits nothing)."})
 public final class SubscribeCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(200);
 

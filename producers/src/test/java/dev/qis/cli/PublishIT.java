@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publishing through the CLI and the library to a real broker, read back and verified like the stream app would. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PublishIT {
     private static final int PARTITIONS = 3;
     private static final String RESOURCES = "src/test/resources/";

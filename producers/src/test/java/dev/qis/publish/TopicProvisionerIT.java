@@ -13,8 +13,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Provisioning against topics someone else created: it adopts a consistent layout and refuses an inconsistent one. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TopicProvisionerIT {
     private static SingleBrokerCluster cluster;
 

@@ -17,6 +17,7 @@ import dev.qis.protocol.avro.Rejection;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -44,11 +45,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The real network's wiring against a real broker in the JVM and a scripted REST API: what lands on which topic
  * with which key, how answers are read (404, 503 with Retry-After), and how rejections are matched.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KafkaHttpNetworkIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static SingleBrokerCluster cluster;

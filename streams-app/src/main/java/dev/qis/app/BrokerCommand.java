@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = {"Run an in-process Kafka cluster (KRaft: N brokers and one controller) until Ctrl-C.",
             "Prints bootstrap.servers=HOST:PORT,... on standard output once the brokers are ready.",
-            "For local experiments only: its logs live in a temporary directory deleted on exit."})
+            "For local experiments only: its data lives in a temporary directory deleted on exit; Kafka's own log "
+                + "lines go to the log file (--log-file), not the console."})
 public final class BrokerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
+
+    @Mixin
+    LogOptions logOptions;
 
     @Spec
     CommandSpec spec;
@@ -41,6 +46,7 @@ public final class BrokerCommand implements Callable<Integer> {
         if (brokers < 1 || brokers > 9) {
             throw new InputException("--brokers must be 1-9, got " + brokers);
         }
+        LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("starting {} in-process Kafka broker(s)...", brokers);
         EmbeddedKafka kafka = EmbeddedKafka.start(brokers);
         CountDownLatch stop = new CountDownLatch(1);

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,11 +43,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * real answers. Ctrl-C stops everything and deletes what the demo created.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole system on this machine: an in-process Kafka broker (unless bootstrap.servers is "
-            + "configured), the stream app with its REST API, and the ecosystem simulator publishing signed packets, "
-            + "asking for syntheses and voting. Prints curl commands to try; Ctrl-C stops everything."})
+        description = {"Run the whole system on this machine, with a simulated federation feeding it.",
+            "Starts an in-process Kafka broker (unless bootstrap.servers is configured), the stream app with its REST "
+                + "API, and the ecosystem simulator publishing signed packets, asking for syntheses and voting. "
+                + "Prints curl commands to try; Ctrl-C stops everything and deletes what the demo created.",
+            "The console shows the app's own lines; Kafka's internals go to a log file (its path is printed first)."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Mixin
+    LogOptions logOptions;
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
     @Spec
@@ -96,6 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
             resources.close();
         }, "qis-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info(LogSetup.whereTheLogsAre());
         try {
             String bootstrap;
             if (config.hasBootstrapServers()) {
@@ -131,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
             LOG.info("stream app RUNNING; REST API at {}", api);
 
             if (noSimulate) {
-                printTryThis(out, api, simulation, bootstrap);
+                printPublishThis(out, api, bootstrap);
             } else {
                 startSimulator(resources, config, bootstrap, URI.create(api), simulation, out);
             }
@@ -201,6 +208,19 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  curl -s " + api + "/v1/domains");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/top?k=5'");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/synthesis?family=" + family + "'");
+        out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
+        out.println();
+        out.flush();
+    }
+
+    /** Without the simulator the stores start empty: publish the examples first. */
+    private static void printPublishThis(PrintWriter out, String api, String bootstrap) {
+        out.println();
+        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api);
+        out.println("Publish the examples, then ask:");
+        out.println("  ./qis publish -b " + bootstrap + " --input examples/packets.jsonl");
+        out.println("  curl -s " + api + "/v1/domains");
+        out.println("  ./qis query --api " + api + " --pretty top clinical-note-summarization");
         out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
         out.println();
         out.flush();

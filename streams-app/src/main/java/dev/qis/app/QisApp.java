@@ -18,6 +18,7 @@ public final class QisApp {
     }
 
     public static void main(String[] args) {
+        LogSetup.configure(args, System.getenv()); // before the first logger: the console is for the app's own lines
         System.exit(commandLine().execute(args));
     }
 }

@@ -60,6 +60,9 @@ public final class QisServer implements AutoCloseable {
         this.self = self;
     }
 
+    /** Set once started; read by close. */
+    private volatile ActivityReport activity;
+
     /**
      * The routable address of this instance: {@code application.server}, or {@code localhost:<restPort>} when it
      * is not set (enough for one instance on one machine). A wildcard address cannot be routed to and is refused.
@@ -134,6 +137,7 @@ public final class QisServer implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.start();
+            server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
             LOG.info("REST API on {}:{} (routable as {}), application {}", config.require(QisConfig.REST_BIND),
                     api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
             return server;
@@ -206,6 +210,9 @@ public final class QisServer implements AutoCloseable {
             return;
         }
         api.close();
+        if (activity != null) {
+            activity.close();
+        }
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         streamsMetrics.close();

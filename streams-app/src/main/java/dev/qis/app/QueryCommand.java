@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:answered", "1:server error (5xx) or API unreachable", "2:bad question (4xx) or usage error"})
 public final class QueryCommand implements Runnable {
-    @Option(names = "--api", defaultValue = "http://localhost:8080", description = "Base URL of the API (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--api", defaultValue = "${env:QIS_API:-http://localhost:8080}",
+            description = "Base URL of the API (default: $QIS_API, else http://localhost:8080; now ${DEFAULT-VALUE}).")
     String api;
 
     @Option(names = "--pretty", description = "Indent the JSON for people.")

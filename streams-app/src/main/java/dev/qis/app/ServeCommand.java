@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,9 @@ import picocli.CommandLine.Option;
                         + "variables (QIS_BOOTSTRAP_SERVERS, QIS_REST_PORT, ...), the flags below."})
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A Java properties file.")
     Path configFile;
@@ -60,6 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
         }
+        LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("effective configuration (value and source):");
         config.describe().forEach((k, v) -> LOG.info("  {} = {}", k, v));
 

@@ -21,6 +21,7 @@ import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationReport;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.PublicKey;
@@ -43,12 +44,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The loop, closed on a real broker: the simulator publishes, asks for syntheses, applies them, cites and votes,
  * while Byzantine actors forge, replay and flood. The loop must beat no coordination, and nothing forged may ever
  * reach a domain topic.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoopEndToEndIT {
     private static final int PARTITIONS = 3;
     private static EmbeddedKafka kafka;

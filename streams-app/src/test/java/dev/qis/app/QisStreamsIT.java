@@ -29,6 +29,7 @@ import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.store.TrustLookup;
 import dev.qis.topology.StreamTopics;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -76,6 +78,7 @@ import org.junit.jupiter.api.io.TempDir;
  * producer, and a node that registers its key and publishes at once. Afterwards every store equals a
  * straightforward recomputation from the inputs.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QisStreamsIT {
     private static final int PARTITIONS = 3;
     private static final int PACKETS = 2000;

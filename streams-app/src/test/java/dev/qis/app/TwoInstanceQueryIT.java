@@ -20,6 +20,7 @@ import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.Problem;
 import dev.qis.store.StoreNames;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TwoInstanceQueryIT {
     private static final int PARTITIONS = 3;
     private static final Instant ISSUED = Instant.parse("2026-11-01T12:00:00Z");

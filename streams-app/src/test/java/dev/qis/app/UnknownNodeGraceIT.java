@@ -16,6 +16,7 @@ import dev.qis.store.NodeTally;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +36,14 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node that registers its key and publishes straight away while the node-key global store lags (its consumer
  * made to wait up to 3 s per fetch): every packet is accepted, none is dead-lettered as UNKNOWN_NODE.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class UnknownNodeGraceIT {
     private static final int PACKETS = 10;
 

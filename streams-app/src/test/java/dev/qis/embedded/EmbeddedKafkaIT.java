@@ -23,7 +23,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EmbeddedKafkaIT {
     @Test
     void servesTransactionsAndGroupsOnOneBrokerAndLeavesNothingBehind() throws Exception {
