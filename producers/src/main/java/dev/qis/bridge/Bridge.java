@@ -10,12 +10,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -105,7 +108,7 @@ public final class Bridge implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final QisPublisher publisher;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Set<String> recent = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+    private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > RECENT_IDS;
@@ -322,7 +325,7 @@ public final class Bridge implements AutoCloseable {
 
     private static void prepareTopics(Settings s, String internal) {
         try (Admin admin = Admin.create(adminConfig(s))) {
-            Map<String, org.apache.kafka.clients.admin.TopicDescription> described;
+            Map<String, TopicDescription> described;
             try {
                 described = admin.describeTopics(List.of(s.fromTopic())).allTopicNames()
                         .get(s.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -334,8 +337,7 @@ public final class Bridge implements AutoCloseable {
             }
             int partitions = described.get(s.fromTopic()).partitions().size();
             try {
-                admin.createTopics(List.of(new NewTopic(s.deadLetterTopic(), java.util.Optional.of(partitions),
-                        java.util.Optional.empty()))).all().get(s.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                admin.createTopics(List.of(new NewTopic(s.deadLetterTopic(), Optional.of(partitions), Optional.empty()))).all().get(s.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new PublishException(internal + ": could not create the dead-letter topic "
