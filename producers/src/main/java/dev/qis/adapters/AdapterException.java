@@ -1,7 +1,7 @@
 package dev.qis.adapters;
 
 /** Input an adapter cannot turn into packets: names where (file, line, result) and why. Nothing is sent. */
-public final class AdapterException extends RuntimeException {
+public class AdapterException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public AdapterException(String message) {

@@ -57,7 +57,7 @@ public final class JsonLinesAdapter {
     }
 
     /** One line's fields; a malformed line, an unknown field or a value of the wrong type names itself. */
-    static PacketFields parseLine(String line, String source) {
+    public static PacketFields parseLine(String line, String source) {
         JsonNode node;
         try {
             node = JSON.readTree(line);

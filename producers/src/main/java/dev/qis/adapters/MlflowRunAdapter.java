@@ -72,12 +72,22 @@ public final class MlflowRunAdapter {
         } catch (IOException e) {
             throw new AdapterException(runJson + ": cannot read: " + e.getMessage(), e);
         }
+        return read(root, runJson.toString(), runJson.getFileName().toString(), overrides, issuedAt);
+    }
+
+    /**
+     * The packet of a run already parsed (a record of a topic, say), mapped as {@link #read(Path, PacketFields, Instant)}.
+     *
+     * @param where the run's origin for a missing {@code run} object ("topic partition 0 offset 12")
+     * @param name  how messages name the run before its id
+     */
+    public static Draft read(JsonNode root, String where, String name, PacketFields overrides, Instant issuedAt) {
         JsonNode run = root == null ? null : root.get("run");
         if (run == null || !run.isObject()) {
-            throw new AdapterException(runJson + ": run: missing (expected the REST API's {\"run\": {...}} object)");
+            throw new AdapterException(where + ": run: missing (expected the REST API's {\"run\": {...}} object)");
         }
         String runId = run.path("info").path("run_id").asText("");
-        String source = runJson.getFileName() + (runId.isEmpty() ? "" : " run " + runId);
+        String source = name + (runId.isEmpty() ? "" : " run " + runId);
         Run r = new Run(source, keyValues(run.path("data").path("params"), source, "params"),
                 keyValues(run.path("data").path("tags"), source, "tags"), lastMetrics(run.path("data").path("metrics"), source),
                 run.path("inputs").path("dataset_inputs"));
@@ -251,7 +261,7 @@ public final class MlflowRunAdapter {
         private Double requiredMetric(String key, String field) {
             Double v = metrics.get(key);
             if (v == null) {
-                throw new AdapterException(source + ": " + field + ": the run has no metric '" + key + "'");
+                throw new MissingFieldException(field, source + ": " + field + ": the run has no metric '" + key + "'");
             }
             return v;
         }

@@ -84,7 +84,7 @@ public record PacketFields(String baseModelFamily, String task, List<String> tag
 
     private static <T> T required(String source, String field, String flag, T value) {
         if (value == null) {
-            throw new AdapterException(source + ": " + field + ": missing (not in the input; give " + flag + ")");
+            throw new MissingFieldException(field, source + ": " + field + ": missing (not in the input; give " + flag + ")");
         }
         return value;
     }

@@ -5,6 +5,7 @@ import dev.qis.adapters.AdapterException;
 import dev.qis.adapters.DataScales;
 import dev.qis.adapters.Draft;
 import dev.qis.adapters.JsonLinesAdapter;
+import dev.qis.adapters.LmEvalAdapter;
 import dev.qis.adapters.MlflowRunAdapter;
 import dev.qis.adapters.ModelCardAdapter;
 import dev.qis.adapters.PacketFields;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code qis publish}: signs outcome packets from flags, JSON lines, a model-card pair or an MLflow run, and sends them. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sign outcome packets and publish them to " + Topics.OUTCOMES_PREFIX + "<first hex of the fingerprint>.",
-            "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, or --mlflow-run.",
+            "Input: the field flags alone (one packet), --input (JSON lines), --model-card with --base-card, --mlflow-run, "
+                + "or --lm-eval with --lm-eval-base (lm-evaluation-harness results of the fine-tuned and the base model).",
             "Field flags fill what the input does not carry and override what it does.",
             "Every packet is validated and signed before anything is sent, and the batch is one transaction: it is "
                 + "published whole or not at all. Prints the packet ids once the broker has acknowledged them."})
@@ -67,6 +69,14 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--mlflow-run", paramLabel = "FILE", description = "an MLflow run as the REST API returns it ({\"run\": {...}})")
     Path mlflowRun;
+
+    @Option(names = "--lm-eval", paramLabel = "results.json",
+            description = "the fine-tuned model's lm-evaluation-harness results (one packet per task and metric); needs --lm-eval-base")
+    Path lmEval;
+
+    @Option(names = "--lm-eval-base", paramLabel = "results.json",
+            description = "the base model's lm-evaluation-harness results: its score for the same task and metric is the baseline")
+    Path lmEvalBase;
 
     @Option(names = "--dry-run", description = "print the signed packets as JSON (with fingerprint, topic and encoded size); send nothing")
     boolean dryRun;
@@ -144,9 +154,13 @@ public final class PublishCommand implements Callable<Integer> {
     }
 
     private List<Draft> drafts(Instant issuedAt) {
-        int sources = (input != null ? 1 : 0) + (modelCard != null ? 1 : 0) + (mlflowRun != null ? 1 : 0);
+        int sources = (input != null ? 1 : 0) + (modelCard != null ? 1 : 0) + (mlflowRun != null ? 1 : 0)
+                + (lmEval != null ? 1 : 0);
         if (sources > 1) {
-            throw new InputException("give at most one of --input, --model-card, --mlflow-run");
+            throw new InputException("give at most one of --input, --model-card, --mlflow-run, --lm-eval");
+        }
+        if ((lmEval == null) != (lmEvalBase == null)) {
+            throw new InputException("--lm-eval and --lm-eval-base go together: the base model's results give the baselines");
         }
         if ((modelCard == null) != (baseCard == null)) {
             throw new InputException("--model-card and --base-card go together: the base card gives the baselines");
@@ -164,6 +178,12 @@ public final class PublishCommand implements Callable<Integer> {
             }
             if (mlflowRun != null) {
                 return List.of(MlflowRunAdapter.read(mlflowRun, flags, issuedAt));
+            }
+            if (lmEval != null) {
+                LmEvalAdapter.Result result = LmEvalAdapter.read(lmEval, lmEvalBase, flags, issuedAt);
+                result.skipped().forEach(s -> spec.commandLine().getErr().println(
+                        "skipped " + s + ": the base results have no score for the same task and metric"));
+                return result.drafts();
             }
             return List.of(flags.toDraft("flags", issuedAt));
         } catch (AdapterException e) {

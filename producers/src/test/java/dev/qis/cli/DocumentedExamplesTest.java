@@ -21,6 +21,9 @@ class DocumentedExamplesTest {
         "model cards | 2 | --model-card examples/model-cards/fine-tuned/README.md --base-card examples/model-cards/base/README.md"
             + " --task medical-qa --tag medical --data-scale 8000 --method-type LoRA --n-eval 1273 --confidence 0.8",
         "mlflow run | 1 | --mlflow-run examples/mlflow-run.json",
+        "lm-eval results | 4 | --lm-eval examples/lm-eval/fine-tuned/results.json"
+            + " --lm-eval-base examples/lm-eval/base/results.json --task medical-qa --tag medical --data-scale 8000"
+            + " --method-type LoRA --hyperparam lora_r=16",
     })
     void publishExampleWorksAsWritten(String name, int packets, String args) {
         List<String> argv = new ArrayList<>(List.of("publish", "--dry-run"));
