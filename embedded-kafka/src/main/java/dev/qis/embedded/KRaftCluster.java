@@ -62,6 +62,15 @@ public final class KRaftCluster implements AutoCloseable {
      * @throws IllegalStateException    when the cluster does not start, with the reason; nothing is left behind
      */
     public static KRaftCluster start(int brokers, Map<String, String> settings) {
+        return start(brokers, settings, KRaftCluster::freePorts);
+    }
+
+    /** Finds {@code count} distinct ports for one start attempt. */
+    interface PortFinder {
+        int[] find(int count) throws IOException;
+    }
+
+    static KRaftCluster start(int brokers, Map<String, String> settings, PortFinder ports) {
         if (brokers < 1 || brokers > MAX_BROKERS) {
             throw new IllegalArgumentException("a cluster has 1-" + MAX_BROKERS + " brokers, got " + brokers);
         }
@@ -77,7 +86,8 @@ public final class KRaftCluster implements AutoCloseable {
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return launch(directory, plan(brokers, directory.resolve("attempt-" + attempt), clusterSettings));
+                    Path base = directory.resolve("attempt-" + attempt);
+                    return launch(directory, plan(brokers, base, clusterSettings, ports));
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
@@ -142,16 +152,17 @@ public final class KRaftCluster implements AutoCloseable {
      * The nodes of one start attempt: the controller (or combined node) first, on free loopback ports, each with a
      * directory of its own under {@code base}.
      */
-    static List<KRaftNode.Spec> plan(int brokers, Path base, Map<String, String> settings) throws IOException {
+    static List<KRaftNode.Spec> plan(int brokers, Path base, Map<String, String> settings, PortFinder portFinder)
+            throws IOException {
         List<KRaftNode.Spec> specs = new ArrayList<>();
         if (brokers == 1) {
-            int[] ports = freePorts(2);
+            int[] ports = portFinder.find(2);
             String voters = COMBINED_NODE_ID + "@" + KRaftNode.HOST + ":" + ports[1];
             specs.add(new KRaftNode.Spec(COMBINED_NODE_ID, KRaftNode.Role.COMBINED, ports[0], ports[1], voters,
                     base.resolve("node-" + COMBINED_NODE_ID), settings));
             return specs;
         }
-        int[] ports = freePorts(brokers + 1);
+        int[] ports = portFinder.find(brokers + 1);
         String voters = CONTROLLER_ID + "@" + KRaftNode.HOST + ":" + ports[0];
         specs.add(new KRaftNode.Spec(CONTROLLER_ID, KRaftNode.Role.CONTROLLER, 0, ports[0], voters,
                 base.resolve("node-" + CONTROLLER_ID), settings));
@@ -311,7 +322,7 @@ public final class KRaftCluster implements AutoCloseable {
     }
 
     /** Ports free on the loopback interface right now; all distinct, as the sockets are held until all are found. */
-    private static int[] freePorts(int count) throws IOException {
+    static int[] freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -99,6 +102,44 @@ class KRaftClusterIT {
             assertEquals(sent.size(), read.size(), "each record once: " + read);
         }
         assertFalse(Files.exists(dir), "the directory is deleted on close");
+    }
+
+    @Test
+    void startsAgainOnOtherPortsWhenAPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(KRaftNode.HOST))) {
+            AtomicInteger attempts = new AtomicInteger();
+            KRaftCluster.PortFinder firstTakenThenFree = count -> {
+                int[] ports = KRaftCluster.freePorts(count);
+                if (attempts.getAndIncrement() == 0) {
+                    ports[0] = taken.getLocalPort();
+                }
+                return ports;
+            };
+            try (KRaftCluster cluster = KRaftCluster.start(1, SETTINGS, firstTakenThenFree)) {
+                assertEquals(2, attempts.get(), "a second attempt after the clash");
+                assertFalse(cluster.bootstrapServers().endsWith(":" + taken.getLocalPort()), cluster.bootstrapServers());
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        cluster.bootstrapServers()))) {
+                    assertEquals(1, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+                }
+            }
+        }
+    }
+
+    @Test
+    void saysWhyWhenEveryAttemptFindsAPortTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(KRaftNode.HOST))) {
+            KRaftCluster.PortFinder alwaysTaken = count -> {
+                int[] ports = KRaftCluster.freePorts(count);
+                ports[0] = taken.getLocalPort();
+                return ports;
+            };
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> KRaftCluster.start(1, SETTINGS, alwaysTaken));
+            assertTrue(e.getMessage().contains("did not start"), e.getMessage());
+            assertTrue(e.getMessage().contains("a port was taken at each of 3 attempts"), e.getMessage());
+            assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
+        }
     }
 
     @Test
