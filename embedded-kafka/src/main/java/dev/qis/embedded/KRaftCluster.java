@@ -84,29 +84,32 @@ public final class KRaftCluster implements AutoCloseable {
         clusterSettings.putAll(settings);
         String shape = brokers == 1 ? "1 combined broker and controller" : brokers + " brokers and 1 controller";
         try {
-            for (int attempt = 1; ; attempt++) {
+            Exception clash = null;
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 try {
                     Path base = directory.resolve("attempt-" + attempt);
                     return launch(directory, plan(brokers, base, clusterSettings, ports));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the in-process Kafka cluster (" + shape
+                            + ") started", e);
                 } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                        throw e;
+                    if (!isPortClash(e)) {
+                        throw notStarted(shape, "", e);
                     }
-                    if (!isPortClash(e) || attempt == START_ATTEMPTS) {
-                        String tries = isPortClash(e) ? " (a port was taken at each of " + attempt + " attempts)" : "";
-                        throw new IllegalStateException("the in-process Kafka cluster (" + shape + ") did not start"
-                                + tries + ": " + reason(e), e);
-                    }
+                    clash = e;
                 }
             }
+            throw notStarted(shape, " (a port was taken at each of " + START_ATTEMPTS + " attempts)", clash);
         } catch (RuntimeException | Error e) {
             deleteQuietly(directory, e);
             throw e;
-        } catch (Exception e) {
-            deleteQuietly(directory, e);
-            throw new IllegalStateException("interrupted while the in-process Kafka cluster (" + shape + ") started", e);
         }
+    }
+
+    private static IllegalStateException notStarted(String shape, String detail, Exception cause) {
+        return new IllegalStateException("the in-process Kafka cluster (" + shape + ") did not start" + detail + ": "
+                + reason(cause), cause);
     }
 
     /** {@code host:port} of every broker, comma-separated. */
