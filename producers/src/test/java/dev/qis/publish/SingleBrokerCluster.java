@@ -1,5 +1,6 @@
 package dev.qis.publish;
 
+import dev.qis.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,51 +8,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A one-broker KRaft cluster in the JVM for integration tests, and a way to read topics back. The stream app's
- * {@code dev.qis.embedded.EmbeddedKafka} is not used here: it is runtime code of streams-app ({@code qis demo}),
- * which depends on this module, and moving it here would put the broker on every publisher's class path. So this
- * stays a test fixture with only the settings a single broker needs, plus auto-creation off so the tests see that
- * the publisher creates its topics.
+ * A one-broker KRaft cluster in the JVM for integration tests ({@link EmbeddedKafka}, the in-process cluster of {@code
+ * qis demo}: auto-creation off, so the tests see that the publisher creates its topics), and a way to read topics back.
  */
 public final class SingleBrokerCluster implements AutoCloseable {
-    private final KafkaClusterTestKit cluster;
+    private final EmbeddedKafka cluster;
 
-    private SingleBrokerCluster(KafkaClusterTestKit cluster) {
+    private SingleBrokerCluster(EmbeddedKafka cluster) {
         this.cluster = cluster;
     }
 
-    public static SingleBrokerCluster start() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // One broker: internal topics cannot have three replicas, or groups and transactions hang.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return new SingleBrokerCluster(cluster);
+    public static SingleBrokerCluster start() {
+        return new SingleBrokerCluster(EmbeddedKafka.start());
     }
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
-    public org.apache.kafka.clients.admin.Admin admin() {
-        return cluster.admin();
+    /** A new admin client of the cluster; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     /**
@@ -115,7 +102,7 @@ public final class SingleBrokerCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         cluster.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.qis.app;
 import dev.qis.cli.InputException;
 import dev.qis.cli.QisCommand;
 import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.embedded.KRaftCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (brokers < 1 || brokers > 9) {
-            throw new InputException("--brokers must be 1-9, got " + brokers);
+        if (brokers < 1 || brokers > KRaftCluster.MAX_BROKERS) {
+            throw new InputException("--brokers must be 1-" + KRaftCluster.MAX_BROKERS + ", got " + brokers);
         }
         LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("starting {} in-process Kafka broker(s)...", brokers);
