@@ -124,6 +124,15 @@
         + (answer.retryAfter ? " (the server asks for " + answer.retryAfter + " s)" : "") + ".") : null);
   }
 
+  /** True when this element already shows exactly this answer: it is left alone (focus, selection and screen
+   * readers are not disturbed by a refresh that changed nothing). */
+  function unchanged(el, answer) {
+    var text = answer.status + " " + JSON.stringify(answer.body);
+    if (el.lastAnswer === text) return true;
+    el.lastAnswer = text;
+    return false;
+  }
+
   // ---- small charts -------------------------------------------------------------------------------------------
 
   function sparkline(values, label) {
@@ -340,6 +349,7 @@
       });
     },
     drawTop: function (a, tagList) {
+      if (unchanged(this.top, a)) return;
       if (a.status !== 200) { replace(this.top, h("h3", { id: "top-h" }, "Top packets"), problem(a, "the top-k")); return; }
       var entries = a.body.entries;
       var scale = logScale(entries, 160);
@@ -369,6 +379,7 @@
     },
     drawSynthesis: function (a) {
       var self = this;
+      if (unchanged(this.synth, a)) return Promise.resolve();
       if (a.status !== 200) {
         replace(this.synth, h("h3", { id: "syn-h" }, "Recommendation"), problem(a, "the synthesis"));
         return Promise.resolve();
@@ -426,6 +437,7 @@
     refresh: function () {
       var self = this;
       return api("/v1/packets/" + encodeURIComponent(this.id)).then(function (a) {
+        if (unchanged(self.body, a)) return a;
         if (a.status !== 200) { replace(self.body, problem(a, "packet " + self.id)); return a; }
         var p = a.body, e = p.elections;
         var dl = h("dl", { "class": "facts", id: "packet-facts" });
@@ -608,7 +620,7 @@
           h("tbody", {}, list.map(function (w) {
             return h("tr", { "class": w.to ? "" : "open" }, h("td", { "class": "mono" }, w.endpoint),
               h("td", {}, time(w.from)), h("td", {}, w.to ? time(w.to) : "still unavailable"),
-              h("td", { "class": "n" }, w.count), h("td", {}, w.detail));
+              h("td", { "class": "n" }, w.count), h("td", { "class": "wrap" }, w.detail));
           }))));
     }
   };
@@ -655,6 +667,7 @@
     refresh: function () {
       var self = this;
       return api("/v1/simulation").then(function (a) {
+        if (unchanged(self.body, a)) return a;
         if (a.status === 404) {
           replace(self.body, h("p", { id: "no-simulation" }, "No simulation runs beside this instance. ",
             h("code", {}, "./qis demo"), " runs one and feeds this chart."));
@@ -681,7 +694,7 @@
               }), h("th", { scope: "col" }, "Honest runs"), h("th", { scope: "col" }, "Packets stored"))),
               h("tbody", {}, rounds.map(function (r) {
                 return h("tr", {}, h("th", { scope: "row" }, r.round), SERIES.map(function (x) {
-                  return h("td", { "class": "n" }, pct(r[x.key]));
+                  return h("td", { "class": "n", "data-key": x.key, "data-value": String(r[x.key]) }, pct(r[x.key]));
                 }), h("td", { "class": "n" }, r.honest_runs), h("td", { "class": "n" }, r.packets_stored));
               })))]);
         return a;

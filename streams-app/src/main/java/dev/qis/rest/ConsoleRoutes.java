@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +30,8 @@ public final class ConsoleRoutes {
 
     public List<Route> routes() {
         return List.of(
-                Route.get("/", r -> resource("index.html")),
+                // the page reads ?poll (milliseconds between refreshes) itself; the server only has to accept it
+                Route.get("/", Set.of("poll"), r -> resource("index.html")),
                 Route.get("/ui/{asset}", r -> asset(r.pathParam("asset"))),
                 Route.get("/v1/simulation", r -> simulation()));
     }
