@@ -466,20 +466,22 @@
         var votes = e.reports.length === 0 ? h("p", {}, "No votes yet.") :
           h("table", { "class": "grid-table", id: "votes" },
             h("thead", {}, h("tr", {}, ["Reporter", "Reported at", "Observed", "Observed gain", "Reproduced",
-              "Reporter trust"].map(function (c) { return h("th", { scope: "col" }, c); }))),
+              "Trust"].map(function (c) { return h("th", { scope: "col" }, c); }))),
             h("tbody", {}, e.reports.map(function (r) {
               var g = p.baseline_score === 0 ? null
                 : (r.observed_score - p.baseline_score) / Math.abs(p.baseline_score) * (p.higher_is_better ? 1 : -1);
               return h("tr", {}, h("td", {}, link("#/node/" + r.reporter, r.reporter)),
-                h("td", {}, r.issued_at), h("td", { "class": "n" }, num(r.observed_score, 4)),
+                h("td", {}, h("time", { datetime: r.issued_at, title: r.issued_at }, ago(r.issued_at))),
+                h("td", { "class": "n" }, num(r.observed_score, 4)),
                 h("td", { "class": "n" }, pct(g)),
                 h("td", {}, r.reproduced === null ? "—" : r.reproduced ? "yes" : "no"),
                 h("td", { "class": "n" }, num(r.reporter_trust)));
             })));
-        replace(self.body, h("div", { "class": "cols" },
+        replace(self.body, h("div", { "class": "cols even" },
           h("section", {}, h("h3", {}, "Fields"), dl),
-          h("section", {}, h("h3", {}, "Elections"), legend(), breakdownBar(e, scale), elections,
-            h("h3", {}, "Votes received"), votes)));
+          h("section", {}, h("h3", {}, "Elections"), legend(), breakdownBar(e, scale),
+            h("div", { "class": "scroll" }, elections),
+            h("h3", {}, "Votes received"), h("div", { "class": "scroll" }, votes))));
         return a;
       });
     }
@@ -573,7 +575,8 @@
           }))),
           h("tbody", {}, b.instances.map(function (i) {
             return h("tr", {}, h("th", { scope: "row" }, i.host + ":" + i.port, i.self ? " (this one)" : ""),
-              h("td", {}, partitions(i.active_partitions)), h("td", {}, partitions(i.standby_partitions)));
+              h("td", { "class": "wrap" }, partitions(i.active_partitions)),
+              h("td", { "class": "wrap" }, partitions(i.standby_partitions)));
           }))));
     },
     drawFlow: function (a) {
@@ -637,7 +640,9 @@
     var lines = {};
     Object.keys(byTopic).sort().forEach(function (t) {
       var ps = byTopic[t].sort(function (x, y) { return x - y; }).join(", ");
-      var family = /\.[0-9a-f]$/.test(t) ? t.substring(0, t.length - 1) + "*" : t;
+      // internal topics are named <application.id>-<name>-repartition: the application id is the same on every line
+      var family = /\.[0-9a-f]$/.test(t) ? t.substring(0, t.length - 1) + "*"
+        : t.replace(/^.*-(qis-[a-z-]+-(repartition|changelog))$/, "…-$1");
       var key = family + " [" + ps + "]";
       lines[key] = lines[key] || { name: family, ps: ps, n: 0 };
       lines[key].n++;
