@@ -195,13 +195,13 @@
       ELECTIONS.map(function (n) { return h("span", { "class": "key " + n }, n); }));
   }
 
-  function lineChart(rounds, series) {
+  /** Rounds on x (every planned round, so the chart fills in as the simulation runs), gains on y. */
+  function lineChart(rounds, series, planned) {
     var w = 640, hgt = 280, m = { l: 56, r: 16, t: 16, b: 40 };
     var ys = [];
     rounds.forEach(function (r) { series.forEach(function (s) { ys.push(r[s.key]); }); });
     var lo = Math.min.apply(null, ys.concat([0])), hi = Math.max.apply(null, ys.concat([0.01]));
-    var xMax = Math.max(1, rounds.length ? rounds[rounds.length - 1].round : 1);
-    var xMin = rounds.length ? rounds[0].round : 0;
+    var xMin = 0, xMax = Math.max(1, planned - 1, rounds.length ? rounds[rounds.length - 1].round : 1);
     function x(v) { return m.l + (xMax === xMin ? 0.5 : (v - xMin) / (xMax - xMin)) * (w - m.l - m.r); }
     function y(v) { return hgt - m.b - (v - lo) / (hi - lo) * (hgt - m.t - m.b); }
     var svg = h("svg:svg", { viewBox: "0 0 " + w + " " + hgt, "class": "chart", role: "img",
@@ -212,9 +212,9 @@
       svg.appendChild(h("svg:line", { x1: m.l, x2: w - m.r, y1: y(v), y2: y(v), "class": "grid" }));
       svg.appendChild(h("svg:text", { x: m.l - 6, y: y(v) + 4, "text-anchor": "end" }, pct(v)));
     }
-    rounds.forEach(function (r) {
-      svg.appendChild(h("svg:text", { x: x(r.round), y: hgt - m.b + 16, "text-anchor": "middle" }, r.round));
-    });
+    for (var t = xMin; t <= xMax; t++) {
+      svg.appendChild(h("svg:text", { x: x(t), y: hgt - m.b + 16, "text-anchor": "middle" }, t));
+    }
     svg.appendChild(h("svg:text", { x: (m.l + w - m.r) / 2, y: hgt - 6, "text-anchor": "middle" }, "round"));
     series.forEach(function (s) {
       var pts = rounds.map(function (r) { return x(r.round) + "," + y(r[s.key]); }).join(" ");
@@ -358,7 +358,7 @@
       replace(this.top, h("h3", { id: "top-h" }, "Top " + a.body.k + (filter ? " (" + filter + ")" : "")),
         legend(),
         entries.length === 0 ? h("p", {}, "No routed packet matches.") :
-        h("table", { "class": "grid-table", id: "top-table" },
+        h("div", { "class": "scroll" }, h("table", { "class": "grid-table", id: "top-table" },
           h("thead", {}, h("tr", {}, ["#", "Packet", "Node", "Family", "Method", "Gain", "Fidelity", "Elections"]
             .map(function (c) {
               return h("th", { scope: "col", "class": /^(#|Gain|Fidelity)$/.test(c) ? "n" : null }, c);
@@ -375,7 +375,7 @@
               h("td", { "class": "n" }, pct(e.gain)),
               h("td", { "class": "n" }, num(e.fidelity)),
               h("td", {}, breakdownBar(e, scale), h("span", { "class": "sr-only" }, breakdownText(e))));
-          }))));
+          })))));
     },
     drawSynthesis: function (a) {
       var self = this;
@@ -404,7 +404,9 @@
             })),
             h("dt", {}, "Expected gain"), h("dd", { "data-field": "expected_gain" }, pct(s.expected_gain)),
             h("dt", {}, "Interval"), h("dd", {}, gains.length ? pct(gains[0]) + " to " + pct(gains[gains.length - 1])
-              + " (claimed gains of the " + gains.length + " " + s.method_type + " packets behind it)" : "—"),
+              + " (claimed gains of the " + gains.length + " " + s.method_type + " packets "
+              + (ids.length < s.packet_ids.length ? "among the first " + ids.length + " of the " + s.packet_ids.length
+                + " behind it)" : "behind it)") : "—"),
             h("dt", {}, "Evidence"), h("dd", {}, s.evidence_count + " packets from " + s.distinct_nodes + " nodes")),
           h("h4", {}, "Evidence (cite these in informed_by)"),
           evidenceList(s.packet_ids.slice(0, 8)),
@@ -691,7 +693,7 @@
             h("ul", { "class": "series" }, SERIES.map(function (x) {
               return h("li", {}, h("span", { "class": "swatch " + x.key, "aria-hidden": "true" }), x.label);
             })),
-            lineChart(rounds, SERIES),
+            lineChart(rounds, SERIES, s.rounds),
             h("table", { "class": "grid-table", id: "loop-table" },
               h("caption", {}, "Mean true gain per honest run"),
               h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Round"), SERIES.map(function (x) {
