@@ -354,11 +354,13 @@ class ConsoleBrowserIT {
         }
         assertTrue(seen, "the page saw the second instance's rebalance in one of three joins");
         try {
-            waitUntil(b -> "RUNNING".equals(b.findElement(By.id("state")).getText()), "the page shows RUNNING after");
+            // Kafka Streams may follow the join with probing rebalances: each is a new window, and each closes
+            waitUntil(b -> "RUNNING".equals(b.findElement(By.id("state")).getText())
+                    && b.findElements(By.cssSelector("#window-table tbody tr")).stream().map(WebElement::getText)
+                    .anyMatch(w -> w.contains("/v1/instances") && w.contains("REBALANCING")
+                            && !w.contains("still unavailable")),
+                    "the page shows RUNNING and the 503 window of the rebalance with its end");
             waitFor(By.cssSelector("#instance-table tbody tr"), 2);
-            String window = text(By.cssSelector("#window-table tbody tr"));
-            assertTrue(window.contains("/v1/instances"), window);
-            assertFalse(window.contains("still unavailable"), "the window closed: " + window);
             assertTrue(browser.findElements(By.cssSelector("#rates tbody tr")).size() >= 1, "the rates table");
             screenshot("health");
         } finally {
