@@ -178,18 +178,20 @@ public final class DemoCommand implements Callable<Integer> {
                 LOG.warn("simulation: {}", message);
             }
         };
+        SimulationFeedListener fed = new SimulationFeedListener(resources.server.simulation(), simulation, progress);
         resources.simulator = new Thread(() -> {
             try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings, api)) {
                 resources.network = network;
                 LOG.info("simulating {} nodes over {} domains for {} rounds (seed {})...", simulation.nodes(),
                         simulation.domains(), simulation.rounds(), simulation.seed());
-                SimulationReport report = new EcosystemSimulator().run(simulation, network, progress);
+                SimulationReport report = new EcosystemSimulator().run(simulation, network, fed);
                 out.println();
                 out.print(ReportWriter.text(report));
                 out.println();
                 out.println("The simulation is over; the app keeps serving. Ctrl-C stops the demo.");
                 out.flush();
             } catch (RuntimeException e) {
+                fed.failed(e.getMessage());
                 if (stop.getCount() > 0) {
                     LOG.error("the simulation stopped: {}", e.getMessage(), e);
                 }
@@ -197,13 +199,15 @@ public final class DemoCommand implements Callable<Integer> {
         }, "qis-demo-simulator");
         resources.simulator.setDaemon(true);
         resources.simulator.start();
+        out.println("Web console: " + api + "/ (watch the simulation converge on its Loop page)");
+        out.flush();
     }
 
     private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap) {
         String domain = simulation.domainName(1);
         String family = simulation.families().get(0);
         out.println();
-        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api);
+        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api + "   Console: " + api + "/");
         out.println("Try:");
         out.println("  curl -s " + api + "/v1/domains");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/top?k=5'");

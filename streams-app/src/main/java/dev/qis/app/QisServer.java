@@ -6,6 +6,7 @@ import dev.qis.metrics.QisMeters;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
+import dev.qis.rest.SimulationFeed;
 import dev.qis.topology.AdminDomainTopics;
 import dev.qis.topology.QisTopology;
 import dev.qis.topology.StreamTopics;
@@ -46,11 +47,13 @@ public final class QisServer implements AutoCloseable {
     private final KafkaClientMetrics adminMetrics;
     private final QueryApi api;
     private final HostInfo self;
+    private final SimulationFeed simulation;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private QisServer(AdminClient admin, KafkaStreams streams, PrometheusMeterRegistry registry,
-                      KafkaStreamsMetrics streamsMetrics, KafkaClientMetrics adminMetrics, QueryApi api, HostInfo self) {
+                      KafkaStreamsMetrics streamsMetrics, KafkaClientMetrics adminMetrics, QueryApi api, HostInfo self,
+                      SimulationFeed simulation) {
         this.admin = admin;
         this.streams = streams;
         this.registry = registry;
@@ -58,6 +61,7 @@ public final class QisServer implements AutoCloseable {
         this.adminMetrics = adminMetrics;
         this.api = api;
         this.self = self;
+        this.simulation = simulation;
     }
 
     /** Set once started; read by close. */
@@ -124,8 +128,11 @@ public final class QisServer implements AutoCloseable {
                     new QisMeters(registry)), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
-            api.serve(streams, new QueryApi.Settings(self, queryTimeout, partitions, config.fidelity(), clock));
-            QisServer server = new QisServer(admin, streams, registry, streamsMetrics, adminMetrics, api, self);
+            SimulationFeed simulation = new SimulationFeed();
+            api.serve(streams, new QueryApi.Settings(self, queryTimeout, partitions, config.fidelity(), clock,
+                    simulation));
+            QisServer server = new QisServer(admin, streams, registry, streamsMetrics, adminMetrics, api, self,
+                    simulation);
             streams.setStateListener((now, before) -> {
                 LOG.info("Kafka Streams {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -177,6 +184,11 @@ public final class QisServer implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** Where a simulator running beside this instance reports, for {@code GET /v1/simulation}. */
+    public SimulationFeed simulation() {
+        return simulation;
     }
 
     /** Waits until Kafka Streams is RUNNING; false when the time ran out or it stopped. */

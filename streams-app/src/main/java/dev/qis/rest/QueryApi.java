@@ -22,8 +22,15 @@ public final class QueryApi implements AutoCloseable {
     private final RestServer server;
     private final PrometheusMeterRegistry registry;
 
-    /** What the API needs besides the stream app itself. */
-    public record Settings(HostInfo self, Duration queryTimeout, int partitions, FidelityParams fidelity, Clock clock) {
+    /**
+     * What the API needs besides the stream app itself; {@code simulation} is what a simulator beside this instance
+     * reports (empty unless {@code qis demo} runs one).
+     */
+    public record Settings(HostInfo self, Duration queryTimeout, int partitions, FidelityParams fidelity, Clock clock,
+                           SimulationFeed simulation) {
+        public Settings(HostInfo self, Duration queryTimeout, int partitions, FidelityParams fidelity, Clock clock) {
+            this(self, queryTimeout, partitions, fidelity, clock, new SimulationFeed());
+        }
     }
 
     private QueryApi(RestServer server, PrometheusMeterRegistry registry) {
@@ -46,14 +53,16 @@ public final class QueryApi implements AutoCloseable {
         QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self()), peers,
                 new FanOut(streams, settings.self(), peers, settings.partitions()), settings.fidelity());
         OperationsRoutes operations = new OperationsRoutes(() -> streams, settings.self(), registry);
-        server.start(new Router(routes(queries, operations)));
+        ConsoleRoutes console = new ConsoleRoutes(settings.simulation());
+        server.start(new Router(routes(queries, operations, console)));
         return this;
     }
 
-    /** Every route of the API; the OpenAPI document must list exactly these. */
-    public static List<Route> routes(QueryRoutes queries, OperationsRoutes operations) {
+    /** Every route of the API and the console; the OpenAPI document must list exactly these. */
+    public static List<Route> routes(QueryRoutes queries, OperationsRoutes operations, ConsoleRoutes console) {
         List<Route> all = new ArrayList<>(queries.routes());
         all.addAll(operations.routes());
+        all.addAll(console.routes());
         return all;
     }
 

@@ -25,7 +25,7 @@ class OpenApiTest {
 
     private static Iterable<Route> routes() {
         return QueryApi.routes(new QueryRoutes(null, null, null, null, FidelityParams.DEFAULTS),
-                new OperationsRoutes(() -> null, null, null));
+                new OperationsRoutes(() -> null, null, null), new ConsoleRoutes(new SimulationFeed()));
     }
 
     @Test

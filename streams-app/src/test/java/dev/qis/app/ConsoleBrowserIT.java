@@ -1,0 +1,430 @@
+package dev.qis.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.config.QisConfig;
+import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.OutcomePacketBuilder;
+import dev.qis.protocol.SignedPacket;
+import dev.qis.protocol.ValidationReportBuilder;
+import dev.qis.protocol.avro.DataScale;
+import dev.qis.publish.PublisherSettings;
+import dev.qis.publish.QisPublisher;
+import dev.qis.publish.TopicLayout;
+import dev.qis.simulation.EcosystemSimulator;
+import dev.qis.simulation.KafkaHttpNetwork;
+import dev.qis.simulation.ProgressListener;
+import dev.qis.simulation.SimulationConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real browser (headless Chromium driven through chromedriver) against the app on a real
+ * broker in the JVM, with packets whose answers are known: each page shows what the API answers, a new packet
+ * appears without a reload, and a 503 while an instance rebalances is shown as such. Screenshots of every page go
+ * to {@code target/console-screenshots/}. Skipped, with one line, where Chromium or chromedriver is not installed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(120)
+class ConsoleBrowserIT {
+    private static final Path CHROMIUM = Paths.get(System.getProperty("qis.test.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Paths.get(System.getProperty("qis.test.chromedriver",
+            "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Paths.get("target", "console-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Instant ISSUED = Instant.now().minus(Duration.ofHours(1));
+    private static final String CLINICAL = "clinical-note-summarization";
+    private static final String LEGAL = "legal-clause-extraction";
+    private static final String LATE = "radiology-report-qa";
+    private static final int PARTITIONS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path stateDirs;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String applicationId = "qis-console-it-" + UUID.randomUUID();
+    private final NodeIdentity alice = NodeIdentity.generate();
+    private final NodeIdentity bob = NodeIdentity.generate();
+    private final NodeIdentity carol = NodeIdentity.generate();
+    private final NodeIdentity voter = NodeIdentity.generate();
+
+    private EmbeddedKafka kafka;
+    private QisServer app;
+    private QisPublisher publisher;
+    private ChromeDriverService driverService;
+    private WebDriver browser;
+    private SignedPacket voted;
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed) {
+            System.err.println("ConsoleBrowserIT skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " is missing "
+                    + "(Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
+        }
+        Assumptions.assumeTrue(installed, "Chromium and chromedriver are not installed");
+        Files.createDirectories(SCREENSHOTS);
+
+        kafka = EmbeddedKafka.start();
+        app = QisServer.start(config("a"), Clock.systemUTC());
+        assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "the app reached RUNNING");
+        publisher = QisPublisher.open(PublisherSettings.forBootstrap(kafka.bootstrapServers())
+                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1)));
+        publishKnownPackets();
+        waitForApi("/v1/domains", d -> d.path("domains").size() == 2
+                && d.path("domains").get(0).path("packets").asLong() == 5, "both domains and all five packets");
+        waitForApi("/v1/packets/" + voted.id(), p -> p.path("elections").path("reports").size() == 1,
+                "the vote counted");
+
+        driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()) // given, so Selenium never looks for or downloads one
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1366,900",
+                "--user-data-dir=" + Files.createTempDirectory(stateDirs, "chromium-profile"));
+        browser = new ChromeDriver(driverService, options);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private QisConfig config(String name) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        flags.put(QisConfig.APPLICATION_ID, applicationId);
+        flags.put(QisConfig.REST_PORT, "0"); // any free port
+        flags.put(QisConfig.REST_BIND, "127.0.0.1");
+        flags.put(QisConfig.STATE_DIR, stateDirs.resolve(name).toString());
+        flags.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
+        flags.put(QisConfig.TOPIC_REPLICATION, "1");
+        flags.put("session.timeout.ms", "10000");
+        flags.put("heartbeat.interval.ms", "1000");
+        return QisConfig.load(Optional.empty(), Map.of(), flags);
+    }
+
+    private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
+                                               String method, long rank) {
+        return new OutcomePacketBuilder()
+                .family(family).task(task).tag("en-US").tag("healthcare")
+                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
+                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
+                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
+                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+    }
+
+    private void publishKnownPackets() {
+        publisher.register(List.of(alice, bob, carol, voter));
+        voted = packet("llama-3-8b", CLINICAL, 60, 66, "LoRA", 16).sign(alice);
+        publisher.publish(List.of(voted,
+                packet("llama-3-8b", CLINICAL, 60, 70, "QLoRA", 8).sign(bob),
+                packet("mistral-7b", CLINICAL, 50, 54, "LoRA", 32).sign(carol),
+                packet("llama-3-8b", CLINICAL, 60, 63, "LoRA", 4).sign(carol),
+                packet("llama-3-8b", CLINICAL, 60, 61.5, "full", 0).sign(alice),
+                packet("llama-7b", LEGAL, 70, 75, "full", 0).sign(alice)));
+        publisher.publishVote(new ValidationReportBuilder().packetId(voted.id()).observedScore(65.5)
+                .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+    }
+
+    // ---- the pages -------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void theDomainListShowsEveryDomainWithItsCounts() throws Exception {
+        browser.get(base(app) + "/");
+        List<WebElement> rows = waitFor(By.cssSelector("#domains tbody tr"), 2);
+        JsonNode api = api(app, "/v1/domains");
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (WebElement row : rows) {
+            shown.put(row.getAttribute("data-domain"), row.findElement(By.cssSelector("[data-field=packets]")).getText());
+        }
+        Map<String, String> answered = new LinkedHashMap<>();
+        for (JsonNode d : api.path("domains")) {
+            answered.put(d.path("domain").asText(), d.path("packets").asText());
+        }
+        assertEquals(answered, new java.util.TreeMap<>(shown));
+        assertEquals(List.of(CLINICAL, LEGAL), new ArrayList<>(shown.keySet()), "sorted by packets, most first");
+
+        browser.findElement(By.id("domain-filter")).sendKeys("legal");
+        waitUntil(b -> b.findElements(By.cssSelector("#domains tbody tr")).size() == 1, "the filter leaves one row");
+        assertEquals(LEGAL, browser.findElement(By.cssSelector("#domains tbody tr")).getAttribute("data-domain"));
+        browser.findElement(By.id("domain-filter")).clear();
+        browser.findElement(By.id("domain-filter")).sendKeys(" ");
+        waitFor(By.cssSelector("#domains tbody tr"), 2);
+        screenshot("domains");
+    }
+
+    @Test
+    @Order(2)
+    void aClickOpensTheDomainWithTheTopKInTheApiOrderAndItsBreakdown() throws Exception {
+        browser.get(base(app) + "/#/domains");
+        waitFor(By.cssSelector("#domains tbody tr"), 2);
+        browser.findElement(By.linkText(CLINICAL)).click();
+        List<WebElement> rows = waitFor(By.cssSelector("#top-table tbody tr"), 4);
+        JsonNode top = api(app, "/v1/domains/" + CLINICAL + "/top?k=10").path("entries");
+        assertEquals(top.size(), rows.size(), "one row per entry");
+        for (int i = 0; i < rows.size(); i++) {
+            WebElement row = rows.get(i);
+            JsonNode entry = top.get(i);
+            assertEquals(entry.path("packet_id").asText(), row.getAttribute("data-packet"), "rank " + (i + 1));
+            for (String election : List.of("curate", "vote", "trust")) {
+                assertEquals(entry.path(election).asDouble(), Double.parseDouble(row.getAttribute("data-" + election)),
+                        election + " of rank " + (i + 1));
+            }
+            for (String timed : List.of("decay", "fidelity")) { // decay moves with the clock between the two reads
+                assertEquals(entry.path(timed).asDouble(), Double.parseDouble(row.getAttribute("data-" + timed)),
+                        entry.path(timed).asDouble() * 1e-4, timed + " of rank " + (i + 1));
+            }
+            List<String> segments = row.findElements(By.cssSelector("svg.breakdown [data-election]")).stream()
+                    .map(s -> s.getAttribute("data-election")).toList();
+            assertEquals(List.of("curate", "vote", "trust", "decay"), segments, "the bar draws each election");
+        }
+        JsonNode synthesis = api(app, "/v1/domains/" + CLINICAL + "/synthesis");
+        WebElement method = waitFor(By.cssSelector("#synthesis [data-field=method_type]"), 1).get(0);
+        assertEquals(synthesis.path("method_type").asText(), method.getText());
+        waitUntil(b -> b.findElements(By.cssSelector("#synthesis .evidence li")).size()
+                == Math.min(8, synthesis.path("packet_ids").size()), "the evidence listed");
+        screenshot("domain");
+
+        // another family: the form asks again, and the page shows that family's top-k
+        browser.findElement(By.id("f-family")).sendKeys("mistral-7b");
+        browser.findElement(By.cssSelector("#domain-form button[type=submit]")).click();
+        waitUntil(b -> b.findElements(By.cssSelector("#top-table tbody tr")).size() == 1, "one mistral-7b packet");
+        assertEquals(api(app, "/v1/domains/" + CLINICAL + "/top?k=10&family=mistral-7b").path("entries").get(0)
+                .path("packet_id").asText(), browser.findElement(By.cssSelector("#top-table tbody tr"))
+                .getAttribute("data-packet"));
+    }
+
+    @Test
+    @Order(3)
+    void aPacketShowsEveryFieldItsElectionsAndItsVotesAndLinksToItsNode() throws Exception {
+        browser.get(base(app) + "/#/packet/" + voted.id());
+        waitFor(By.cssSelector("#packet-facts"), 1);
+        JsonNode packet = api(app, "/v1/packets/" + voted.id());
+        for (String f : List.of("fingerprint", "benchmark", "metric", "method_type", "data_scale")) {
+            assertEquals(packet.path(f).asText(), text(By.cssSelector("#packet-facts [data-field=" + f + "]")), f);
+        }
+        assertTrue(text(By.cssSelector("#packet-facts [data-field=signature]")).startsWith("verified"));
+        List<WebElement> votes = waitFor(By.cssSelector("#votes tbody tr"), 1);
+        assertTrue(votes.get(0).getText().contains(voter.nodeId()), votes.get(0).getText());
+        assertTrue(votes.get(0).getText().contains("9.2 %"), "observed gain (65.5 - 60) / 60: " + votes.get(0).getText());
+        screenshot("packet");
+
+        browser.findElement(By.cssSelector("#packet-facts [data-field=node] a")).click();
+        waitFor(By.cssSelector("#node-facts"), 1);
+        JsonNode node = api(app, "/v1/nodes/" + alice.nodeId());
+        assertEquals(node.path("packets").asText(), text(By.cssSelector("#node-facts [data-field='packets accepted']")));
+        assertEquals(node.path("successes").asText(),
+                text(By.cssSelector("#node-facts [data-field='votes: reproduced']")));
+        screenshot("node");
+    }
+
+    @Test
+    @Order(4)
+    void aNewlyPublishedPacketAppearsWithoutAReload() throws Exception {
+        browser.get(base(app) + "/?poll=500#/domains");
+        waitFor(By.cssSelector("#domains tbody tr"), 2);
+        ((JavascriptExecutor) browser).executeScript("window.sameDocument = true;");
+        publisher.publish(List.of(packet("llama-3-8b", LATE, 40, 44, "LoRA", 8).sign(bob)));
+        waitFor(By.cssSelector("#domains tbody tr[data-domain='" + LATE + "']"), 1);
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.sameDocument === true;"),
+                "the row appeared in the same document, not after a reload");
+    }
+
+    @Test
+    @Order(5)
+    void theLoopChartFollowsTheSimulatorRoundByRound() throws Exception {
+        browser.get(base(app) + "/?poll=500#/loop");
+        waitFor(By.id("no-simulation"), 1);
+
+        SimulationConfig config = SimulationConfig.defaults().withNodes(12).withDomains(2).withRounds(3).withSeed(5)
+                .withByzantine(0.0, 0);
+        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(PublisherSettings.forBootstrap(kafka.bootstrapServers())
+                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1)), URI.create(base(app)))) {
+            new EcosystemSimulator(Clock.systemUTC(), Duration.ofSeconds(60), 2)
+                    .run(config, network, new SimulationFeedListener(app.simulation(), config, ProgressListener.NONE));
+        }
+        waitUntil(b -> b.findElement(By.id("sim-status")).getText().startsWith("FINISHED"), "the status says so");
+        waitFor(By.cssSelector("#loop-table tbody tr"), 3);
+        JsonNode results = api(app, "/v1/simulation").path("results");
+        assertEquals(3, results.size());
+        List<String> series = List.of("loop_gain", "naive_gain", "random_gain", "oracle_gain");
+        // one read of the whole table, so a refresh cannot swap it mid-way
+        @SuppressWarnings("unchecked")
+        List<List<String>> shown = (List<List<String>>) ((JavascriptExecutor) browser).executeScript(
+                "var keys = arguments[0];"
+                + " return Array.from(document.querySelectorAll('#loop-table tbody tr')).map(function (tr) {"
+                + " return keys.map(function (k) {"
+                + "  return tr.querySelector('td[data-key=' + k + ']').getAttribute('data-value'); }); });", series);
+        assertEquals(3, shown.size());
+        for (int i = 0; i < shown.size(); i++) {
+            for (int j = 0; j < series.size(); j++) {
+                assertEquals(results.get(i).path(series.get(j)).asDouble(), Double.parseDouble(shown.get(i).get(j)),
+                        series.get(j) + " in round " + i);
+            }
+        }
+        assertEquals(4, browser.findElements(By.cssSelector("svg.chart polyline")).size(), "four series drawn");
+        screenshot("loop");
+    }
+
+    @Test
+    @Order(6)
+    void a503WhileAnInstanceRebalancesIsShownAsSuch() throws Exception {
+        // A second instance joins the group: it answers 503 from its first request until its rebalance settles.
+        // The page is opened on it at once; if the rebalance was over before the page's first answer, try again.
+        QisServer second = null;
+        boolean seen = false;
+        for (int attempt = 1; attempt <= 3 && !seen; attempt++) {
+            second = QisServer.start(config("b" + attempt), Clock.systemUTC());
+            browser.get(base(second) + "/?poll=300#/health");
+            waitFor(By.cssSelector("#instances p"), 1);
+            seen = !browser.findElements(By.cssSelector("#instances .problem[data-status='503']")).isEmpty();
+            if (seen) {
+                String problem = text(By.cssSelector("#instances .problem"));
+                assertTrue(problem.contains("503 Service unavailable"), problem);
+                assertTrue(problem.contains("REBALANCING"), problem);
+                assertTrue(problem.contains("not an empty answer"), problem);
+                assertEquals("REBALANCING", text(By.id("state")));
+                assertFalse(browser.findElement(By.id("notice")).getText().isEmpty(), "the banner names the 503");
+                screenshot("health-503");
+            } else {
+                second.close();
+            }
+        }
+        assertTrue(seen, "the page saw the second instance's rebalance in one of three joins");
+        try {
+            // Kafka Streams may follow the join with probing rebalances: each is a new window, and each closes
+            waitUntil(b -> "RUNNING".equals(b.findElement(By.id("state")).getText())
+                    && b.findElements(By.cssSelector("#window-table tbody tr")).stream().map(WebElement::getText)
+                    .anyMatch(w -> w.contains("/v1/instances") && w.contains("REBALANCING")
+                            && !w.contains("still unavailable")),
+                    "the page shows RUNNING and the 503 window of the rebalance with its end");
+            waitFor(By.cssSelector("#instance-table tbody tr"), 2);
+            assertTrue(browser.findElements(By.cssSelector("#rates tbody tr")).size() >= 1, "the rates table");
+            screenshot("health");
+        } finally {
+            second.close();
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    private static String base(QisServer server) {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    private JsonNode api(QisServer server, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base(server) + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private void waitForApi(String path, java.util.function.Predicate<JsonNode> done, String what)
+            throws InterruptedException {
+        RunningApp.waitFor(() -> {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base(app) + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && done.test(JSON.readTree(r.body()));
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, WAIT, () -> what);
+    }
+
+    /** Waits until at least {@code atLeast} elements match, and returns them. */
+    private List<WebElement> waitFor(By by, int atLeast) {
+        waitUntil(b -> b.findElements(by).size() >= atLeast, atLeast + " of " + by);
+        return browser.findElements(by);
+    }
+
+    /** Waits for the page; on a timeout the page as it was is saved ({@code failed-*.png} and {@code .html}). */
+    private void waitUntil(Function<WebDriver, Boolean> condition, String what) {
+        try {
+            new WebDriverWait(browser, WAIT).withMessage(what).ignoring(RuntimeException.class).until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            try {
+                String name = "failed-" + System.currentTimeMillis();
+                screenshot(name);
+                Files.writeString(SCREENSHOTS.resolve(name + ".html"), browser.getPageSource());
+            } catch (IOException | RuntimeException ignored) {
+                // the timeout is what the test reports
+            }
+            throw e;
+        }
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText();
+    }
+
+    private void screenshot(String name) throws IOException {
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+    }
+}
