@@ -220,8 +220,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** Without the simulator the stores start empty: publish the examples first. */
     private static void printPublishThis(PrintWriter out, String api, String bootstrap) {
         out.println();
-        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api);
-        out.println("Publish the examples, then ask:");
+        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api + "   Console: " + api + "/");
+        out.println("Publish the examples, then ask (or watch them arrive in the web console):");
         out.println("  ./qis publish -b " + bootstrap + " --input examples/packets.jsonl");
         out.println("  curl -s " + api + "/v1/domains");
         out.println("  ./qis query --api " + api + " --pretty top clinical-note-summarization");

@@ -57,6 +57,8 @@ class LauncherIT {
         int port = freePort();
         Launcher qis = new Launcher(work).env("QIS_REST_PORT", Integer.toString(port));
         Running demo = qis.startInBackground("demo", "demo"); // the README's first command, as written
+        Thread reaper = new Thread(() -> demo.process().destroyForcibly()); // should this JVM be stopped mid-test
+        Runtime.getRuntime().addShutdownHook(reaper);
         String api;
         List<String> ran = new ArrayList<>();
         try {
@@ -99,6 +101,7 @@ class LauncherIT {
                 demo.process().destroyForcibly();
                 fail("the demo did not stop within 90 s of SIGTERM\n" + demo.stderr());
             }
+            Runtime.getRuntime().removeShutdownHook(reaper);
         }
         assertTrue(ran.size() >= 12, "README examples run: " + ran);
 
