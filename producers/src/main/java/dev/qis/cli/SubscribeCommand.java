@@ -3,15 +3,19 @@ package dev.qis.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qis.adapters.PacketJson;
 import dev.qis.protocol.FieldRules;
-import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.Topics;
+import dev.qis.registry.DomainRecordReader;
+import dev.qis.registry.RegistryException;
+import dev.qis.registry.RegistrySettings;
+import dev.qis.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +36,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
         description = {"Read " + Topics.DOMAIN_PREFIX + "<task> and print one JSON object per routed packet: the packet's",
             "fields, its fidelity at routing time (the qis.* headers: fidelity, curate, vote, trust, decay, routed_at),",
-            "its partition and offset. Reads committed records only and joins no consumer group (commits nothing)."})
+            "its partition and offset. Reads committed records only and joins no consumer group (commits nothing).",
+            "Records in Avro single-object encoding are read as they are; records in Schema Registry framing (magic",
+            "byte 0, schema id) are read with the schema the registry gives for their id: --schema-registry URL, or",
+            "schema.registry.url (with basic.auth.user.info, schema.registry.ssl.*) from --command-config or -X,",
+            "or $" + SubscribeCommand.ENV_REGISTRY + "."})
 public final class SubscribeCommand implements Callable<Integer> {
+    static final String ENV_REGISTRY = "QIS_SCHEMA_REGISTRY_URL";
     private static final Duration POLL = Duration.ofMillis(200);
 
     @Spec
@@ -50,6 +59,14 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = "-e", description = "exit after the last record present at start (like kcat -e)")
     boolean exitAtEnd;
 
+    @Option(names = {"-r", "--schema-registry"}, paramLabel = "URL",
+            description = "the schema registry of records in Schema Registry framing (default: schema.registry.url"
+                    + " from --command-config/-X, else $" + ENV_REGISTRY + ")")
+    String schemaRegistry;
+
+    /** The environment; replaced in tests. */
+    Map<String, String> environment = System.getenv();
+
     @Override
     public Integer call() {
         String topic;
@@ -60,6 +77,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        DomainRecordReader reader = new DomainRecordReader(registry().map(SchemaRegistryClient::new));
         int undecodable = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -85,11 +103,15 @@ public final class SubscribeCommand implements Callable<Integer> {
                 while (!main.isInterrupted()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                         try {
-                            out.println(PacketJson.toLine(line(r)));
+                            out.println(PacketJson.toLine(line(r, reader)));
                         } catch (ProtocolException e) {
                             undecodable++;
                             err.println("qis: " + topic + " partition " + r.partition() + " offset " + r.offset()
                                     + ": cannot decode the packet: " + e.getMessage());
+                        } catch (RegistryException e) {
+                            undecodable++;
+                            err.println("qis: " + topic + " partition " + r.partition() + " offset " + r.offset()
+                                    + ": cannot read the packet's schema: " + e.getMessage());
                         }
                     }
                     out.flush();
@@ -120,8 +142,8 @@ public final class SubscribeCommand implements Callable<Integer> {
     }
 
     /** The packet's fields, then its fidelity headers (as numbers), partition and offset. */
-    static ObjectNode line(ConsumerRecord<String, byte[]> r) {
-        ObjectNode o = PacketJson.of(ProtocolCodec.decodePacket(r.value()));
+    static ObjectNode line(ConsumerRecord<String, byte[]> r, DomainRecordReader reader) {
+        ObjectNode o = PacketJson.of(reader.decode(r.value()));
         for (Header h : r.headers()) {
             if (!h.key().startsWith("qis.") || h.value() == null) {
                 continue;
@@ -143,8 +165,25 @@ public final class SubscribeCommand implements Callable<Integer> {
         return o;
     }
 
+    /** The registry settings: --schema-registry, else the client properties' schema.registry.url, else the environment. */
+    private Optional<RegistrySettings> registry() {
+        Map<String, Object> config = new HashMap<>(client.clientProperties());
+        String env = environment.get(ENV_REGISTRY);
+        if (schemaRegistry != null) {
+            config.put(RegistrySettings.URL, schemaRegistry);
+        } else if (!config.containsKey(RegistrySettings.URL) && env != null && !env.isBlank()) {
+            config.put(RegistrySettings.URL, env);
+        }
+        try {
+            return RegistrySettings.from(config);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>(client.clientProperties());
+        config.keySet().removeAll(RegistrySettings.KEYS);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, client.timeout().toMillis());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
