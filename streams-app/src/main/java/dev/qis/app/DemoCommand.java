@@ -5,7 +5,10 @@ import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.protocol.Topics;
 import dev.qis.publish.PublisherSettings;
+import dev.qis.registry.InProcessSchemaRegistry;
+import dev.qis.registry.RegistrySettings;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +47,9 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole system on this machine: an in-process Kafka broker (unless bootstrap.servers is "
-            + "configured), the stream app with its REST API, and the ecosystem simulator publishing signed packets, "
-            + "asking for syntheses and voting. Prints curl commands to try; Ctrl-C stops everything."})
+            + "configured), the stream app with its REST API, an in-process schema registry (unless schema.registry.url "
+            + "is configured) whose framing the domain topics carry, and the ecosystem simulator publishing signed "
+            + "packets, asking for syntheses and voting. Prints commands to try; Ctrl-C stops everything."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private static final Duration STARTUP = Duration.ofSeconds(120);
@@ -76,6 +81,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--no-simulate", description = "Start the broker and the app only; publish with 'qis publish'.")
     boolean noSimulate;
+
+    @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Port of the in-process schema registry the domain topics are framed for (default "
+                    + "${DEFAULT-VALUE}; 0 picks a free one). Not started when schema.registry.url is configured.")
+    int registryPort;
+
+    @Option(names = "--no-registry", description = "No schema registry: domain topics keep the single-object encoding.")
+    boolean noRegistry;
 
     /** The environment; replaced in tests. */
     Map<String, String> environment = System.getenv();
@@ -114,7 +127,23 @@ public final class DemoCommand implements Callable<Integer> {
                 resources.stateDir = Files.createTempDirectory("qis-demo-state-");
                 set.put(QisConfig.STATE_DIR, resources.stateDir.toString());
             }
+            Optional<String> registryUrl = config.get(RegistrySettings.URL);
+            if (registryUrl.isEmpty() && !noRegistry) {
+                try {
+                    resources.registry = InProcessSchemaRegistry.start(new InetSocketAddress(
+                            config.require(QisConfig.REST_BIND), registryPort));
+                } catch (BindException e) {
+                    throw new InputException("schema registry port " + registryPort + " is in use: " + e.getMessage()
+                            + " (choose another with --registry-port, or --no-registry)");
+                }
+                registryUrl = Optional.of(resources.registry.url());
+                set.put(RegistrySettings.URL, registryUrl.get());
+                LOG.info("in-process schema registry at {}", registryUrl.get());
+            } else if (noRegistry) {
+                set.put(RegistrySettings.URL, "");
+            }
             config = config.with(set);
+            String registry = registryUrl.filter(u -> !noRegistry).orElse(null);
 
             try {
                 resources.server = QisServer.start(config, Clock.systemUTC());
@@ -131,9 +160,9 @@ public final class DemoCommand implements Callable<Integer> {
             LOG.info("stream app RUNNING; REST API at {}", api);
 
             if (noSimulate) {
-                printTryThis(out, api, simulation, bootstrap);
+                printTryThis(out, api, simulation, bootstrap, registry);
             } else {
-                startSimulator(resources, config, bootstrap, URI.create(api), simulation, out);
+                startSimulator(resources, config, bootstrap, URI.create(api), simulation, out, registry);
             }
             stop.await();
             return QisCommand.EXIT_OK;
@@ -151,7 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void startSimulator(Resources resources, QisConfig config, String bootstrap, URI api,
-                                SimulationConfig simulation, PrintWriter out) {
+                                SimulationConfig simulation, PrintWriter out, String registry) {
         PublisherSettings settings = PublisherSettings.forBootstrap(bootstrap)
                 .withLayout(config.topicLayout());
         AtomicBoolean printed = new AtomicBoolean();
@@ -162,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "{} without coordination", r.round(), rounds, r.packetsStored(),
                         String.format("%.4f", r.loopGain()), String.format("%.4f", r.noCoordinationGain()));
                 if (printed.compareAndSet(false, true)) {
-                    printTryThis(out, api.toString(), simulation, bootstrap);
+                    printTryThis(out, api.toString(), simulation, bootstrap, registry);
                 }
             }
 
@@ -192,15 +221,23 @@ public final class DemoCommand implements Callable<Integer> {
         resources.simulator.start();
     }
 
-    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap) {
+    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap,
+                                     String registry) {
         String domain = simulation.domainName(1);
         String family = simulation.families().get(0);
         out.println();
-        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api);
+        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api
+                + (registry == null ? "" : "   Schema registry: " + registry));
         out.println("Try:");
         out.println("  curl -s " + api + "/v1/domains");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/top?k=5'");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/synthesis?family=" + family + "'");
+        out.println("  ./qis subscribe -b " + bootstrap + " -d " + domain + " --from-beginning -e"
+                + (registry == null ? "" : " -r " + registry));
+        if (registry != null) {
+            out.println("  kcat -b " + bootstrap + " -C -t " + Topics.domain(domain) + " -s value=avro -r " + registry
+                    + " -e");
+        }
         out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
         out.println();
         out.flush();
@@ -235,6 +272,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** What the demo started, closed in reverse order exactly once. */
     private static final class Resources {
         volatile EmbeddedKafka kafka;
+        volatile InProcessSchemaRegistry registry;
         volatile Path stateDir;
         volatile QisServer server;
         volatile Thread simulator;
@@ -254,6 +292,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (server != null) {
                 quietly(server::close);
+            }
+            if (registry != null) {
+                quietly(registry::close);
             }
             if (kafka != null) {
                 quietly(kafka::close);
