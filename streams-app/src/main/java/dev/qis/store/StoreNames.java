@@ -66,7 +66,8 @@ public final class StoreNames {
     /**
      * Routed packets waiting for the schema registry (only with {@code schema.registry.url} set): while the
      * registry cannot give a schema id, a routed packet is kept here and written to its domain topic, in order,
-     * once it can. Key {@link PendingRoutedPacket#storeKey(long)} (arrival order), value
+     * once it can. Key {@link PendingRoutedPacket#storeKey(long)} (arrival order within a partition, so the same
+     * key can be found in several partitions), value
      * {@link PendingRoutedPacket}. Changelogged, so a crash neither loses nor repeats one.
      */
     public static final String DOMAIN_PENDING = "qis-domain-pending";

@@ -19,6 +19,7 @@ import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.RegistryFraming;
+import dev.qis.store.StoreNames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -128,6 +129,7 @@ abstract class DomainTopicsReadableContract {
                 assertTrue(o.has("fidelity"), "the fidelity headers are printed: " + line);
             }
             assertEquals(published, subscribed);
+            assertEquals(0, RunningApp.count(app, StoreNames.DOMAIN_PENDING), "no routed packet left waiting");
         }
     }
 }
