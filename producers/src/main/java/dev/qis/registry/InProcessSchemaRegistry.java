@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
@@ -64,7 +67,20 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
 
     /** Binds and starts answering, asking every request for these basic-auth credentials ({@code user:password}). */
     public static InProcessSchemaRegistry start(InetSocketAddress bind, Optional<String> userInfo) throws IOException {
-        HttpServer server = HttpServer.create(bind, 0);
+        return start(bind, userInfo, Optional.empty());
+    }
+
+    /** Binds and starts answering, over TLS with {@code tls} (its key managers hold the server certificate) if given. */
+    public static InProcessSchemaRegistry start(InetSocketAddress bind, Optional<String> userInfo,
+                                                Optional<SSLContext> tls) throws IOException {
+        HttpServer server;
+        if (tls.isPresent()) {
+            HttpsServer https = HttpsServer.create(bind, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
+            server = https;
+        } else {
+            server = HttpServer.create(bind, 0);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "qis-schema-registry");
             t.setDaemon(true);
@@ -85,7 +101,7 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
     public String url() {
         String host = server.getAddress().getAddress().isAnyLocalAddress() ? "localhost"
                 : server.getAddress().getHostString();
-        return "http://" + host + ":" + port();
+        return (server instanceof HttpsServer ? "https://" : "http://") + host + ":" + port();
     }
 
     @Override

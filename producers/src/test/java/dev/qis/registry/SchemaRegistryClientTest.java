@@ -8,14 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against the in-process registry: ids, versions, compatibility, refusals, credentials, failover. */
 class SchemaRegistryClientTest {
@@ -121,6 +127,52 @@ class SchemaRegistryClientTest {
                     RegistrySettings.CREDENTIALS_SOURCE, "URL")).orElseThrow());
             assertEquals(V1, withUrl.schemaById(id));
         }
+    }
+
+    @Test
+    void aTlsRegistryIsTrustedThroughTheTrustStoreSettings(@TempDir Path dir) throws Exception {
+        Path serverKeys = dir.resolve("registry.p12");
+        Path cert = dir.resolve("registry.crt");
+        Path trust = dir.resolve("trust.jks");
+        keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore", serverKeys.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit");
+        keytool("-exportcert", "-alias", "registry", "-keystore", serverKeys.toString(), "-storepass", "changeit",
+                "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", cert.toString(), "-keystore",
+                trust.toString(), "-storetype", "JKS", "-storepass", "changeit");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(serverKeys)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+
+        try (InProcessSchemaRegistry secured = InProcessSchemaRegistry.start(new InetSocketAddress("127.0.0.1", 0),
+                Optional.empty(), Optional.of(serverTls))) {
+            assertTrue(secured.url().startsWith("https://"), secured.url());
+            RegistryException untrusted = assertThrows(RegistryException.class,
+                    () -> new SchemaRegistryClient(RegistrySettings.of(secured.url())).register("x-value", V1));
+            assertEquals(RegistryException.Reason.UNREACHABLE, untrusted.reason(), untrusted.getMessage());
+
+            SchemaRegistryClient trusting = new SchemaRegistryClient(RegistrySettings.from(Map.of(
+                    RegistrySettings.URL, secured.url(),
+                    RegistrySettings.TRUSTSTORE_LOCATION, trust.toString(),
+                    RegistrySettings.TRUSTSTORE_PASSWORD, "changeit",
+                    RegistrySettings.TRUSTSTORE_TYPE, "JKS")).orElseThrow());
+            assertEquals(V1, trusting.schemaById(trusting.register("x-value", V1)));
+        }
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + output);
     }
 
     @Test

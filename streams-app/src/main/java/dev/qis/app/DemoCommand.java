@@ -254,6 +254,8 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
             QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
+            config.registrySettings();
+            config.registryRetryInterval();
             return config;
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
