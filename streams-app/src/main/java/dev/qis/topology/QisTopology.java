@@ -5,7 +5,6 @@ import dev.qis.fidelity.Elections;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
-import dev.qis.store.LockOrderedStores;
 import dev.qis.store.NodeTally;
 import dev.qis.store.StoreNames;
 import dev.qis.store.StoreSerdes;
@@ -88,17 +87,17 @@ public final class QisTopology {
                 StoreNames.NODE_TRUST_TOPIC, Consumed.with(strings, tallies).withName("qis-node-trust-source"),
                 () -> new GlobalPut<>(StoreNames.NODE_TRUST));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.INGEST_HISTORY), strings, bytes));
+                Stores.persistentKeyValueStore(StoreNames.INGEST_HISTORY), strings, bytes));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.INGEST_HELD), strings, StoreSerdes.heldRecord()));
+                Stores.persistentKeyValueStore(StoreNames.INGEST_HELD), strings, StoreSerdes.heldRecord()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
+                Stores.persistentKeyValueStore(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.NODE_TALLIES), strings, tallies));
+                Stores.persistentKeyValueStore(StoreNames.NODE_TALLIES), strings, tallies));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
+                Stores.persistentKeyValueStore(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                LockOrderedStores.persistent(StoreNames.DOMAIN_STATS), strings, StoreSerdes.domainStats()));
+                Stores.persistentKeyValueStore(StoreNames.DOMAIN_STATS), strings, StoreSerdes.domainStats()));
 
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
