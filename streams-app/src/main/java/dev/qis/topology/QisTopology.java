@@ -154,7 +154,7 @@ public final class QisTopology {
                 .mapValues(v -> (PacketOutput.RoutedPacket) v, Named.as("qis-routed-unwrap"));
         if (framing.isPresent()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(
-                    LockOrderedStores.persistent(StoreNames.DOMAIN_PENDING), strings, StoreSerdes.pendingRoutedPacket()));
+                    Stores.persistentKeyValueStore(StoreNames.DOMAIN_PENDING), strings, StoreSerdes.pendingRoutedPacket()));
             Duration retry = config.registryRetryInterval();
             toDomains = toDomains.process(() -> new DomainFramingProcessor(framing.get(), retry, System.err),
                     Named.as("qis-domain-framing"), StoreNames.DOMAIN_PENDING);
