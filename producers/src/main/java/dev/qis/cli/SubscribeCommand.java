@@ -36,11 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
         description = {"Read " + Topics.DOMAIN_PREFIX + "<task> and print one JSON object per routed packet: the packet's",
             "fields, its fidelity at routing time (the qis.* headers: fidelity, curate, vote, trust, decay, routed_at),",
-            "its partition and offset. Reads committed records only and joins no consumer group (commits nothing).",
-            "Records in Avro single-object encoding are read as they are; records in Schema Registry framing (magic",
-            "byte 0, schema id) are read with the schema the registry gives for their id: --schema-registry URL, or",
-            "schema.registry.url (with basic.auth.user.info, schema.registry.ssl.*) from --command-config or -X,",
-            "or $" + SubscribeCommand.ENV_REGISTRY + "."})
+            "its partition and offset. Reads committed records only and joins no consumer group (commits nothing)."})
 public final class SubscribeCommand implements Callable<Integer> {
     static final String ENV_REGISTRY = "QIS_SCHEMA_REGISTRY_URL";
     private static final Duration POLL = Duration.ofMillis(200);
@@ -60,8 +56,10 @@ public final class SubscribeCommand implements Callable<Integer> {
     boolean exitAtEnd;
 
     @Option(names = {"-r", "--schema-registry"}, paramLabel = "URL",
-            description = "the schema registry of records in Schema Registry framing (default: schema.registry.url"
-                    + " from --command-config/-X, else $" + ENV_REGISTRY + ")")
+            description = "the schema registry whose schema ids records in Schema Registry framing (magic byte 0, schema"
+                    + " id) carry; records in Avro single-object encoding need none (default: schema.registry.url from"
+                    + " --command-config/-X, with basic.auth.user.info and schema.registry.ssl.*, else $"
+                    + ENV_REGISTRY + ")")
     String schemaRegistry;
 
     /** The environment; replaced in tests. */

@@ -47,9 +47,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole system on this machine: an in-process Kafka broker (unless bootstrap.servers is "
-            + "configured), the stream app with its REST API, an in-process schema registry (unless schema.registry.url "
-            + "is configured) whose framing the domain topics carry, and the ecosystem simulator publishing signed "
-            + "packets, asking for syntheses and voting. Prints commands to try; Ctrl-C stops everything."})
+            + "configured), the stream app with its REST API, and the ecosystem simulator publishing signed packets, "
+            + "asking for syntheses and voting. Prints curl commands to try; Ctrl-C stops everything."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private static final Duration STARTUP = Duration.ofSeconds(120);
@@ -83,8 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noSimulate;
 
     @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
-            description = "Port of the in-process schema registry the domain topics are framed for (default "
-                    + "${DEFAULT-VALUE}; 0 picks a free one). Not started when schema.registry.url is configured.")
+            description = "Port of the schema registry the demo serves in-process, whose framing its domain topics "
+                    + "carry so that registry-aware Kafka tools read them (default ${DEFAULT-VALUE}; 0 picks a free "
+                    + "one). Not started when schema.registry.url is configured.")
     int registryPort;
 
     @Option(names = "--no-registry", description = "No schema registry: domain topics keep the single-object encoding.")
@@ -158,11 +158,14 @@ public final class DemoCommand implements Callable<Integer> {
             }
             String api = "http://localhost:" + resources.server.port();
             LOG.info("stream app RUNNING; REST API at {}", api);
+            if (registry != null) {
+                printRegistry(out, bootstrap, registry, simulation.domainName(1));
+            }
 
             if (noSimulate) {
-                printTryThis(out, api, simulation, bootstrap, registry);
+                printTryThis(out, api, simulation, bootstrap);
             } else {
-                startSimulator(resources, config, bootstrap, URI.create(api), simulation, out, registry);
+                startSimulator(resources, config, bootstrap, URI.create(api), simulation, out);
             }
             stop.await();
             return QisCommand.EXIT_OK;
@@ -180,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void startSimulator(Resources resources, QisConfig config, String bootstrap, URI api,
-                                SimulationConfig simulation, PrintWriter out, String registry) {
+                                SimulationConfig simulation, PrintWriter out) {
         PublisherSettings settings = PublisherSettings.forBootstrap(bootstrap)
                 .withLayout(config.topicLayout());
         AtomicBoolean printed = new AtomicBoolean();
@@ -191,7 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "{} without coordination", r.round(), rounds, r.packetsStored(),
                         String.format("%.4f", r.loopGain()), String.format("%.4f", r.noCoordinationGain()));
                 if (printed.compareAndSet(false, true)) {
-                    printTryThis(out, api.toString(), simulation, bootstrap, registry);
+                    printTryThis(out, api.toString(), simulation, bootstrap);
                 }
             }
 
@@ -221,23 +224,25 @@ public final class DemoCommand implements Callable<Integer> {
         resources.simulator.start();
     }
 
-    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap,
-                                     String registry) {
+    /** Where the domain topics' schemas are, and two ways to read a domain topic with them. */
+    private static void printRegistry(PrintWriter out, String bootstrap, String registry, String domain) {
+        out.println();
+        out.println("Schema registry: " + registry + " (the domain topics are in its framing). Read one with:");
+        out.println("  ./qis subscribe -b " + bootstrap + " --domain " + domain + " --from-beginning -e -r " + registry);
+        out.println("  kcat -b " + bootstrap + " -C -t " + Topics.domain(domain) + " -s key=s -s value=avro -r "
+                + registry + " -e");
+        out.flush();
+    }
+
+    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap) {
         String domain = simulation.domainName(1);
         String family = simulation.families().get(0);
         out.println();
-        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api
-                + (registry == null ? "" : "   Schema registry: " + registry));
+        out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api);
         out.println("Try:");
         out.println("  curl -s " + api + "/v1/domains");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/top?k=5'");
         out.println("  curl -s '" + api + "/v1/domains/" + domain + "/synthesis?family=" + family + "'");
-        out.println("  ./qis subscribe -b " + bootstrap + " -d " + domain + " --from-beginning -e"
-                + (registry == null ? "" : " -r " + registry));
-        if (registry != null) {
-            out.println("  kcat -b " + bootstrap + " -C -t " + Topics.domain(domain) + " -s value=avro -r " + registry
-                    + " -e");
-        }
         out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
         out.println();
         out.flush();

@@ -33,8 +33,8 @@ import picocli.CommandLine;
  */
 @Tag("integration")
 class DemoRegistryIT {
-    private static final Pattern RUNNING = Pattern.compile(
-            "QIS is running\\. Kafka: (\\S+)\\s+REST: (\\S+)\\s+Schema registry: (\\S+)");
+    private static final Pattern REGISTRY = Pattern.compile(
+            "Schema registry: (\\S+) .*\n  \\./qis subscribe -b (\\S+) --domain (\\S+) --from-beginning -e -r \\S+");
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
@@ -52,14 +52,14 @@ class DemoRegistryIT {
         try {
             Matcher[] found = new Matcher[1];
             RunningApp.waitFor(() -> {
-                Matcher m = RUNNING.matcher(demoOut.toString());
+                Matcher m = REGISTRY.matcher(demoOut.toString());
                 found[0] = m.find() ? m : null;
                 return found[0] != null || !running.isAlive();
-            }, WAIT, () -> "the demo printed no 'QIS is running' line: " + demoOut);
+            }, WAIT, () -> "the demo printed no 'Schema registry' lines: " + demoOut);
             assertTrue(found[0] != null, "the demo stopped early (exit " + exit.get() + "): " + demoOut);
-            String bootstrap = found[0].group(1);
-            String registryUrl = found[0].group(3);
-            assertTrue(demoOut.toString().contains("-s value=avro -r " + registryUrl), "a kcat line to try: " + demoOut);
+            String registryUrl = found[0].group(1);
+            String bootstrap = found[0].group(2);
+            assertTrue(demoOut.toString().contains("-s key=s -s value=avro -r " + registryUrl), "a kcat line: " + demoOut);
 
             List<String> domainTopics = new ArrayList<>();
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
