@@ -129,6 +129,14 @@ abstract class DomainTopicsReadableContract {
                 assertTrue(o.has("fidelity"), "the fidelity headers are printed: " + line);
             }
             assertEquals(published, subscribed);
+
+            StringWriter noRegistryErr = new StringWriter();
+            var withoutRegistry = QisApp.commandLine();
+            withoutRegistry.setOut(new PrintWriter(new StringWriter(), true));
+            withoutRegistry.setErr(new PrintWriter(noRegistryErr, true));
+            assertEquals(2, withoutRegistry.execute("subscribe", "-b", bootstrapServers(), "-d", domain,
+                    "--from-beginning", "-e"), "framed records and no registry: an input error");
+            assertTrue(noRegistryErr.toString().contains("-r/--schema-registry"), noRegistryErr.toString());
             assertEquals(0, RunningApp.count(app, StoreNames.DOMAIN_PENDING), "no routed packet left waiting");
         }
     }
