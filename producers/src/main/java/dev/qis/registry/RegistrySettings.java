@@ -47,7 +47,12 @@ public record RegistrySettings(List<URI> urls, Optional<String> userInfo, Option
             TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, KEYSTORE_LOCATION, KEYSTORE_PASSWORD,
             KEYSTORE_TYPE, KEY_PASSWORD, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
 
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /*
+     * Short by default: the stream app calls the registry on its stream thread, inside an exactly-once transaction
+     * (Kafka Streams' transaction.timeout.ms is 10 s), and only when an id is not cached yet or a retry is due.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
 
     public RegistrySettings {
         if (urls.isEmpty()) {
@@ -87,7 +92,8 @@ public record RegistrySettings(List<URI> urls, Optional<String> userInfo, Option
         });
         List<URI> plain = urls.stream().map(RegistrySettings::withoutUserInfo).toList();
         return Optional.of(new RegistrySettings(plain, userInfo, sslContext(config),
-                millis(config, CONNECT_TIMEOUT_MS), millis(config, READ_TIMEOUT_MS)));
+                millis(config, CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT),
+                millis(config, READ_TIMEOUT_MS, DEFAULT_READ_TIMEOUT)));
     }
 
     private static URI uri(String s) {
@@ -152,10 +158,10 @@ public record RegistrySettings(List<URI> urls, Optional<String> userInfo, Option
         }
     }
 
-    private static Duration millis(Map<String, ?> config, String key) {
+    private static Duration millis(Map<String, ?> config, String key, Duration fallback) {
         Optional<String> v = text(config, key);
         if (v.isEmpty()) {
-            return DEFAULT_TIMEOUT;
+            return fallback;
         }
         try {
             long ms = Long.parseLong(v.get());

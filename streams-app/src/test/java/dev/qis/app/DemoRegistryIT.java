@@ -28,8 +28,8 @@ import picocli.CommandLine;
 
 /**
  * {@code qis demo} as a user runs it (on free ports): its domain topics are read by a consumer that knows only the
- * schema registry's documented API, pointed at the registry the demo serves, and {@code qis subscribe -r} reads the
- * same records.
+ * schema registry's documented API, pointed at the registry the demo serves, and the README's
+ * {@code qis subscribe --domain ... --from-beginning -e -r URL}, as the demo prints it, reads the same records.
  */
 @Tag("integration")
 class DemoRegistryIT {
