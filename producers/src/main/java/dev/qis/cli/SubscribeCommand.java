@@ -3,15 +3,20 @@ package dev.qis.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qis.adapters.PacketJson;
 import dev.qis.protocol.FieldRules;
-import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.Topics;
+import dev.qis.registry.DomainRecordReader;
+import dev.qis.registry.RegistryException;
+import dev.qis.registry.RegistryFraming;
+import dev.qis.registry.RegistrySettings;
+import dev.qis.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "vote, trust, decay, routed_at), its partition and offset. Reads committed records only and joins no "
                 + "consumer group (commits nothing)."})
 public final class SubscribeCommand implements Callable<Integer> {
+    static final String ENV_REGISTRY = "QIS_SCHEMA_REGISTRY_URL";
     private static final Duration POLL = Duration.ofMillis(200);
 
     @Spec
@@ -51,6 +57,16 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = "-e", description = "exit after the last record present at start (like kcat -e)")
     boolean exitAtEnd;
 
+    @Option(names = {"-r", "--schema-registry"}, paramLabel = "URL",
+            description = "the schema registry whose schema ids records in Schema Registry framing (magic byte 0, schema"
+                    + " id) carry; records in Avro single-object encoding need none (default: schema.registry.url from"
+                    + " --command-config/-X, with basic.auth.user.info and schema.registry.ssl.*, else $"
+                    + ENV_REGISTRY + ")")
+    String schemaRegistry;
+
+    /** The environment; replaced in tests. */
+    Map<String, String> environment = System.getenv();
+
     @Override
     public Integer call() {
         String topic;
@@ -61,6 +77,8 @@ public final class SubscribeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<RegistrySettings> registry = registry();
+        DomainRecordReader reader = new DomainRecordReader(registry.map(SchemaRegistryClient::new));
         int undecodable = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -85,12 +103,22 @@ public final class SubscribeCommand implements Callable<Integer> {
                 Map<TopicPartition, Long> end = exitAtEnd ? consumer.endOffsets(assigned, client.timeout()) : Map.of();
                 while (!main.isInterrupted()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                        if (registry.isEmpty() && RegistryFraming.isFramed(r.value())) {
+                            throw new InputException(topic + " holds records in Schema Registry framing (partition "
+                                    + r.partition() + " offset " + r.offset() + ", schema id "
+                                    + RegistryFraming.schemaId(r.value()) + "): give the registry with "
+                                    + "-r/--schema-registry URL, schema.registry.url, or $" + ENV_REGISTRY);
+                        }
                         try {
-                            out.println(PacketJson.toLine(line(r)));
+                            out.println(PacketJson.toLine(line(r, reader)));
                         } catch (ProtocolException e) {
                             undecodable++;
                             err.println("qis: " + topic + " partition " + r.partition() + " offset " + r.offset()
                                     + ": cannot decode the packet: " + e.getMessage());
+                        } catch (RegistryException e) {
+                            undecodable++;
+                            err.println("qis: " + topic + " partition " + r.partition() + " offset " + r.offset()
+                                    + ": cannot read the packet's schema: " + e.getMessage());
                         }
                     }
                     out.flush();
@@ -121,8 +149,8 @@ public final class SubscribeCommand implements Callable<Integer> {
     }
 
     /** The packet's fields, then its fidelity headers (as numbers), partition and offset. */
-    static ObjectNode line(ConsumerRecord<String, byte[]> r) {
-        ObjectNode o = PacketJson.of(ProtocolCodec.decodePacket(r.value()));
+    static ObjectNode line(ConsumerRecord<String, byte[]> r, DomainRecordReader reader) {
+        ObjectNode o = PacketJson.of(reader.decode(r.value()));
         for (Header h : r.headers()) {
             if (!h.key().startsWith("qis.") || h.value() == null) {
                 continue;
@@ -144,8 +172,25 @@ public final class SubscribeCommand implements Callable<Integer> {
         return o;
     }
 
+    /** The registry settings: --schema-registry, else the client properties' schema.registry.url, else the environment. */
+    private Optional<RegistrySettings> registry() {
+        Map<String, Object> config = new HashMap<>(client.clientProperties());
+        String env = environment.get(ENV_REGISTRY);
+        if (schemaRegistry != null) {
+            config.put(RegistrySettings.URL, schemaRegistry);
+        } else if (!config.containsKey(RegistrySettings.URL) && env != null && !env.isBlank()) {
+            config.put(RegistrySettings.URL, env);
+        }
+        try {
+            return RegistrySettings.from(config);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>(client.clientProperties());
+        config.keySet().removeAll(RegistrySettings.KEYS);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, client.timeout().toMillis());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

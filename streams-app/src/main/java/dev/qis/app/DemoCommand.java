@@ -5,7 +5,10 @@ import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.protocol.Topics;
 import dev.qis.publish.PublisherSettings;
+import dev.qis.registry.InProcessSchemaRegistry;
+import dev.qis.registry.RegistrySettings;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +87,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-simulate", description = "Start the broker and the app only; publish with 'qis publish'.")
     boolean noSimulate;
 
+    @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Port of the schema registry the demo serves in-process, whose framing its domain topics "
+                    + "carry so that registry-aware Kafka tools read them (default ${DEFAULT-VALUE}; 0 picks a free "
+                    + "one). Not started when schema.registry.url is configured.")
+    int registryPort;
+
+    @Option(names = "--no-registry", description = "No schema registry: domain topics keep the single-object encoding.")
+    boolean noRegistry;
+
     /** The environment; replaced in tests. */
     Map<String, String> environment = System.getenv();
 
@@ -121,7 +134,23 @@ public final class DemoCommand implements Callable<Integer> {
                 resources.stateDir = Files.createTempDirectory("qis-demo-state-");
                 set.put(QisConfig.STATE_DIR, resources.stateDir.toString());
             }
+            Optional<String> registryUrl = config.get(RegistrySettings.URL);
+            if (registryUrl.isEmpty() && !noRegistry) {
+                try {
+                    resources.registry = InProcessSchemaRegistry.start(new InetSocketAddress(
+                            config.require(QisConfig.REST_BIND), registryPort));
+                } catch (BindException e) {
+                    throw new InputException("schema registry port " + registryPort + " is in use: " + e.getMessage()
+                            + " (choose another with --registry-port, or --no-registry)");
+                }
+                registryUrl = Optional.of(resources.registry.url());
+                set.put(RegistrySettings.URL, registryUrl.get());
+                LOG.info("in-process schema registry at {}", registryUrl.get());
+            } else if (noRegistry) {
+                set.put(RegistrySettings.URL, "");
+            }
             config = config.with(set);
+            String registry = registryUrl.filter(u -> !noRegistry).orElse(null);
 
             try {
                 resources.server = QisServer.start(config, Clock.systemUTC());
@@ -136,6 +165,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             String api = "http://localhost:" + resources.server.port();
             LOG.info("stream app RUNNING; REST API at {}", api);
+            if (registry != null) {
+                printRegistry(out, bootstrap, registry, simulation.domainName(1));
+            }
 
             if (noSimulate) {
                 printPublishThis(out, api, bootstrap);
@@ -203,6 +235,16 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Where the domain topics' schemas are, and two ways to read a domain topic with them. */
+    private static void printRegistry(PrintWriter out, String bootstrap, String registry, String domain) {
+        out.println();
+        out.println("Schema registry: " + registry + " (the domain topics are in its framing). Read one with:");
+        out.println("  ./qis subscribe -b " + bootstrap + " --domain " + domain + " --from-beginning -e -r " + registry);
+        out.println("  kcat -b " + bootstrap + " -C -t " + Topics.domain(domain) + " -s key=s -s value=avro -r "
+                + registry + " -e");
+        out.flush();
+    }
+
     private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap) {
         String domain = simulation.domainName(1);
         String family = simulation.families().get(0);
@@ -241,6 +283,8 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
             QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
+            config.registrySettings();
+            config.registryRetryInterval();
             return config;
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
@@ -259,6 +303,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** What the demo started, closed in reverse order exactly once. */
     private static final class Resources {
         volatile EmbeddedKafka kafka;
+        volatile InProcessSchemaRegistry registry;
         volatile Path stateDir;
         volatile QisServer server;
         volatile Thread simulator;
@@ -278,6 +323,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (server != null) {
                 quietly(server::close);
+            }
+            if (registry != null) {
+                quietly(registry::close);
             }
             if (kafka != null) {
                 quietly(kafka::close);

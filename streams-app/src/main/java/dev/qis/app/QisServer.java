@@ -7,7 +7,10 @@ import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
 import dev.qis.rest.SimulationFeed;
+import dev.qis.registry.RegistryFramer;
+import dev.qis.registry.SchemaRegistryClient;
 import dev.qis.topology.AdminDomainTopics;
+import dev.qis.topology.DomainFraming;
 import dev.qis.topology.QisTopology;
 import dev.qis.topology.StreamTopics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -19,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -123,9 +127,13 @@ public final class QisServer implements AutoCloseable {
                 LOG.warn("the input topics exist with {} partitions, not the configured {} ({}); using {}", partitions,
                         layout.partitions(), QisConfig.TOPIC_PARTITIONS, partitions);
             }
+            Optional<DomainFraming> framing = config.registrySettings().map(settings -> {
+                LOG.info("domain topics in Schema Registry framing, {}", settings);
+                return new RegistryFramer(new SchemaRegistryClient(settings))::frame;
+            });
             KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock,
                     new AdminDomainTopics(admin, layout, startupTimeout),
-                    new QisMeters(registry)), config.streamsProperties());
+                    new QisMeters(registry), framing), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             SimulationFeed simulation = new SimulationFeed();

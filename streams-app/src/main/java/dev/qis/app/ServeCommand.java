@@ -61,6 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + "(qis demo starts a broker of its own)");
             }
             QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
+            config.registrySettings();
+            config.registryRetryInterval();
         } catch (ConfigException e) {
             throw new InputException(e.getMessage(), e);
         }

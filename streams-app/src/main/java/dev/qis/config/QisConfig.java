@@ -3,6 +3,7 @@ package dev.qis.config;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
+import dev.qis.registry.RegistrySettings;
 import dev.qis.topology.DomainTopicFailureHandler;
 import dev.qis.topology.RejectionHandler;
 import java.io.IOException;
@@ -68,6 +69,9 @@ public final class QisConfig {
     /** How many records may wait for node keys per task; past it the oldest is rejected. */
     public static final String UNKNOWN_NODE_MAX_HELD = "qis.unknown.node.max.held";
 
+    /** How often routed packets waiting for the schema registry are tried again (with schema.registry.url set). */
+    public static final String REGISTRY_RETRY_INTERVAL = "qis.registry.retry.interval";
+
     public static final String DEFAULT_APPLICATION_ID = "qis-streams";
 
     /** Where the keys in the environment come from: the prefix of their variables. */
@@ -86,7 +90,8 @@ public final class QisConfig {
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, TOPIC_PARTITIONS, TOPIC_REPLICATION,
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
             NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
-            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD);
+            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
+            REGISTRY_RETRY_INTERVAL);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -266,6 +271,27 @@ public final class QisConfig {
         }
     }
 
+    /**
+     * The schema registry the domain topics are framed for ({@code schema.registry.url} and the other
+     * {@link RegistrySettings} keys), or empty: then domain records keep the single-object encoding.
+     */
+    public Optional<RegistrySettings> registrySettings() {
+        try {
+            return RegistrySettings.from(values);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schema registry settings: " + e.getMessage() + " (from "
+                    + sourceOf(RegistrySettings.URL) + ")");
+        }
+    }
+
+    public Duration registryRetryInterval() {
+        Duration d = duration(REGISTRY_RETRY_INTERVAL, Duration.ofSeconds(5));
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(REGISTRY_RETRY_INTERVAL + " must be positive, got " + d);
+        }
+        return d;
+    }
+
     public FidelityParams fidelity() {
         FidelityParams d = FidelityParams.DEFAULTS;
         return new FidelityParams(
@@ -302,7 +328,7 @@ public final class QisConfig {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DomainTopicFailureHandler.class.getName());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         values.forEach((name, value) -> {
-            if (!name.startsWith("qis.") && !value.isEmpty()) {
+            if (!name.startsWith("qis.") && !RegistrySettings.KEYS.contains(name) && !value.isEmpty()) {
                 p.put(name, value);
             }
         });
@@ -339,6 +365,6 @@ public final class QisConfig {
 
     private static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas");
+        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info");
     }
 }

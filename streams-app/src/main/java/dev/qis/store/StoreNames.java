@@ -63,6 +63,15 @@ public final class StoreNames {
      */
     public static final String INGEST_HELD = "qis-ingest-held";
 
+    /**
+     * Routed packets waiting for the schema registry (only with {@code schema.registry.url} set): while the
+     * registry cannot give a schema id, a routed packet is kept here and written to its domain topic, in order,
+     * once it can. Key {@link PendingRoutedPacket#storeKey(long)} (arrival order within a partition, so the same
+     * key can be found in several partitions), value
+     * {@link PendingRoutedPacket}. Changelogged, so a crash neither loses nor repeats one.
+     */
+    public static final String DOMAIN_PENDING = "qis-domain-pending";
+
     /** The compacted topic that carries node tallies to the {@link #NODE_TRUST} global store. */
     public static final String NODE_TRUST_TOPIC = "qis.node-trust";
 

@@ -45,6 +45,10 @@ public final class StoreSerdes {
         return json(HeldRecord.class);
     }
 
+    public static Serde<PendingRoutedPacket> pendingRoutedPacket() {
+        return json(PendingRoutedPacket.class);
+    }
+
     public static <T> Serde<T> json(Class<T> type) {
         Serializer<T> ser = (topic, value) -> {
             if (value == null) {

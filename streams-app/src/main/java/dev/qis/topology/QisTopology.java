@@ -9,7 +9,9 @@ import dev.qis.store.NodeTally;
 import dev.qis.store.StoreNames;
 import dev.qis.store.StoreSerdes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
@@ -59,6 +61,16 @@ public final class QisTopology {
 
     /** The topology, counting what ingest decides on {@code meters} (accepted, rejected by reason, votes, citations). */
     public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics, QisMeters meters) {
+        return build(config, clock, domainTopics, meters, Optional.empty());
+    }
+
+    /**
+     * The topology; with {@code framing}, routed packets are written to their domain topics in Schema Registry
+     * framing (and wait in {@link StoreNames#DOMAIN_PENDING} while the registry cannot frame them), without it in
+     * the single-object encoding they were published in.
+     */
+    public static Topology build(QisConfig config, Clock clock, DomainTopics domainTopics, QisMeters meters,
+                                 Optional<DomainFraming> framing) {
         Elections elections = new Elections(config.fidelity());
         var unknownNodeGrace = config.unknownNodeGrace();
         Serde<String> strings = Serdes.String();
@@ -138,9 +150,16 @@ public final class QisTopology {
         Serde<PacketOutput.RoutedPacket> routed = Serdes.serdeFrom(
                 (topic, v) -> v == null ? null : v.bytes(),
                 (topic, b) -> b == null ? null : new PacketOutput.RoutedPacket(topic, b));
-        changed.get("qis-packet-routed")
-                .mapValues(v -> (PacketOutput.RoutedPacket) v, Named.as("qis-routed-unwrap"))
-                .to((key, value, context) -> domainTopics.ensure(value.domain()),
+        KStream<String, PacketOutput.RoutedPacket> toDomains = changed.get("qis-packet-routed")
+                .mapValues(v -> (PacketOutput.RoutedPacket) v, Named.as("qis-routed-unwrap"));
+        if (framing.isPresent()) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(StoreNames.DOMAIN_PENDING), strings, StoreSerdes.pendingRoutedPacket()));
+            Duration retry = config.registryRetryInterval();
+            toDomains = toDomains.process(() -> new DomainFramingProcessor(framing.get(), retry, System.err),
+                    Named.as("qis-domain-framing"), StoreNames.DOMAIN_PENDING);
+        }
+        toDomains.to((key, value, context) -> domainTopics.ensure(value.domain()),
                         Produced.with(strings, routed).withName("qis-domain-sink"));
         return builder.build();
     }

@@ -47,6 +47,20 @@ final class RunningApp {
         return out;
     }
 
+    /** How many entries a key-value store holds over all of this instance's tasks (keys may repeat across tasks). */
+    static long count(QisServer app, String store) {
+        ReadOnlyKeyValueStore<String, Object> s = app.streams().store(
+                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, Object>keyValueStore()));
+        long n = 0;
+        try (KeyValueIterator<String, Object> it = s.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
     static void waitFor(BooleanSupplier condition, Duration timeout, Supplier<String> message)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -46,6 +46,13 @@ class ServeCommandTest {
     }
 
     @Test
+    void aBadSchemaRegistryUrlIsAnInputErrorNamingItsSource() {
+        assertEquals(2, serve(Map.of("QIS_BOOTSTRAP_SERVERS", "localhost:9092", "QIS_SCHEMA_REGISTRY_URL", "registry:8081")));
+        assertTrue(err.toString().contains("schema.registry.url") && err.toString().contains("QIS_SCHEMA_REGISTRY_URL"),
+                err.toString());
+    }
+
+    @Test
     void theLauncherHasServeAndQuery() {
         var cli = QisApp.commandLine();
         assertTrue(cli.getSubcommands().containsKey("serve"));

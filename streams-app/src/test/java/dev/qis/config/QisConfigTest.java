@@ -32,6 +32,27 @@ class QisConfigTest {
     }
 
     @Test
+    void aSchemaRegistryIsConfiguredUnderTheNamesKafkaUsersKnow() {
+        QisConfig none = QisConfig.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(Optional.empty(), none.registrySettings(), "unset: domain topics keep the single-object encoding");
+
+        QisConfig config = QisConfig.load(Optional.empty(), Map.of("QIS_SCHEMA_REGISTRY_URL", "http://r1:8081,http://r2:8081",
+                "QIS_BASIC_AUTH_USER_INFO", "qis:s3cret", "QIS_REGISTRY_RETRY_INTERVAL", "PT2S"), Map.of());
+        var settings = config.registrySettings().orElseThrow();
+        assertEquals(2, settings.urls().size());
+        assertEquals(Optional.of("qis:s3cret"), settings.userInfo());
+        assertEquals(java.time.Duration.ofSeconds(2), config.registryRetryInterval());
+        assertFalse(config.streamsProperties().containsKey("schema.registry.url"), "not passed to Kafka Streams");
+        assertFalse(config.streamsProperties().containsKey("basic.auth.user.info"));
+        assertTrue(config.describe().get("basic.auth.user.info").startsWith("[hidden]"));
+
+        QisConfig bad = QisConfig.load(Optional.empty(), Map.of("QIS_SCHEMA_REGISTRY_URL", "r1:8081"), Map.of());
+        ConfigException e = assertThrows(ConfigException.class, bad::registrySettings);
+        assertTrue(e.getMessage().contains("schema.registry.url") && e.getMessage().contains("QIS_SCHEMA_REGISTRY_URL"),
+                e.getMessage());
+    }
+
+    @Test
     void environmentNamesMapToKeys() {
         assertEquals("qis.rest.port", QisConfig.keyOfEnv("QIS_REST_PORT"));
         assertEquals("application.server", QisConfig.keyOfEnv("QIS_APPLICATION_SERVER"));

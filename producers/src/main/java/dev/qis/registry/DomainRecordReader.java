@@ -1,0 +1,71 @@
+package dev.qis.registry;
+
+import dev.qis.protocol.ProtocolCodec;
+import dev.qis.protocol.ProtocolException;
+import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.protocol.avro.ReasonCode;
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+
+/**
+ * Reads a domain record in either wire format: Avro single-object encoding (no registry needed) or Schema Registry
+ * framing (the writer schema is read from the registry by the id in the frame). Also gives back the signed
+ * single-object record a framed one carries, so a routed packet can be verified on its own.
+ */
+public final class DomainRecordReader {
+    private final Optional<SchemaRegistryClient> registry;
+
+    public DomainRecordReader(Optional<SchemaRegistryClient> registry) {
+        this.registry = registry;
+    }
+
+    /** The packet; a framed one is read with the registry's writer schema, resolved to the current schema. */
+    public OutcomePacket decode(byte[] value) {
+        if (!RegistryFraming.isFramed(value)) {
+            return ProtocolCodec.decodePacket(value);
+        }
+        int id = RegistryFraming.schemaId(value);
+        return read(writerSchema(id), RegistryFraming.body(value), id);
+    }
+
+    /** The single-object record itself, or the one a framed record was made from (same body, fingerprint header). */
+    public byte[] toSingleObject(byte[] value) {
+        if (!RegistryFraming.isFramed(value)) {
+            return value;
+        }
+        int id = RegistryFraming.schemaId(value);
+        Schema writer = writerSchema(id);
+        byte[] body = RegistryFraming.body(value);
+        read(writer, body, id);
+        return RegistryFraming.toSingleObject(writer, body);
+    }
+
+    private Schema writerSchema(int id) {
+        SchemaRegistryClient client = registry.orElseThrow(() -> new ProtocolException(ReasonCode.UNKNOWN_SCHEMA,
+                "the record is in Schema Registry framing (schema id " + id + ") and no schema registry is configured"
+                        + " (set " + RegistrySettings.URL + ")"));
+        return client.schemaById(id);
+    }
+
+    /** The body must be exactly one record of the writer schema (Avro binary has no end marker of its own). */
+    private static OutcomePacket read(Schema writer, byte[] body, int id) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(body, null);
+        try {
+            OutcomePacket packet = new SpecificDatumReader<OutcomePacket>(writer, OutcomePacket.getClassSchema())
+                    .read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new ProtocolException(ReasonCode.MALFORMED, "trailing bytes after the record (schema id " + id + ")");
+            }
+            return packet;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProtocolException p) {
+                throw p;
+            }
+            throw new ProtocolException(ReasonCode.MALFORMED, "undecodable with schema id " + id + ": " + e);
+        }
+    }
+}
