@@ -52,6 +52,8 @@ public final class BridgeCommand implements Callable<Integer> {
     KeyOptions key;
     @Mixin
     TopicOptions topics;
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--from-bootstrap-server", required = true, paramLabel = "HOST:PORT[,...]",
             description = "the internal cluster's brokers")
@@ -101,6 +103,7 @@ public final class BridgeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        err.println(LogSetup.whereTheLogsAre());
         BridgeMapping rules;
         try {
             rules = mapping == null ? BridgeMapping.NONE : BridgeMapping.read(mapping);

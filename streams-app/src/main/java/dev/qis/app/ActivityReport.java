@@ -1,5 +1,6 @@
 package dev.qis.app;
 
+import dev.qis.cli.LogSetup;
 import dev.qis.metrics.QisMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

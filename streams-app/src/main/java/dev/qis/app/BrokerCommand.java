@@ -1,5 +1,7 @@
 package dev.qis.app;
 
+import dev.qis.cli.LogSetup;
+import dev.qis.cli.LogOptions;
 import dev.qis.cli.InputException;
 import dev.qis.cli.QisCommand;
 import dev.qis.embedded.EmbeddedKafka;

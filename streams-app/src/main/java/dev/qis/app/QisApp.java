@@ -1,5 +1,6 @@
 package dev.qis.app;
 
+import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import picocli.CommandLine;
 

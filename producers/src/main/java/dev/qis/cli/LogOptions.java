@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * {@code --verbose} and {@code --log-file} of the long-running commands. {@link LogSetup} reads them from the
  * command line before anything logs; these fields only declare and document them.
  */
-final class LogOptions {
+public final class LogOptions {
     @Option(names = LogSetup.VERBOSE,
             description = "Also show Kafka's own warnings and errors on the console (they always go to the log file).")
     boolean verbose;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Where the launcher's log lines go, decided from the command line before the first logger exists: the console gets
  * the app's own lines (loggers under {@code dev.qis}), a file gets everything, Kafka's internals included; with
- * {@code --verbose} Kafka's warnings and errors reach the console too. {@code src/main/resources/log4j2.properties}
+ * {@code --verbose} Kafka's warnings and errors reach the console too. the launcher's {@code log4j2.properties} (streams-app)
  * reads the two system properties set here.
  */
 public final class LogSetup {
@@ -23,7 +23,7 @@ public final class LogSetup {
     }
 
     /** Sets the properties from {@code args} and {@code env}, unless the JVM was started with them already. */
-    static void configure(String[] args, Map<String, String> env) {
+    public static void configure(String[] args, Map<String, String> env) {
         if (System.getProperty(FILE_PROPERTY) == null) {
             System.setProperty(FILE_PROPERTY, chooseFile(args, env).toString());
         }
