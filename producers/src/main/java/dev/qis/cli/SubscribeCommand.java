@@ -7,7 +7,6 @@ import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.Topics;
 import dev.qis.registry.DomainRecordReader;
 import dev.qis.registry.RegistryException;
-import dev.qis.registry.RegistryFraming;
 import dev.qis.registry.RegistrySettings;
 import dev.qis.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
@@ -103,12 +102,6 @@ public final class SubscribeCommand implements Callable<Integer> {
                 Map<TopicPartition, Long> end = exitAtEnd ? consumer.endOffsets(assigned, client.timeout()) : Map.of();
                 while (!main.isInterrupted()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                        if (registry.isEmpty() && RegistryFraming.isFramed(r.value())) {
-                            throw new InputException(topic + " holds records in Schema Registry framing (partition "
-                                    + r.partition() + " offset " + r.offset() + ", schema id "
-                                    + RegistryFraming.schemaId(r.value()) + "): give the registry with "
-                                    + "-r/--schema-registry URL, schema.registry.url, or $" + ENV_REGISTRY);
-                        }
                         try {
                             out.println(PacketJson.toLine(line(r, reader)));
                         } catch (ProtocolException e) {

@@ -1,6 +1,8 @@
 package dev.qis.registry;
 
+import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
+import dev.qis.protocol.ProtocolSchemas;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
@@ -15,6 +17,11 @@ import org.apache.avro.specific.SpecificDatumReader;
  * Reads a domain record in either wire format: Avro single-object encoding (no registry needed) or Schema Registry
  * framing (the writer schema is read from the registry by the id in the frame). Also gives back the signed
  * single-object record a framed one carries, so a routed packet can be verified on its own.
+ *
+ * <p>Without a registry, a framed record is still readable: its body was written with one of the protocol's shipped
+ * schema versions, and only the right one decodes to a packet whose id is the hash of its own content. The reader
+ * tries each and takes the one that passes that check (the id is a SHA-256 prefix: a wrong schema cannot pass it by
+ * accident).
  */
 public final class DomainRecordReader {
     private final Optional<SchemaRegistryClient> registry;
@@ -29,7 +36,8 @@ public final class DomainRecordReader {
             return ProtocolCodec.decodePacket(value);
         }
         int id = RegistryFraming.schemaId(value);
-        return read(writerSchema(id), RegistryFraming.body(value), id);
+        byte[] body = RegistryFraming.body(value);
+        return read(writerSchemaOrShipped(id, body), body, id);
     }
 
     /** The single-object record itself, or the one a framed record was made from (same body, fingerprint header). */
@@ -38,17 +46,42 @@ public final class DomainRecordReader {
             return value;
         }
         int id = RegistryFraming.schemaId(value);
-        Schema writer = writerSchema(id);
         byte[] body = RegistryFraming.body(value);
+        Schema writer = writerSchemaOrShipped(id, body);
         read(writer, body, id);
         return RegistryFraming.toSingleObject(writer, body);
     }
 
     private Schema writerSchema(int id) {
-        SchemaRegistryClient client = registry.orElseThrow(() -> new ProtocolException(ReasonCode.UNKNOWN_SCHEMA,
-                "the record is in Schema Registry framing (schema id " + id + ") and no schema registry is configured"
-                        + " (set " + RegistrySettings.URL + ")"));
-        return client.schemaById(id);
+        return registry.isPresent() ? registry.get().schemaById(id) : null;
+    }
+
+    /** The shipped packet schema that decodes {@code body} to a packet whose id matches its content. */
+    private static Optional<Schema> shippedWriterOf(byte[] body) {
+        for (Schema candidate : ProtocolSchemas.shipped()) {
+            if (!candidate.getFullName().equals(OutcomePacket.getClassSchema().getFullName())) {
+                continue;
+            }
+            try {
+                OutcomePacket packet = read(candidate, body, -1);
+                if (OutcomePacketBuilder.computeId(packet).equals(packet.getPacketId())) {
+                    return Optional.of(candidate);
+                }
+            } catch (RuntimeException wrongSchema) {
+                // not this version
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Schema writerSchemaOrShipped(int id, byte[] body) {
+        Schema writer = writerSchema(id);
+        if (writer != null) {
+            return writer;
+        }
+        return shippedWriterOf(body).orElseThrow(() -> new ProtocolException(ReasonCode.UNKNOWN_SCHEMA,
+                "the record is in Schema Registry framing (schema id " + id + "), no schema registry is configured"
+                        + " (set " + RegistrySettings.URL + ") and no shipped protocol schema reads it"));
     }
 
     /** The body must be exactly one record of the writer schema (Avro binary has no end marker of its own). */

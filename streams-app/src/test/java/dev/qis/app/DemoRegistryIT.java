@@ -97,6 +97,20 @@ class DemoRegistryIT {
             }
             assertFalse(read.isEmpty());
             assertTrue(subscribed.containsAll(read), "qis subscribe printed " + subscribed + ", the reference consumer read " + read);
+
+            // without the registry, the framed records are read with the protocol's own shipped schemas
+            StringWriter plainOut = new StringWriter();
+            StringWriter plainErr = new StringWriter();
+            CommandLine plain = QisApp.commandLine();
+            plain.setOut(new PrintWriter(plainOut, true));
+            plain.setErr(new PrintWriter(plainErr, true));
+            assertEquals(0, plain.execute("subscribe", "-b", bootstrap, "--domain", domain, "--from-beginning", "-e"),
+                    "qis subscribe without -r: " + plainErr);
+            Set<String> plainIds = new HashSet<>();
+            for (String line : plainOut.toString().strip().split("\n")) {
+                plainIds.add(json.readTree(line).get("packet_id").asText());
+            }
+            assertTrue(plainIds.containsAll(read), "without -r: " + plainIds + " vs " + read + "\n" + plainErr);
         } finally {
             command.stop.countDown();
             running.join(Duration.ofSeconds(60).toMillis());
