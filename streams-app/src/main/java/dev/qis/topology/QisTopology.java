@@ -81,7 +81,7 @@ public final class QisTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_KEYS),
                         strings, bytes).withLoggingDisabled(),
                 Topics.NODES, Consumed.with(strings, bytes).withName("qis-node-keys-source"),
-                () -> new GlobalPut<>(StoreNames.NODE_KEYS));
+                () -> new NodeKeyRegistry(StoreNames.NODE_KEYS));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_TRUST),
                         strings, tallies).withLoggingDisabled(),
                 StoreNames.NODE_TRUST_TOPIC, Consumed.with(strings, tallies).withName("qis-node-trust-source"),

@@ -217,6 +217,33 @@ class QisTopologyTest {
     }
 
     @Test
+    void aNodesKeyIsNeitherReplacedNorErasedByLaterWritesToTheNodesTopic() {
+        nodes.pipeInput(ALICE.nodeId(), (byte[]) null);                          // a tombstone
+        nodes.pipeInput(ALICE.nodeId(), Fixtures.nodeKey(MALLORY));              // a valid key, under another id
+        var forged = MALLORY.nodeKey(Fixtures.NOW);
+        forged.setNodeId(ALICE.nodeId());                                        // another key claiming the id
+        nodes.pipeInput(ALICE.nodeId(), dev.qis.protocol.ProtocolCodec.encode(forged));
+        nodes.pipeInput(ALICE.nodeId(), new byte[] {1, 2, 3});                   // garbage
+
+        SignedPacket p = Fixtures.typical(ALICE);
+        publish(p);
+        assertTrue(rejected.isEmpty(), "Alice's packet verifies against the key she registered");
+        assertNotNull(packetState(p.id()));
+        assertArrayEquals(Fixtures.nodeKey(ALICE), nodeKeys().get(ALICE.nodeId()), "the stored registration is hers");
+    }
+
+    @Test
+    void aKeyRegisteredUnderAnotherIdDoesNotMakeItsNodeKnown() {
+        nodes.pipeInput(BOB.nodeId() + "x", Fixtures.nodeKey(MALLORY));
+        assertNull(nodeKeys().get(BOB.nodeId() + "x"));
+        assertNull(nodeKeys().get(MALLORY.nodeId()), "a registration counts only under its own id");
+    }
+
+    private KeyValueStore<String, byte[]> nodeKeys() {
+        return driver.getKeyValueStore(dev.qis.store.StoreNames.NODE_KEYS);
+    }
+
+    @Test
     void aDuplicateIsANoOp() {
         SignedPacket p = Fixtures.typical(ALICE);
         TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
