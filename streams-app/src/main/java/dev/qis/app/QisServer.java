@@ -13,7 +13,14 @@ import dev.qis.topology.AdminDomainTopics;
 import dev.qis.topology.DomainFraming;
 import dev.qis.topology.QisTopology;
 import dev.qis.topology.StreamTopics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,6 +77,7 @@ public final class QisServer implements AutoCloseable {
 
     /** Set once started; read by close. */
     private volatile ActivityReport activity;
+    private volatile AutoCloseable gcMetrics;
 
     /**
      * The routable address of this instance: {@code application.server}, or {@code localhost:<restPort>} when it
@@ -107,6 +115,7 @@ public final class QisServer implements AutoCloseable {
         TopicLayout layout = given.topicLayout();
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AutoCloseable gcMetrics = bindJvmAndProcessMetrics(registry);
         Properties adminProps = new Properties();
         adminProps.putAll(given.streamsProperties());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -152,6 +161,7 @@ public final class QisServer implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.start();
+            server.gcMetrics = gcMetrics;
             server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
             LOG.info("REST API on {}:{} (routable as {}), application {}", config.require(QisConfig.REST_BIND),
                     api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
@@ -162,9 +172,26 @@ public final class QisServer implements AutoCloseable {
             }
             adminMetrics.close();
             admin.close(Duration.ofSeconds(5));
+            closeQuietly(gcMetrics);
             registry.close();
             throw e;
         }
+    }
+
+    /**
+     * Memory, GC, threads, class loading, CPU, file descriptors and uptime of this JVM and process, beside the app's
+     * and Kafka's meters. Returns the GC binder, which listens to GC notifications until closed.
+     */
+    private static AutoCloseable bindJvmAndProcessMetrics(PrometheusMeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return gc;
     }
 
     /** Only the keys an admin client knows, so it does not log a warning for every Streams setting. */
@@ -238,7 +265,18 @@ public final class QisServer implements AutoCloseable {
         streamsMetrics.close();
         adminMetrics.close();
         admin.close(CLOSE_TIMEOUT);
+        closeQuietly(gcMetrics);
         registry.close();
         stopped.countDown();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("closing {}", c, e);
+        }
     }
 }

@@ -459,6 +459,10 @@ class TwoInstanceQueryIT {
             assertTrue(text.contains("qis_query_forwarded_total{outcome=\"answered\""), "forwarded");
             assertTrue(text.contains("kafka_stream_"), "Kafka Streams' own metrics");
             assertTrue(text.contains("kafka_admin_client_") || text.contains("kafka_admin"), "the admin client's metrics");
+            for (String jvm : List.of("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_cpu_usage",
+                    "process_uptime_seconds", "jvm_classes_loaded_classes")) {
+                assertTrue(text.contains(jvm), "JVM and process gauges: " + jvm);
+            }
         }
     }
 
