@@ -148,6 +148,37 @@ class RestServerTest {
     }
 
     @Test
+    void aProblemRepeatsOnlyTheStartOfALargeInput() throws Exception {
+        String longPath = "/" + "a".repeat(20_000);
+        HttpResponse<String> notFound = get(longPath, "GET");
+        JsonNode body = problem(notFound, 404);
+        assertTrue(notFound.body().length() < 1_000, "answer of " + notFound.body().length() + " characters");
+        assertTrue(body.path("detail").asText().endsWith("a".repeat(99) + "\u2026(20001 bytes)"), body.toString());
+        assertTrue(body.path("instance").asText().endsWith("\u2026(20001 bytes)"), body.toString());
+
+        HttpResponse<String> badParam = get("/ok/x?k=" + "9".repeat(20_000), "GET");
+        body = problem(badParam, 400);
+        assertTrue(badParam.body().length() < 1_000, "answer of " + badParam.body().length() + " characters");
+        assertTrue(body.path("detail").asText().contains("\u2026(20000 bytes)"), body.toString());
+
+        HttpResponse<String> badName = get("/ok/x?" + "n".repeat(20_000) + "=1", "GET");
+        problem(badName, 400);
+        assertTrue(badName.body().length() < 1_000, "answer of " + badName.body().length() + " characters");
+    }
+
+    @Test
+    void headIsAnsweredLikeGetWithoutTheBody() throws Exception {
+        HttpResponse<String> head = get("/ok/x?k=5", "HEAD");
+        assertEquals(200, head.statusCode());
+        assertEquals(ApiJson.CONTENT_TYPE, head.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("", head.body());
+        HttpResponse<String> missing = get("/nope", "HEAD");
+        assertEquals(404, missing.statusCode());
+        assertEquals("", missing.body());
+        assertEquals(400, get("/ok/x?k=0", "HEAD").statusCode());
+    }
+
+    @Test
     void timesEveryEndpointByTemplateAndStatus() throws Exception {
         get("/ok/a", "GET");
         get("/ok/b", "GET");
