@@ -6,6 +6,7 @@ import dev.qis.metrics.QisMeters;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
+import dev.qis.rest.RestServer;
 import dev.qis.rest.SimulationFeed;
 import dev.qis.registry.RegistryFramer;
 import dev.qis.registry.SchemaRegistryClient;
@@ -117,7 +118,8 @@ public final class QisServer implements AutoCloseable {
         QueryApi api = null;
         try {
             api = QueryApi.bind(new InetSocketAddress(given.require(QisConfig.REST_BIND),
-                    given.getPort(QisConfig.REST_PORT)), registry);
+                    given.getPort(QisConfig.REST_PORT)), registry, new RestServer.Capacity(
+                    given.getPositiveInt(QisConfig.REST_THREADS), given.getPositiveInt(QisConfig.REST_QUEUE)));
             HostInfo self = applicationServer(given, api.port());
             QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
             StreamTopics topics = new StreamTopics(admin, layout, startupTimeout);
