@@ -155,8 +155,8 @@ public final class QisServer implements AutoCloseable {
             });
             streams.start();
             server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
-            LOG.info("REST API on {}:{} (routable as {}), application {}", config.require(QisConfig.REST_BIND),
-                    api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
+            LOG.info("REST API on {} (routable as {}), application {}", boundAddress(api.address()),
+                    PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
             return server;
         } catch (RuntimeException | IOException e) {
             if (api != null) {
@@ -167,6 +167,12 @@ public final class QisServer implements AutoCloseable {
             registry.close();
             throw e;
         }
+    }
+
+    /** host:port as the socket is bound ({@code 0.0.0.0:8080}, {@code [::1]:8080}), not as it was asked for. */
+    static String boundAddress(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** Only the keys an admin client knows, so it does not log a warning for every Streams setting. */
