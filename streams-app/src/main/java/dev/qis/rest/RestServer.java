@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    /** Client queries answered at once; more wait up to {@link #ADMISSION_WAIT} for a slot, then get a 503. */
+    /**
+     * Client queries answered at once; more wait up to {@link #ADMISSION_WAIT} for a slot (unless requests are
+     * queued for a worker thread), then get a 503.
+     */
     static final int CLIENT_QUERIES = 32;
     /** Forwarded queries answered at once, a bound of their own (they are cheap: a local store read). */
     static final int FORWARDED_QUERIES = 32;
@@ -194,7 +197,9 @@ public final class RestServer implements AutoCloseable {
             Router.Match match = router.match(exchange.getRequestMethod(), path);
             endpoint = match.route().template();
             if (slots != null) {
-                admitted = slots.tryAcquire(ADMISSION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                // waiting for a slot holds a worker thread: only when no request is waiting for one
+                admitted = slots.tryAcquire() || executor.getQueue().isEmpty()
+                        && slots.tryAcquire(ADMISSION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!admitted) {
                     throw ProblemException.unavailable((forwarded ? capacity.forwardedQueries() + " forwarded"
                             : capacity.clientQueries()) + " queries are being answered already");
