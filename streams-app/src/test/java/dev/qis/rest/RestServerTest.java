@@ -207,8 +207,10 @@ class RestServerTest {
                     HttpResponse.BodyHandlers.ofString());
             var c = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/health/fast")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> refused = java.util.concurrent.CompletableFuture.anyOf(b, c)
-                    .thenApply(HttpResponse.class::cast).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var first = new java.util.concurrent.CompletableFuture<HttpResponse<String>>();
+            b.thenAccept(first::complete);
+            c.thenAccept(first::complete);
+            HttpResponse<String> refused = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
             JsonNode body = problem(refused, 503);
             assertTrue(body.path("detail").asText().contains("busy"), body.toString());
             assertEquals(String.valueOf(ProblemException.RETRY_AFTER_SECONDS),
