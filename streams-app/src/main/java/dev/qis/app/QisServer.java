@@ -6,6 +6,7 @@ import dev.qis.metrics.QisMeters;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
+import dev.qis.rest.RestServer;
 import dev.qis.rest.SimulationFeed;
 import dev.qis.registry.RegistryFramer;
 import dev.qis.registry.SchemaRegistryClient;
@@ -126,7 +127,8 @@ public final class QisServer implements AutoCloseable {
         QueryApi api = null;
         try {
             api = QueryApi.bind(new InetSocketAddress(given.require(QisConfig.REST_BIND),
-                    given.getPort(QisConfig.REST_PORT)), registry);
+                    given.getPort(QisConfig.REST_PORT)), registry, new RestServer.Capacity(
+                    given.getPositiveInt(QisConfig.REST_THREADS), given.getPositiveInt(QisConfig.REST_QUEUE)));
             HostInfo self = applicationServer(given, api.port());
             QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
             StreamTopics topics = new StreamTopics(admin, layout, startupTimeout);
@@ -163,8 +165,8 @@ public final class QisServer implements AutoCloseable {
             streams.start();
             server.gcMetrics = gcMetrics;
             server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
-            LOG.info("REST API on {}:{} (routable as {}), application {}", config.require(QisConfig.REST_BIND),
-                    api.port(), PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
+            LOG.info("REST API on {} (routable as {}), application {}", boundAddress(api.address()),
+                    PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
             return server;
         } catch (RuntimeException | IOException e) {
             if (api != null) {
@@ -192,6 +194,12 @@ public final class QisServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         return gc;
+    }
+
+    /** host:port as the socket is bound ({@code 0.0.0.0:8080}, {@code [::1]:8080}), not as it was asked for. */
+    static String boundAddress(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** Only the keys an admin client knows, so it does not log a warning for every Streams setting. */

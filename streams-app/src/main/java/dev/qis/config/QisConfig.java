@@ -44,6 +44,10 @@ public final class QisConfig {
     public static final String REST_PORT = "qis.rest.port";
     /** Address the REST API binds to; the routable address others use is {@code application.server}. */
     public static final String REST_BIND = "qis.rest.bind";
+    /** Worker threads of the REST server: they read requests and answer them. */
+    public static final String REST_THREADS = "qis.rest.threads";
+    /** Requests that may wait for a REST worker thread; past it a request gets a 503 with Retry-After. */
+    public static final String REST_QUEUE = "qis.rest.queue";
     /** Partition count of every outcome topic and of {@code qis.votes} (they must match: co-partitioning). */
     public static final String TOPIC_PARTITIONS = "qis.topics.partitions";
     public static final String TOPIC_REPLICATION = "qis.topics.replication.factor";
@@ -81,13 +85,15 @@ public final class QisConfig {
             APPLICATION_ID, DEFAULT_APPLICATION_ID,
             REST_PORT, "8080",
             REST_BIND, "0.0.0.0",
+            REST_THREADS, "96",
+            REST_QUEUE, "256",
             TOPIC_PARTITIONS, Integer.toString(TopicLayout.DEFAULT_PARTITIONS),
             TOPIC_REPLICATION, Short.toString(TopicLayout.BROKER_DEFAULT_REPLICATION),
             QUERY_TIMEOUT_MS, "5000",
             NUM_STANDBY_REPLICAS, "0");
 
     /** The qis.* keys this version knows: an environment variable maps to one of them before Kafka's keys. */
-    private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, TOPIC_PARTITIONS, TOPIC_REPLICATION,
+    private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, REST_THREADS, REST_QUEUE, TOPIC_PARTITIONS, TOPIC_REPLICATION,
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
             NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
             SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
@@ -187,6 +193,15 @@ public final class QisConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be an integer, got '" + raw + "' (from " + sources.get(key) + ")");
         }
+    }
+
+    /** An integer of at least 1. */
+    public int getPositiveInt(String key) {
+        int value = getInt(key);
+        if (value < 1) {
+            throw new ConfigException(key + " must be at least 1, got " + value + " (from " + sources.get(key) + ")");
+        }
+        return value;
     }
 
     public int getPort(String key) {

@@ -48,7 +48,7 @@ public record ApiRequest(String path, String rawQuery, Map<String, String> pathP
         try {
             value = Integer.parseInt(raw.get());
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest(name + " must be an integer, got '" + raw.get() + "'");
+            throw ProblemException.badRequest(name + " must be an integer, got '" + ProblemException.echo(raw.get()) + "'");
         }
         if (value < min || value > max) {
             throw ProblemException.badRequest(name + " must be between " + min + " and " + max + ", got " + value);
@@ -66,10 +66,10 @@ public record ApiRequest(String path, String rawQuery, Map<String, String> pathP
         try {
             value = Double.parseDouble(raw.get());
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest(name + " must be a number, got '" + raw.get() + "'");
+            throw ProblemException.badRequest(name + " must be a number, got '" + ProblemException.echo(raw.get()) + "'");
         }
         if (!(value >= min && value <= max)) {
-            throw ProblemException.badRequest(name + " must be between " + min + " and " + max + ", got " + raw.get());
+            throw ProblemException.badRequest(name + " must be between " + min + " and " + max + ", got " + ProblemException.echo(raw.get()));
         }
         return Optional.of(value);
     }
@@ -88,7 +88,7 @@ public record ApiRequest(String path, String rawQuery, Map<String, String> pathP
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (out.putIfAbsent(name, value) != null) {
-                throw ProblemException.badRequest("query parameter '" + name + "' is given more than once");
+                throw ProblemException.badRequest("query parameter '" + ProblemException.echo(name) + "' is given more than once");
             }
         }
         return out;
@@ -98,7 +98,7 @@ public record ApiRequest(String path, String rawQuery, Map<String, String> pathP
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("malformed percent-encoding in '" + raw + "'");
+            throw ProblemException.badRequest("malformed percent-encoding in '" + ProblemException.echo(raw) + "'");
         }
     }
 }

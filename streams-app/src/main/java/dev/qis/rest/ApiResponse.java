@@ -22,7 +22,7 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     }
 
     public static ApiResponse problem(ProblemException e, String path) {
-        Problem problem = e.problem().withInstance(path);
+        Problem problem = e.problem().withInstance(ProblemException.echo(path));
         Map<String, String> headers = e.retryAfterSeconds().isPresent()
                 ? Map.of("Retry-After", Integer.toString(e.retryAfterSeconds().getAsInt()))
                 : Map.of();

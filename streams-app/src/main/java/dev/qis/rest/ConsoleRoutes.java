@@ -43,7 +43,7 @@ public final class ConsoleRoutes {
 
     private static ApiResponse asset(String name) {
         if (!ASSET.matcher(name).matches()) {
-            throw ProblemException.notFound("no console asset '" + name + "'");
+            throw ProblemException.notFound("no console asset '" + ProblemException.echo(name) + "'");
         }
         return resource(name);
     }
@@ -51,7 +51,7 @@ public final class ConsoleRoutes {
     private static ApiResponse resource(String name) {
         try (InputStream in = ConsoleRoutes.class.getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null) {
-                throw ProblemException.notFound("no console asset '" + name + "'");
+                throw ProblemException.notFound("no console asset '" + ProblemException.echo(name) + "'");
             }
             String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
             // the assets change with the jar, not while it runs; revalidating keeps an upgraded instance's page fresh

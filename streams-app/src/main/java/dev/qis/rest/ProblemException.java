@@ -1,5 +1,6 @@
 package dev.qis.rest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 /** Ends a request with a problem answer; the kinds of problem the API gives are the factories below. */
@@ -10,13 +11,17 @@ public final class ProblemException extends RuntimeException {
     public static final int RETRY_AFTER_SECONDS = 2;
 
     private static final String TYPE_PREFIX = "urn:qis:problem:";
+    /** How much of a client's input a problem repeats back: enough to recognise it, never the whole of a large one. */
+    static final int ECHO_CHARS = 100;
+    /** The longest detail a problem carries, whatever it repeats. */
+    static final int MAX_DETAIL_CHARS = 500;
 
     private final transient Problem problem;
     private final int retryAfterSeconds;
 
     private ProblemException(String kind, String title, int status, String detail, int retryAfterSeconds) {
-        super(status + " " + title + ": " + detail);
-        this.problem = new Problem(TYPE_PREFIX + kind, title, status, detail, null);
+        super(status + " " + title + ": " + capped(detail));
+        this.problem = new Problem(TYPE_PREFIX + kind, title, status, capped(detail), null);
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -39,6 +44,24 @@ public final class ProblemException extends RuntimeException {
 
     public static ProblemException internal(String detail) {
         return new ProblemException("internal-error", "Internal error", 500, detail, 0);
+    }
+
+    /**
+     * A client's input as a problem repeats it: whole when short, else its first {@value #ECHO_CHARS} characters
+     * and its size ({@code abc…(20480 bytes)}), so a large request never makes a large answer.
+     */
+    public static String echo(String input) {
+        if (input == null || input.length() <= ECHO_CHARS) {
+            return input;
+        }
+        int end = Character.isHighSurrogate(input.charAt(ECHO_CHARS - 1)) ? ECHO_CHARS - 1 : ECHO_CHARS;
+        return input.substring(0, end) + "\u2026(" + input.getBytes(StandardCharsets.UTF_8).length + " bytes)";
+    }
+
+    /** The last guard: a detail that repeats input some caller did not pass through {@link #echo}. */
+    private static String capped(String detail) {
+        return detail == null || detail.length() <= MAX_DETAIL_CHARS ? detail
+                : detail.substring(0, MAX_DETAIL_CHARS) + "\u2026(" + detail.length() + " characters)";
     }
 
     public Problem problem() {

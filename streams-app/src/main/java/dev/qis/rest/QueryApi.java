@@ -43,7 +43,12 @@ public final class QueryApi implements AutoCloseable {
      * which must be told it as its {@code application.server}.
      */
     public static QueryApi bind(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
-        return new QueryApi(new RestServer(address, registry), registry);
+        return bind(address, registry, RestServer.Capacity.DEFAULT);
+    }
+
+    public static QueryApi bind(InetSocketAddress address, PrometheusMeterRegistry registry,
+                                RestServer.Capacity capacity) throws IOException {
+        return new QueryApi(new RestServer(address, registry, capacity), registry);
     }
 
     /** Starts answering for this stream app (503 until it is RUNNING). */
@@ -68,6 +73,11 @@ public final class QueryApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The address the server is bound to (a wildcard address when it listens on all interfaces). */
+    public InetSocketAddress address() {
+        return server.address();
     }
 
     @Override

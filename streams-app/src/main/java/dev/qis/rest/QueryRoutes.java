@@ -142,7 +142,7 @@ public final class QueryRoutes {
         Optional<String> cursor = request.param("cursor");
         if (cursor.isPresent() && !(PacketId.isValid(cursor.get()) && cursor.get().startsWith(fp))) {
             throw ProblemException.badRequest("cursor must be a packet id of fingerprint " + fp + ", got '"
-                    + cursor.get() + "'");
+                    + ProblemException.echo(cursor.get()) + "'");
         }
         return owned(request, StoreNames.PACKETS, fp, partition -> {
             StateViews.PacketPage page = views.packets(fp, cursor, limit, partition);
@@ -183,7 +183,7 @@ public final class QueryRoutes {
     ApiResponse packet(ApiRequest request) {
         String id = request.pathParam("packet_id");
         if (!PacketId.isValid(id)) {
-            throw ProblemException.badRequest("packet_id must be <16 hex fingerprint>-<16 hex>, got '" + id + "'");
+            throw ProblemException.badRequest("packet_id must be <16 hex fingerprint>-<16 hex>, got '" + ProblemException.echo(id) + "'");
         }
         String fp = id.substring(0, Fingerprint.LENGTH);
         return owned(request, StoreNames.PACKETS, fp, partition -> {
@@ -266,7 +266,7 @@ public final class QueryRoutes {
     private static String fingerprint(ApiRequest request) {
         String fp = request.pathParam("fingerprint");
         if (!Fingerprint.isValid(fp)) {
-            throw ProblemException.badRequest("fingerprint must be 16 lower-case hex characters, got '" + fp + "'");
+            throw ProblemException.badRequest("fingerprint must be 16 lower-case hex characters, got '" + ProblemException.echo(fp) + "'");
         }
         return fp;
     }

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -24,57 +26,139 @@ import org.slf4j.LoggerFactory;
  * The HTTP server of the API (the JDK's own): routes each request, turns failures into problem answers and times
  * every endpoint ({@code qis.query.latency}, tagged with the route template and the status).
  *
- * <p>Why requests from clients are limited and requests from other instances are not: a client's request may wait
- * on another instance, and a forwarded one never does. If client requests could take every thread on two
- * instances, each would wait for the other to answer a forwarded request it had no thread for. Forwarded requests
- * and the operations endpoints therefore always get a thread; client queries beyond the limit get a 503.
+ * <p>Why client queries and forwarded queries are admitted apart: a client's request may wait on another instance,
+ * and a forwarded one never does. If client requests could take every slot on two instances, each would wait for
+ * the other to answer a forwarded request it had no slot for. So each kind has its own bound ({@link Capacity}),
+ * the worker pool is larger than both together, and the operations endpoints are not bounded beyond the pool. The
+ * {@link ApiRequest#FORWARDED_HEADER} header only chooses the bound; it never lifts it.
+ *
+ * <p>The pool is fixed and its queue bounded. A request that finds both full is answered 503 with Retry-After by
+ * a small spare pool; when that is full as well the connection is closed. The JDK server reads a request's line and
+ * headers on a pool thread, so a client that never finishes its request would hold one for good: the server
+ * therefore sets a read limit ({@value #MAX_REQ_TIME_PROPERTY}, seconds) and a write limit
+ * ({@value #MAX_RSP_TIME_PROPERTY}) unless they were given, after which the JDK closes the connection.
  *
  * <p>The server sets {@value #NODELAY_PROPERTY} to true unless it was given: with Nagle's algorithm on, a small answer
  * written in two pieces (headers, then body) waits for the client's delayed ACK, some 40 ms per request.
+ *
+ * <p>The JDK reads all three properties once, when the first HTTP server of the process is made.
  */
 public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
-    /** Client queries answered at once; more wait up to {@link #ADMISSION_WAIT} for a slot, then get a 503. */
+    /**
+     * Client queries answered at once; more wait up to {@link #ADMISSION_WAIT} for a slot (unless requests are
+     * queued for a worker thread), then get a 503.
+     */
     static final int CLIENT_QUERIES = 32;
+    /** Forwarded queries answered at once, a bound of their own (they are cheap: a local store read). */
+    static final int FORWARDED_QUERIES = 32;
+    /** Threads that answer 503 when the pool and its queue are full, and the requests they may hold. */
+    static final int SPARE_THREADS = 2;
+    private static final int SPARE_QUEUE = 64;
     private static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
     private static final String QUERY_PREFIX = "/v1/";
     /** The JDK server's switch for TCP_NODELAY on accepted connections, read once, when its first server is made. */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** Seconds a connection may take to send its request (line, headers, body) before the JDK closes it. */
+    static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final long DEFAULT_MAX_REQ_TIME_SECONDS = 10;
+    /** Seconds from a request read to its answer sent; covers a forwarded query's timeout with room to spare. */
+    static final String MAX_RSP_TIME_PROPERTY = "sun.net.httpserver.maxRspTime";
+    static final long DEFAULT_MAX_RSP_TIME_SECONDS = 60;
     /** Latency histogram buckets (for histogram_quantile in Grafana): few, so series stay cheap per endpoint. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
+    /** Marks a request that arrived when the pool and its queue were full: it is answered 503 at once. */
+    private static final ThreadLocal<Boolean> SHED = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * How much the server takes on at once: worker threads, requests waiting for one, and the queries admitted
+     * from clients and from other instances.
+     */
+    public record Capacity(int threads, int queue, int clientQueries, int forwardedQueries) {
+        public static final int DEFAULT_THREADS = 96;
+        public static final int DEFAULT_QUEUE = 256;
+        public static final Capacity DEFAULT = new Capacity(DEFAULT_THREADS, DEFAULT_QUEUE);
+
+        public Capacity {
+            if (threads < 1 || queue < 1 || clientQueries < 1 || forwardedQueries < 1) {
+                throw new IllegalArgumentException("every capacity must be at least 1: threads " + threads
+                        + ", queue " + queue + ", client queries " + clientQueries + ", forwarded queries "
+                        + forwardedQueries);
+            }
+        }
+
+        public Capacity(int threads, int queue) {
+            this(threads, queue, CLIENT_QUERIES, FORWARDED_QUERIES);
+        }
+    }
+
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
+    private final ThreadPoolExecutor spare;
     /** Set once by {@link #start(Router)}, before the server's threads exist. */
     private Router router;
     private final MeterRegistry registry;
-    private final int clientLimit;
+    private final Capacity capacity;
     private final Semaphore clientQueries;
+    private final Semaphore forwardedQueries;
 
     /** Binds the address now (so {@link #port()} is known before the routes are), answers once started. */
     public RestServer(InetSocketAddress bind, MeterRegistry registry) throws IOException {
-        this(bind, registry, CLIENT_QUERIES);
+        this(bind, registry, Capacity.DEFAULT);
     }
 
     RestServer(InetSocketAddress bind, MeterRegistry registry, int clientLimit) throws IOException {
-        this.clientLimit = clientLimit;
-        this.clientQueries = new Semaphore(clientLimit);
+        this(bind, registry, new Capacity(Capacity.DEFAULT_THREADS, Capacity.DEFAULT_QUEUE, clientLimit,
+                FORWARDED_QUERIES));
+    }
+
+    public RestServer(InetSocketAddress bind, MeterRegistry registry, Capacity capacity) throws IOException {
+        this.capacity = capacity;
+        this.clientQueries = new Semaphore(capacity.clientQueries());
+        this.forwardedQueries = new Semaphore(capacity.forwardedQueries());
         this.registry = registry;
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
+        setUnlessGiven(NODELAY_PROPERTY, "true");
+        setUnlessGiven(MAX_REQ_TIME_PROPERTY, Long.toString(DEFAULT_MAX_REQ_TIME_SECONDS));
+        setUnlessGiven(MAX_RSP_TIME_PROPERTY, Long.toString(DEFAULT_MAX_RSP_TIME_SECONDS));
         this.server = HttpServer.create(bind, 0);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "qis-rest-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.spare = new ThreadPoolExecutor(SPARE_THREADS, SPARE_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(SPARE_QUEUE), daemons("qis-rest-busy-"), (r, pool) -> {
+                    // the JDK server closes the connection when its executor refuses a request
+                    throw new RejectedExecutionException("the REST server and its spare pool are full");
+                });
+        this.executor = new ThreadPoolExecutor(capacity.threads(), capacity.threads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(capacity.queue()), daemons("qis-rest-"),
+                (r, pool) -> spare.execute(() -> {
+                    SHED.set(true);
+                    try {
+                        r.run();
+                    } finally {
+                        SHED.remove();
+                    }
+                }));
+        executor.allowCoreThreadTimeOut(true);
+        spare.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+    }
+
+    private static void setUnlessGiven(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Starts answering with these routes. */
@@ -92,21 +176,33 @@ public final class RestServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address actually bound. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getRawPath();
         String endpoint = "unmatched";
         ApiResponse response;
-        boolean limited = path.startsWith(QUERY_PREFIX)
-                && !exchange.getRequestHeaders().containsKey(ApiRequest.FORWARDED_HEADER);
+        boolean forwarded = exchange.getRequestHeaders().containsKey(ApiRequest.FORWARDED_HEADER);
+        Semaphore slots = !path.startsWith(QUERY_PREFIX) ? null : forwarded ? forwardedQueries : clientQueries;
         boolean admitted = false;
         try {
+            if (SHED.get()) {
+                throw ProblemException.unavailable("the server is busy: " + capacity.threads()
+                        + " requests are being answered and " + capacity.queue() + " are waiting");
+            }
             Router.Match match = router.match(exchange.getRequestMethod(), path);
             endpoint = match.route().template();
-            if (limited) {
-                admitted = clientQueries.tryAcquire(ADMISSION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (slots != null) {
+                // waiting for a slot holds a worker thread: only when no request is waiting for one
+                admitted = slots.tryAcquire() || executor.getQueue().isEmpty()
+                        && slots.tryAcquire(ADMISSION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!admitted) {
-                    throw ProblemException.unavailable(clientLimit + " queries are being answered already");
+                    throw ProblemException.unavailable((forwarded ? capacity.forwardedQueries() + " forwarded"
+                            : capacity.clientQueries()) + " queries are being answered already");
                 }
             }
             response = answer(exchange, match);
@@ -117,7 +213,7 @@ public final class RestServer implements AutoCloseable {
             response = ApiResponse.problem(ProblemException.unavailable("the server is stopping"), path);
         } finally {
             if (admitted) {
-                clientQueries.release();
+                slots.release();
             }
         }
         try {
@@ -140,7 +236,8 @@ public final class RestServer implements AutoCloseable {
             Set<String> unknown = new TreeSet<>(query.keySet());
             unknown.removeAll(match.route().params());
             if (!unknown.isEmpty()) {
-                throw ProblemException.badRequest("unknown query parameter(s) " + unknown + "; this endpoint takes "
+                throw ProblemException.badRequest("unknown query parameter(s) " + ProblemException.echo(unknown.toString())
+                        + "; this endpoint takes "
                         + new TreeSet<>(match.route().params()));
             }
             boolean forwarded = exchange.getRequestHeaders().containsKey(ApiRequest.FORWARDED_HEADER);
@@ -175,5 +272,6 @@ public final class RestServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        spare.shutdownNow();
     }
 }

@@ -33,7 +33,7 @@ public final class Router {
 
     /**
      * The route for a request, or a 404 problem when no template matches the path, or a 405 when one does but not
-     * for this method.
+     * for this method. HEAD takes the GET route (the server sends its headers without the body).
      */
     public Match match(String method, String path) {
         List<String> segments = segments(path);
@@ -46,7 +46,7 @@ public final class Router {
                 continue;
             }
             pathKnown = true;
-            if (!route.method().equals(method)) {
+            if (!route.method().equals(method) && !("HEAD".equals(method) && "GET".equals(route.method()))) {
                 continue;
             }
             int literals = (int) route.segments().stream().filter(s -> !isParam(s)).count();
@@ -59,9 +59,10 @@ public final class Router {
             return best;
         }
         if (pathKnown) {
-            throw ProblemException.methodNotAllowed(method + " is not supported on " + path);
+            throw ProblemException.methodNotAllowed(ProblemException.echo(method) + " is not supported on "
+                    + ProblemException.echo(path));
         }
-        throw ProblemException.notFound("no endpoint at " + path);
+        throw ProblemException.notFound("no endpoint at " + ProblemException.echo(path));
     }
 
     private static Optional<Map<String, String>> bind(List<String> template, List<String> path) {

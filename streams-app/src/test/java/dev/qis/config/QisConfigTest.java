@@ -72,6 +72,19 @@ class QisConfigTest {
     }
 
     @Test
+    void restCapacityDefaultsAndMustBePositive() {
+        QisConfig defaults = QisConfig.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(96, defaults.getPositiveInt(QisConfig.REST_THREADS));
+        assertEquals(256, defaults.getPositiveInt(QisConfig.REST_QUEUE));
+        QisConfig config = QisConfig.load(Optional.empty(), Map.of("QIS_REST_THREADS", "8", "QIS_REST_QUEUE", "0"),
+                Map.of());
+        assertEquals(8, config.getPositiveInt(QisConfig.REST_THREADS));
+        ConfigException e = assertThrows(ConfigException.class, () -> config.getPositiveInt(QisConfig.REST_QUEUE));
+        assertTrue(e.getMessage().contains("qis.rest.queue must be at least 1, got 0")
+                && e.getMessage().contains("QIS_REST_QUEUE"), e.getMessage());
+    }
+
+    @Test
     void badDurationsAndNumbersNameTheKey() {
         QisConfig config = QisConfig.load(Optional.empty(),
                 Map.of("QIS_FIDELITY_HALF_LIFE", "30 days", "QIS_STARTUP_TIMEOUT", "soon",

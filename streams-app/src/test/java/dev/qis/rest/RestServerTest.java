@@ -148,6 +148,115 @@ class RestServerTest {
     }
 
     @Test
+    void theForwardedHeaderChoosesABoundButNeverLiftsIt() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RestServer limited = new RestServer(new InetSocketAddress("127.0.0.1", 0), registry,
+                new RestServer.Capacity(8, 8, 1, 1)).start(new Router(List.of(
+                Route.get("/v1/slow", r -> {
+                    entered.countDown();
+                    release.await();
+                    return ApiResponse.json(Map.of("slow", true));
+                }),
+                Route.get("/v1/fast", r -> ApiResponse.json(Map.of("fast", true))))))) {
+            String base = "http://127.0.0.1:" + limited.port();
+            var slowClient = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var slowForwarded = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/slow"))
+                    .header(ApiRequest.FORWARDED_HEADER, "peer:1").build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "both slots taken");
+
+            for (String header : List.of("peer:1", "anything")) {
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast"))
+                        .header(ApiRequest.FORWARDED_HEADER, header).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode body = problem(refused, 503);
+                assertTrue(body.path("detail").asText().contains("forwarded"), body.toString());
+                assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            }
+            problem(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString()), 503);
+
+            release.countDown();
+            assertEquals(200, slowClient.get().statusCode());
+            assertEquals(200, slowForwarded.get().statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fast"))
+                    .header(ApiRequest.FORWARDED_HEADER, "peer:1").build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode(), "forwarded slots are given back");
+        }
+    }
+
+    @Test
+    void aRequestFindingThePoolAndItsQueueFullIs503WithRetryAfter() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RestServer tiny = new RestServer(new InetSocketAddress("127.0.0.1", 0), registry,
+                new RestServer.Capacity(1, 1)).start(new Router(List.of(
+                Route.get("/health/slow", r -> {
+                    entered.countDown();
+                    release.await();
+                    return ApiResponse.json(Map.of("slow", true));
+                }),
+                Route.get("/health/fast", r -> ApiResponse.json(Map.of("fast", true))))))) {
+            String base = "http://127.0.0.1:" + tiny.port();
+            var slow = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/health/slow")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the one thread is busy");
+            // one of the next two waits in the queue of one, the other finds it full
+            HttpClient second = HttpClient.newHttpClient();
+            var b = second.sendAsync(HttpRequest.newBuilder(URI.create(base + "/health/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var c = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/health/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var first = new java.util.concurrent.CompletableFuture<HttpResponse<String>>();
+            b.thenAccept(first::complete);
+            c.thenAccept(first::complete);
+            HttpResponse<String> refused = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            JsonNode body = problem(refused, 503);
+            assertTrue(body.path("detail").asText().contains("busy"), body.toString());
+            assertEquals(String.valueOf(ProblemException.RETRY_AFTER_SECONDS),
+                    refused.headers().firstValue("Retry-After").orElseThrow());
+
+            release.countDown();
+            assertEquals(200, slow.get().statusCode());
+            HttpResponse<String> waited = refused == b.getNow(null) ? c.get() : b.get();
+            assertEquals(200, waited.statusCode(), "the queued request is answered");
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health/fast")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
+    void aProblemRepeatsOnlyTheStartOfALargeInput() throws Exception {
+        String longPath = "/" + "a".repeat(20_000);
+        HttpResponse<String> notFound = get(longPath, "GET");
+        JsonNode body = problem(notFound, 404);
+        assertTrue(notFound.body().length() < 1_000, "answer of " + notFound.body().length() + " characters");
+        assertTrue(body.path("detail").asText().endsWith("a".repeat(99) + "\u2026(20001 bytes)"), body.toString());
+        assertTrue(body.path("instance").asText().endsWith("\u2026(20001 bytes)"), body.toString());
+
+        HttpResponse<String> badParam = get("/ok/x?k=" + "9".repeat(20_000), "GET");
+        body = problem(badParam, 400);
+        assertTrue(badParam.body().length() < 1_000, "answer of " + badParam.body().length() + " characters");
+        assertTrue(body.path("detail").asText().contains("\u2026(20000 bytes)"), body.toString());
+
+        HttpResponse<String> badName = get("/ok/x?" + "n".repeat(20_000) + "=1", "GET");
+        problem(badName, 400);
+        assertTrue(badName.body().length() < 1_000, "answer of " + badName.body().length() + " characters");
+    }
+
+    @Test
+    void headIsAnsweredLikeGetWithoutTheBody() throws Exception {
+        HttpResponse<String> head = get("/ok/x?k=5", "HEAD");
+        assertEquals(200, head.statusCode());
+        assertEquals(ApiJson.CONTENT_TYPE, head.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("", head.body());
+        HttpResponse<String> missing = get("/nope", "HEAD");
+        assertEquals(404, missing.statusCode());
+        assertEquals("", missing.body());
+        assertEquals(400, get("/ok/x?k=0", "HEAD").statusCode());
+    }
+
+    @Test
     void timesEveryEndpointByTemplateAndStatus() throws Exception {
         get("/ok/a", "GET");
         get("/ok/b", "GET");
