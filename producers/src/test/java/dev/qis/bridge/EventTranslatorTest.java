@@ -38,7 +38,7 @@ class EventTranslatorTest {
     }
 
     private static EventTranslator.Translation translate(EventTranslator t, String event) {
-        return t.translate("runs-0@1", event.getBytes(StandardCharsets.UTF_8), 1_700_000_000_000L);
+        return t.translate("runs-0@1", event.getBytes(StandardCharsets.UTF_8), 1_763_000_000_000L);
     }
 
     private static List<SignedPacket> packets(EventTranslator.Translation t) {
@@ -126,7 +126,7 @@ class EventTranslatorTest {
         assertEquals(Instant.parse("2026-11-01T12:00:00Z"), p.getIssuedAt());
         OutcomePacket noTime = packets(translate(translator(), line.replace(", \"issued_at\": \"2026-11-01T12:00:00Z\"", "")))
                 .get(0).packet();
-        assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), noTime.getIssuedAt(), "the record's timestamp");
+        assertEquals(Instant.ofEpochMilli(1_763_000_000_000L), noTime.getIssuedAt(), "the record's timestamp");
     }
 
     @Test

@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
+import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
+import dev.qis.protocol.avro.ValidationReport;
+import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -81,6 +87,46 @@ class QisPublisherTest {
         assertEquals(commits, producer.commitCount());
         assertEquals(1, producer.history().size(), "only the registration");
         assertFalse(producer.transactionInFlight());
+    }
+
+    @Test
+    void packetsAndVotesBeforeTheProtocolEpochOrBeyondTheGainBoundAreRefused() {
+        publisher.register(alice);
+        long commits = producer.commitCount();
+        SignedPacket old = resigned(SamplePackets.signed(1, alice), p -> p.setIssuedAt(Instant.parse("2000-01-01T00:00:00Z")));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(old)));
+        assertEquals(ReasonCode.INVALID_FIELD, e.reason());
+        assertTrue(e.detail().contains("issued_at") && e.detail().contains("protocol epoch"), e.detail());
+
+        SignedPacket extreme = resigned(SamplePackets.signed(2, alice), p -> {
+            p.getOutcome().setBaselineScore(1e-9);
+            p.getOutcome().setOutcomeScore(1e303);
+        });
+        e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(extreme)));
+        assertEquals(ReasonCode.INVALID_FIELD, e.reason());
+        assertTrue(e.detail().contains("outcome_score") && e.detail().contains("relative gain"), e.detail());
+
+        SignedReport vote = new ValidationReportBuilder().packetId(SamplePackets.signed(1, alice).id())
+                .observedScore(0.52).nEvalSamples(50).sign(alice);
+        ValidationReport oldVote = ValidationReport.newBuilder(vote.report()).setIssuedAt(Instant.EPOCH).build();
+        oldVote.setReportId(ValidationReportBuilder.computeId(oldVote));
+        oldVote.setSignature(ByteBuffer.wrap(alice.sign(ProtocolCodec.canonical(oldVote, true))));
+        e = assertThrows(ProtocolException.class,
+                () -> publisher.publishVote(new SignedReport(oldVote, ProtocolCodec.encode(oldVote))));
+        assertEquals(ReasonCode.INVALID_FIELD, e.reason());
+        assertTrue(e.detail().contains("issued_at"), e.detail());
+
+        assertEquals(commits, producer.commitCount());
+        assertEquals(1, producer.history().size(), "only the registration");
+    }
+
+    /** A packet changed after sealing and signed again, so only the field rules can refuse it. */
+    private SignedPacket resigned(SignedPacket p, Consumer<OutcomePacket> change) {
+        OutcomePacket copy = OutcomePacket.newBuilder(p.packet()).build();
+        change.accept(copy);
+        copy.setPacketId(OutcomePacketBuilder.computeId(copy));
+        copy.setSignature(ByteBuffer.wrap(alice.sign(ProtocolCodec.canonical(copy, true))));
+        return new SignedPacket(copy, ProtocolCodec.encode(copy));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.qis.protocol.avro.NodeKey;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ValidationReport;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,15 @@ public final class FieldRules {
     public static final int MAX_TAGS = 8;
     public static final int MAX_HYPERPARAMS = 16;
     public static final int MAX_INFORMED_BY = 8;
+    /** No record of the protocol is older than this: an earlier timestamp is a wrong clock or a forged age. */
+    public static final Instant PROTOCOL_EPOCH = Instant.parse("2024-01-01T00:00:00Z");
+    /**
+     * The largest relative gain a packet may claim, in either direction (100 = 10,000 %). Beyond it a claim is an
+     * error of units or a baseline of about zero, and it would own every election it enters.
+     */
+    public static final double MAX_RELATIVE_GAIN = 100.0;
+    /** Floor of |baseline| when the relative gain is computed, so a zero baseline gives a finite gain. */
+    public static final double GAIN_BASELINE_FLOOR = 1e-6;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,32}");
     private static final Pattern TASK = Pattern.compile("[a-z0-9._-]{1,32}");
@@ -55,6 +65,38 @@ public final class FieldRules {
     public static void checkFinite(String field, double value) {
         if (!Double.isFinite(value)) {
             throw ProtocolException.invalid(field, "must be a finite number, got " + value);
+        }
+    }
+
+    /** A timestamp of the protocol: present and not before {@link #PROTOCOL_EPOCH}. */
+    public static void checkTimestamp(String field, Instant value) {
+        if (value == null) {
+            throw ProtocolException.invalid(field, "missing");
+        }
+        if (value.isBefore(PROTOCOL_EPOCH)) {
+            throw ProtocolException.invalid(field, "must not be before the protocol epoch " + PROTOCOL_EPOCH
+                    + ", got " + value);
+        }
+    }
+
+    /**
+     * The relative gain of an outcome over its baseline, (outcome − baseline) / max(|baseline|, floor), with the
+     * sign flipped when lower is better; infinite when the difference overflows.
+     */
+    public static double relativeGain(double baseline, double outcome, boolean higherIsBetter, double baselineFloor) {
+        double g = (outcome - baseline) / Math.max(Math.abs(baseline), baselineFloor);
+        return higherIsBetter ? g : -g;
+    }
+
+    /** Both scores finite and their relative gain within ±{@link #MAX_RELATIVE_GAIN}. */
+    public static void checkScores(double baseline, double outcome, boolean higherIsBetter) {
+        checkFinite("baseline_score", baseline);
+        checkFinite("outcome_score", outcome);
+        double gain = relativeGain(baseline, outcome, higherIsBetter, GAIN_BASELINE_FLOOR);
+        if (!(Math.abs(gain) <= MAX_RELATIVE_GAIN)) {
+            throw ProtocolException.invalid("outcome_score", "the relative gain over baseline_score " + baseline
+                    + " must be within ±" + MAX_RELATIVE_GAIN + " (±" + Math.round(MAX_RELATIVE_GAIN * 100)
+                    + " %), got " + gain + " for " + outcome);
         }
     }
 
@@ -121,9 +163,7 @@ public final class FieldRules {
     /** Every field rule of a packet, except the id and signature which the verifier recomputes. */
     public static void check(OutcomePacket p) {
         checkNodeId("node_id", p.getNodeId());
-        if (p.getIssuedAt() == null || p.getIssuedAt().toEpochMilli() <= 0) {
-            throw ProtocolException.invalid("issued_at", "must be a positive epoch-millis timestamp, got " + p.getIssuedAt());
-        }
+        checkTimestamp("issued_at", p.getIssuedAt());
         checkName("base_model_family", p.getContext().getBaseModelFamily());
         checkTask(p.getContext().getTask());
         checkTags(p.getContext().getTags());
@@ -135,8 +175,8 @@ public final class FieldRules {
                     + quote(p.getOutcome().getBenchmark()));
         }
         checkName("metric", p.getOutcome().getMetric());
-        checkFinite("baseline_score", p.getOutcome().getBaselineScore());
-        checkFinite("outcome_score", p.getOutcome().getOutcomeScore());
+        checkScores(p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
+                p.getOutcome().getHigherIsBetter());
         checkName("method_type", p.getMethod().getMethodType());
         checkHyperparams(p.getMethod().getHyperparams());
         checkEvalSamples(p.getValidation().getNEvalSamples());
@@ -157,9 +197,7 @@ public final class FieldRules {
             checkFinite("baseline_score", r.getBaselineScore());
         }
         checkEvalSamples(r.getNEvalSamples());
-        if (r.getIssuedAt() == null || r.getIssuedAt().toEpochMilli() <= 0) {
-            throw ProtocolException.invalid("issued_at", "must be a positive epoch-millis timestamp, got " + r.getIssuedAt());
-        }
+        checkTimestamp("issued_at", r.getIssuedAt());
     }
 
     public static void check(NodeKey key) {
@@ -169,6 +207,7 @@ public final class FieldRules {
             throw ProtocolException.invalid("public_key", "expected 32 raw Ed25519 bytes, got "
                     + (pk == null ? "none" : pk.remaining()));
         }
+        checkTimestamp("registered_at", key.getRegisteredAt());
     }
 
     static String quote(String s) {

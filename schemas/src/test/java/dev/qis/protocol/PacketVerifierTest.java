@@ -39,6 +39,13 @@ class PacketVerifierTest {
             bad("over 512 bytes", ReasonCode.OVERSIZE, p -> new byte[513]),
             bad("NaN outcome score", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.getOutcome().setOutcomeScore(Double.NaN))),
             bad("infinite baseline", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.getOutcome().setBaselineScore(Double.POSITIVE_INFINITY))),
+            bad("issued in 1970", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.setIssuedAt(Instant.EPOCH))),
+            bad("issued in 2000", ReasonCode.INVALID_FIELD,
+                p -> resign(p, x -> x.setIssuedAt(Instant.parse("2000-01-01T00:00:00Z")))),
+            bad("outcome 1e303 over a tiny baseline", ReasonCode.INVALID_FIELD, p -> resign(p, x -> {
+                x.getOutcome().setBaselineScore(1e-9);
+                x.getOutcome().setOutcomeScore(1e303);
+            })),
             bad("confidence above 1", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.getValidation().setConfidence(1.5))),
             bad("n_eval zero", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.getValidation().setNEvalSamples(0))),
             bad("tag with a space", ReasonCode.INVALID_FIELD, p -> resign(p, x -> x.getContext().getTags().set(0, "bad tag"))),
@@ -109,6 +116,23 @@ class PacketVerifierTest {
                 .observedScore(66.0).nEvalSamples(100).issuedAt(TestPackets.ISSUED).sign(MALLORY);
         assertEquals(ReasonCode.UNKNOWN_NODE,
                 assertInstanceOf(Verdict.Rejected.class, verifier.verifyReport(stranger.bytes())).reason());
+    }
+
+    @Test
+    void reportsAndKeysFromBeforeTheProtocolEpochAreRejected() {
+        ValidationReport old = ValidationReport.newBuilder(new ValidationReportBuilder()
+                .packetId("8ff8bb6992657811-0123456789abcdef").observedScore(66.0).nEvalSamples(100)
+                .issuedAt(TestPackets.ISSUED).sign(ALICE).report()).setIssuedAt(Instant.EPOCH).build();
+        old.setReportId(ValidationReportBuilder.computeId(old));
+        old.setSignature(ByteBuffer.wrap(ALICE.sign(ProtocolCodec.canonical(old, true))));
+        var report = assertInstanceOf(Verdict.Rejected.class, verifier.verifyReport(ProtocolCodec.encode(old)));
+        assertEquals(ReasonCode.INVALID_FIELD, report.reason());
+        assertTrue(report.detail().startsWith("issued_at: "), report.detail());
+
+        var key = assertInstanceOf(Verdict.Rejected.class, PacketVerifier.verifyNodeKey(
+                ProtocolCodec.encode(ALICE.nodeKey(Instant.parse("2000-01-01T00:00:00Z")))));
+        assertEquals(ReasonCode.INVALID_FIELD, key.reason());
+        assertTrue(key.detail().startsWith("registered_at: "), key.detail());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.qis.fidelity;
 
+import dev.qis.protocol.FieldRules;
+
 /**
  * The Three Elections as formulas (design §6): pure functions of a packet's facts, its tallies, its author's
  * trust and the time, with every constant taken from {@link FidelityParams}.
@@ -12,6 +14,9 @@ package dev.qis.fidelity;
  *   <li>the rank key stored for a candidate uses the UNWEIGHTED vote ({@link #intrinsicLogScore}), because a
  *       reporter's trust changes without the packet changing; trust weights are applied when reading.</li>
  * </ul>
+ *
+ * <p>Every formula is total: for finite inputs in their protocol ranges it yields a finite number, never NaN
+ * or an infinity, so a stored rank key always compares and a score always prints.
  */
 public final class Elections {
     private final FidelityParams params;
@@ -24,16 +29,27 @@ public final class Elections {
         return params;
     }
 
-    /** Relative gain, sign flipped when lower is better. */
+    /**
+     * Relative gain, sign flipped when lower is better, clamped to ±{@link FieldRules#MAX_RELATIVE_GAIN}: packets
+     * beyond it are refused at validation, but a report's observed gain is not, and an overflowing difference
+     * would otherwise be infinite.
+     */
     public double gain(double baseline, double outcome, boolean higherIsBetter) {
-        double g = (outcome - baseline) / Math.max(Math.abs(baseline), params.gainEpsilon());
-        return higherIsBetter ? g : -g;
+        double g = FieldRules.relativeGain(baseline, outcome, higherIsBetter, params.gainEpsilon());
+        if (Double.isNaN(g)) {
+            return 0.0;
+        }
+        return Math.max(-FieldRules.MAX_RELATIVE_GAIN, Math.min(FieldRules.MAX_RELATIVE_GAIN, g));
     }
 
+    /** Zero for no gain or no confidence, whatever the other factors. */
     public double curate(double gain, double confidence, int nEval, boolean heldOut, long citations) {
-        return Math.max(gain, 0.0) * confidence * Math.sqrt(nEval)
+        if (!(gain > 0.0) || !(confidence > 0.0)) {
+            return 0.0;
+        }
+        return Math.min(gain, FieldRules.MAX_RELATIVE_GAIN) * Math.min(confidence, 1.0) * Math.sqrt(Math.max(nEval, 0))
                 * (heldOut ? 1.0 : params.notHeldOutFactor())
-                * (1.0 + Math.log1p(citations));
+                * (1.0 + Math.log1p(Math.max(citations, 0)));
     }
 
     /** A report reproduces the claim when its observed gain is at least {@code successRatio} of the claimed gain. */
@@ -55,9 +71,13 @@ public final class Elections {
         return Math.pow(2.0, -(double) (nowMillis - issuedAtMillis) / params.halfLife().toMillis());
     }
 
-    /** ln(curate · vote) + issued_at · ln2/H; ordering by it equals ordering by curate·vote·decay at any t. */
+    /**
+     * ln(curate · vote) + issued_at · ln2/H; ordering by it equals ordering by curate·vote·decay at any t. A
+     * product of 0 (no gain, no confidence) counts as the smallest positive double, so the key stays finite and
+     * such a candidate ranks below every other one of its time.
+     */
     public double logScore(double curate, double vote, long issuedAtMillis) {
-        return Math.log(curate * vote) + issuedAtMillis * params.decayRatePerMilli();
+        return Math.log(Math.max(curate * vote, Double.MIN_VALUE)) + issuedAtMillis * params.decayRatePerMilli();
     }
 
     public boolean routed(double fidelity, double vote) {

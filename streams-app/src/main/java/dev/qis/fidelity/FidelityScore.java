@@ -9,7 +9,7 @@ package dev.qis.fidelity;
  * @param decay    COMPETE: 2^(−age/H)
  * @param fidelity curate · vote · trust · decay
  * @param routed   fidelity ≥ θ and vote ≥ ¼
- * @param logScore ln(curate · vote) + issued_at · ln2/H: the time-invariant rank key (−∞ when curate is 0)
+ * @param logScore ln(curate · vote) + issued_at · ln2/H: the time-invariant rank key (ln of the smallest double when curate is 0)
  */
 public record FidelityScore(double curate, double vote, double trust, double decay, double fidelity,
                             boolean routed, double logScore) {

@@ -438,7 +438,7 @@ class QisStreamsIT {
 
         double logScore(OutcomePacket p) {
             long[] sf = votes(p);
-            return Math.log(curate(p) * 2 * (1 + sf[0]) / (2.0 + sf[0] + sf[1]))
+            return Math.log(Math.max(curate(p) * 2 * (1 + sf[0]) / (2.0 + sf[0] + sf[1]), Double.MIN_VALUE))
                     + p.getIssuedAt().toEpochMilli() * Math.log(2) / HALF_LIFE;
         }
 

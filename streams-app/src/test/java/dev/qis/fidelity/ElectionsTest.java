@@ -3,6 +3,7 @@ package dev.qis.fidelity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.Random;
@@ -106,5 +107,68 @@ class ElectionsTest {
         FidelityScore s = e.score(3.0, 2.0, 1.0, 1.25, T0, T0 + 15 * DAY);
         assertEquals(Elections.vote(2, 1), s.vote(), 1e-15);
         assertEquals(3.0 * s.vote() * 1.25 * Math.pow(2, -0.5), s.fidelity(), 1e-12);
+    }
+
+    @Test
+    void noInputInRangeYieldsNaNOrAnInfinity() {
+        double[] scores = {0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-300, -1e-300, 1e-6, 0.5, -1.0, 61.2,
+            1e300, -1e300, 1e303, Double.MAX_VALUE, -Double.MAX_VALUE};
+        double[] confidences = {0.0, Double.MIN_VALUE, 0.5, 1.0};
+        int[] nEvals = {1, 400, Integer.MAX_VALUE};
+        long[] citations = {0, 3, Long.MAX_VALUE};
+        double[] tallies = {0.0, 1.0, 1e18};
+        long epoch = dev.qis.protocol.FieldRules.PROTOCOL_EPOCH.toEpochMilli();
+        long[] issued = {epoch, T0, T0 + 400 * DAY};
+        for (double baseline : scores) {
+            for (double outcome : scores) {
+                for (boolean higher : new boolean[] {true, false}) {
+                    double gain = e.gain(baseline, outcome, higher);
+                    String where = "baseline " + baseline + ", outcome " + outcome + ", gain " + gain;
+                    assertTrue(Math.abs(gain) <= 100.0, where);
+                    assertTrue(e.reproduces(gain, gain) || gain < 0, where);
+                    for (double confidence : confidences) {
+                        for (int n : nEvals) {
+                            for (long c : citations) {
+                                double curate = e.curate(gain, confidence, n, false, c);
+                                assertTrue(Double.isFinite(curate) && curate >= 0, where + ": curate " + curate);
+                                if (confidence == 0.0) {
+                                    assertEquals(0.0, curate, where + ": no confidence, no curate");
+                                }
+                                for (double s : tallies) {
+                                    for (double f : tallies) {
+                                        for (long at : issued) {
+                                            FidelityScore score = e.score(curate, s, f, Elections.trust((long) f, (long) s),
+                                                    at, at + 3000 * DAY);
+                                            double intrinsic = e.intrinsicLogScore(curate, (long) s, (long) f, at);
+                                            if (!allFinite(score, intrinsic)) {
+                                                fail(where + ", curate " + curate + ", at " + at + ": " + score
+                                                        + ", intrinsic " + intrinsic);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCandidateWithoutGainOrConfidenceRanksBelowEveryOtherButHasAFiniteKey() {
+        double nothing = e.logScore(e.curate(0.4, 0.0, 400, true, 0), 1.0, T0);
+        double smallest = e.logScore(e.curate(1e-12, 0.01, 1, false, 0), Elections.vote(0, 50), T0);
+        assertTrue(Double.isFinite(nothing));
+        assertTrue(nothing < smallest, nothing + " vs " + smallest);
+        assertEquals(0.0, e.curate(Double.POSITIVE_INFINITY, 0.0, 400, true, 0), "no confidence, no curate");
+        assertEquals(100.0, e.gain(0.0, 1e303, true), "clamped to the protocol bound");
+        assertEquals(-100.0, e.gain(-Double.MAX_VALUE, Double.MAX_VALUE, false), "an overflow is clamped too");
+    }
+
+    private static boolean allFinite(FidelityScore s, double intrinsic) {
+        return Double.isFinite(s.curate()) && Double.isFinite(s.vote()) && Double.isFinite(s.trust())
+                && Double.isFinite(s.decay()) && Double.isFinite(s.fidelity()) && Double.isFinite(s.logScore())
+                && Double.isFinite(intrinsic);
     }
 }

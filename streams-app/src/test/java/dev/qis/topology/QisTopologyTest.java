@@ -318,6 +318,52 @@ class QisTopologyTest {
     }
 
     @Test
+    void anExtremeButValidScoreIsStoredRankedAndRoutedWhileAnOutOfBoundOneIsDeadLettered() {
+        TestOutputTopic<String, byte[]> domainTopic = driver.createOutputTopic(Topics.domain(DOMAIN),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        SignedPacket typical = Fixtures.typical(BOB);
+        SignedPacket extreme = Fixtures.packet(DOMAIN, 1e300, 1e302).sign(ALICE);      // gain 99: within the bound
+        SignedPacket doubtful = Fixtures.packet(DOMAIN, 1e-9, 9e-5).confidence(0.0).sign(CAROL); // gain 90, no confidence
+        publish(typical);
+        publish(extreme);
+        publish(doubtful);
+        assertTrue(rejected.isEmpty(), "no processing error: " + rejected.readValuesToList().stream()
+                .map(v -> ProtocolCodec.decodeRejection(v).getDetail()).toList());
+
+        PacketState state = packetState(extreme.id());
+        assertEquals(99.0, state.facts().gain(), 1e-12);
+        assertEquals(99.0 * 0.9 * 20.0, state.curate(), 1e-9);
+        assertEquals(0.0, packetState(doubtful.id()).curate(), "no confidence, no curate");
+        for (Candidate c : candidates(DOMAIN)) {
+            assertTrue(Double.isFinite(c.logScore()), c.packetId() + " has a finite rank key: " + c.logScore());
+        }
+        List<TopK.Ranked> top = new TopK(breakdowns, 2).top(candidates(DOMAIN), c -> true, trust(),
+                Fixtures.NOW.toEpochMilli(), 10);
+        assertEquals(List.of(extreme.id(), typical.id()), top.stream().map(r -> r.candidate().packetId()).toList(),
+                "the extreme packet ranks first; the one without confidence is a candidate but never routed");
+        assertEquals(3, candidates(DOMAIN).size());
+
+        List<TestRecord<String, byte[]>> routed = domainTopic.readRecordsToList();
+        assertEquals(2, routed.size(), "the two with a positive score are routed, the one without confidence is not");
+        TestRecord<String, byte[]> first = routed.stream().filter(r -> Arrays.equals(extreme.bytes(), r.value()))
+                .findFirst().orElseThrow(() -> new AssertionError("the extreme packet reached its domain topic"));
+        FidelityScore score = top.get(0).score();
+        assertEquals(score.fidelity(), Double.parseDouble(new String(
+                first.headers().lastHeader(Topics.HEADER_FIDELITY).value(), StandardCharsets.UTF_8)), 1e-9);
+
+        OutcomePacket beyond = OutcomePacket.newBuilder(extreme.packet()).build();
+        beyond.getOutcome().setBaselineScore(1e-9);
+        beyond.getOutcome().setOutcomeScore(1e303);
+        beyond.setPacketId(dev.qis.protocol.OutcomePacketBuilder.computeId(beyond));
+        beyond.setSignature(ByteBuffer.wrap(ALICE.sign(ProtocolCodec.canonical(beyond, true))));
+        byte[] beyondBytes = ProtocolCodec.encode(beyond);
+        assertRejected(extreme.fingerprint().value(), beyondBytes, ReasonCode.INVALID_FIELD);
+        assertNull(packetState(beyond.getPacketId()), "a refused packet reaches no store");
+        assertEquals(3, candidates(DOMAIN).size());
+        assertTrue(domainTopic.isEmpty());
+    }
+
+    @Test
     void aCollisionIsRejected() {
         SignedPacket p = Fixtures.typical(ALICE);
         KeyValueStore<String, byte[]> history = driver.getKeyValueStore(StoreNames.INGEST_HISTORY);
