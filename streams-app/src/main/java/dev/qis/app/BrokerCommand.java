@@ -1,8 +1,8 @@
 package dev.qis.app;
 
-import dev.qis.cli.LogSetup;
-import dev.qis.cli.LogOptions;
 import dev.qis.cli.InputException;
+import dev.qis.cli.LogOptions;
+import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.embedded.KRaftCluster;
@@ -31,11 +31,12 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class BrokerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
 
-    @Mixin
-    LogOptions logOptions;
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--brokers", defaultValue = "1", description = "Number of brokers (default ${DEFAULT-VALUE}).")
     int brokers;

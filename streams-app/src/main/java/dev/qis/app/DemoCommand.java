@@ -1,8 +1,8 @@
 package dev.qis.app;
 
-import dev.qis.cli.LogSetup;
-import dev.qis.cli.LogOptions;
 import dev.qis.cli.InputException;
+import dev.qis.cli.LogOptions;
+import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
@@ -56,13 +56,13 @@ import picocli.CommandLine.Model.CommandSpec;
             "The console shows the app's own lines; Kafka's internals go to a log file (its path is printed first)."})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
-
-    @Mixin
-    LogOptions logOptions;
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A Java properties file (see deploy/README.md).")
     Path configFile;

@@ -1,8 +1,8 @@
 package dev.qis.app;
 
-import dev.qis.cli.LogSetup;
-import dev.qis.cli.LogOptions;
 import dev.qis.cli.InputException;
+import dev.qis.cli.LogOptions;
+import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
                         + "variables (QIS_BOOTSTRAP_SERVERS, QIS_REST_PORT, ...), the flags below."})
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
 
     @Mixin
     LogOptions logOptions;
