@@ -63,8 +63,7 @@ class KRaftClusterIT {
                 assertEquals(brokers, ids.size(), "every broker is listed: " + ids);
                 admin.createTopics(List.of(new NewTopic(topic, Optional.of(brokers), Optional.of(replication))))
                         .all().get(30, TimeUnit.SECONDS);
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(30, TimeUnit.SECONDS).get(topic);
+                TopicDescription description = describedWithLeaders(admin, topic);
                 description.partitions().forEach(p -> assertEquals(replication, p.replicas().size(),
                         "partition " + p.partition() + " has " + replication + " replica(s)"));
             }
@@ -102,6 +101,31 @@ class KRaftClusterIT {
             assertEquals(sent.size(), read.size(), "each record once: " + read);
         }
         assertFalse(Files.exists(dir), "the directory is deleted on close");
+    }
+
+    /**
+     * The topic as the cluster describes it once every partition has a leader. A broker learns of a new topic from
+     * the controller a moment after the create returns, and until then answers UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    private static TopicDescription describedWithLeaders(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic);
+                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return d;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("topic " + topic + " has no leader for every partition after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test
