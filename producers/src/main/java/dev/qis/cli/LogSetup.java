@@ -2,6 +2,7 @@ package dev.qis.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the launcher's log lines go, decided from the command line before the first logger exists: the console gets
@@ -17,6 +18,8 @@ public final class LogSetup {
     /** Environment variable naming the log file, below {@code --log-file}. */
     public static final String ENV_LOG_FILE = "QIS_LOG_FILE";
     static final String VERBOSE = "--verbose";
+    /** Commands that run until stopped, each instance with a log file of its own. */
+    static final Set<String> LONG_RUNNING = Set.of("demo", "serve", "broker", "bridge", "subscribe");
     static final String LOG_FILE = "--log-file";
 
     private LogSetup() {
@@ -32,7 +35,11 @@ public final class LogSetup {
         }
     }
 
-    /** The log file of this process: {@code --log-file}, else {@code QIS_LOG_FILE}, else one per command and process. */
+    /**
+     * The log file of this process: {@code --log-file}, else {@code QIS_LOG_FILE}, else in {@code qis-logs/} of the
+     * temporary directory one per process for the long-running commands (several may run at once) and one per command,
+     * appended to, for the short ones.
+     */
     static Path chooseFile(String[] args, Map<String, String> env) {
         String given = optionValue(args, LOG_FILE);
         if (given == null || given.isBlank()) {
@@ -51,8 +58,8 @@ public final class LogSetup {
                 break;
             }
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "qis-logs",
-                command + "-" + ProcessHandle.current().pid() + ".log");
+        String name = LONG_RUNNING.contains(command) ? command + "-" + ProcessHandle.current().pid() : command;
+        return Path.of(System.getProperty("java.io.tmpdir"), "qis-logs", name + ".log");
     }
 
     /** The log file this process writes (where the launcher's start-up line says to look). */

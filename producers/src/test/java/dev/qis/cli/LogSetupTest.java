@@ -26,8 +26,14 @@ class LogSetupTest {
     }
 
     @Test
+    void shortCommandsShareOneFilePerCommand() {
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "qis-logs", "publish.log"),
+                LogSetup.chooseFile(new String[] {"publish", "--input", "x.jsonl"}, Map.of()));
+    }
+
+    @Test
     void argumentsAfterADoubleDashAreNotOptions() {
-        Path file = LogSetup.chooseFile(new String[] {"publish", "--", "--log-file", "x"}, Map.of());
-        assertTrue(file.getFileName().toString().startsWith("publish-"), file.toString());
+        Path file = LogSetup.chooseFile(new String[] {"serve", "--", "--log-file", "x"}, Map.of());
+        assertTrue(file.getFileName().toString().matches("serve-\\d+\\.log"), file.toString());
     }
 }
