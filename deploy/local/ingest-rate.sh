@@ -5,18 +5,10 @@
 #   deploy/local/ingest-rate.sh [N]        (default 20000; QIS_REST_PORT picks the REST port, default 8090)
 # The figure includes signing and sending by the publisher, which runs concurrently with the app on the same cores.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 n="${1:-20000}"
 port="${QIS_REST_PORT:-8090}"
-work="$(mktemp -d -t qis-ingest-XXXXXX)"
-pids=()
-cleanup() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup INT TERM EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
+qis_local_init qis-ingest
 
 awk -v n="$n" 'BEGIN {
   split("llama-3-8b mistral-7b qwen2-7b gemma-2-9b phi-3-mini llama-3-70b olmo-7b falcon-7b", fam, " ");
@@ -29,16 +21,9 @@ awk -v n="$n" 'BEGIN {
   }
 }' > "$work/packets.jsonl"
 
-"$root/qis" broker --bootstrap-file "$work/bootstrap" >"$work/broker.out" 2>"$work/broker.log" &
-pids+=($!)
-for _ in $(seq 1 120); do [ -f "$work/bootstrap" ] && break; sleep 0.5; done
-[ -f "$work/bootstrap" ] || { echo "the broker did not start" >&2; cat "$work/broker.log" >&2; exit 1; }
-bootstrap="$(sed 's/^bootstrap.servers=//' "$work/bootstrap")"
-QIS_BOOTSTRAP_SERVERS="$bootstrap" QIS_REST_PORT="$port" QIS_STATE_DIR="$work/state" \
-  "$root/qis" serve >"$work/serve.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 240); do curl -sf "http://localhost:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -sf "http://localhost:$port/health/ready" >/dev/null || { echo "qis serve did not become ready" >&2; tail -30 "$work/serve.log" >&2; exit 1; }
+qis_start_broker
+qis_start_serve "$port" "$work/serve.log" QIS_STATE_DIR="$work/state"
+qis_await_ready "$port" "$work/serve.log" "$serve_pid"
 "$root/qis" keygen --out "$work/node.pem" >/dev/null
 "$root/qis" register -b "$bootstrap" --key "$work/node.pem" >/dev/null
 sleep 2 # the key reaches every instance's node table before the packets
