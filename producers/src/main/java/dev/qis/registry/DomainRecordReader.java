@@ -7,7 +7,9 @@ import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -25,6 +27,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  */
 public final class DomainRecordReader {
     private final Optional<SchemaRegistryClient> registry;
+    /** Without a registry: the shipped schema each schema id was found to name. */
+    private final Map<Integer, Schema> shippedById = new ConcurrentHashMap<>();
 
     public DomainRecordReader(Optional<SchemaRegistryClient> registry) {
         this.registry = registry;
@@ -79,9 +83,15 @@ public final class DomainRecordReader {
         if (writer != null) {
             return writer;
         }
-        return shippedWriterOf(body).orElseThrow(() -> new ProtocolException(ReasonCode.UNKNOWN_SCHEMA,
+        Schema known = shippedById.get(id); // one id names one schema: the search runs once per id, not per record
+        if (known != null) {
+            return known;
+        }
+        Schema found = shippedWriterOf(body).orElseThrow(() -> new ProtocolException(ReasonCode.UNKNOWN_SCHEMA,
                 "the record is in Schema Registry framing (schema id " + id + "), no schema registry is configured"
                         + " (set " + RegistrySettings.URL + ") and no shipped protocol schema reads it"));
+        shippedById.put(id, found);
+        return found;
     }
 
     /** The body must be exactly one record of the writer schema (Avro binary has no end marker of its own). */
