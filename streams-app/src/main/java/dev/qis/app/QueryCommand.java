@@ -55,6 +55,16 @@ public final class QueryCommand implements Runnable {
                 + "packets, packet, node or instances");
     }
 
+    /** The JDK's HTTP client leaves the message of a refused connection empty; name the cause instead. */
+    private static String reason(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    }
+
     /** GETs a path with query parameters (empty values left out) and prints the answer; returns the exit code. */
     int get(String path, Map<String, String> params) {
         String query = params.entrySet().stream()
@@ -77,7 +87,8 @@ public final class QueryCommand implements Runnable {
             response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println("qis: the API at " + base + " is unreachable: " + e.getMessage());
+            err.println("qis: the API at " + base + " is unreachable: " + reason(e) + " (is qis serve or qis demo running "
+                    + "there? --api or QIS_API names another)");
             return QisCommand.EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.qis.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -98,5 +99,6 @@ class QueryCommandTest {
         cli.setErr(new PrintWriter(err, true));
         assertEquals(1, cli.execute("query", "--api", "http://127.0.0.1:" + closed, "domains"));
         assertTrue(err.toString().contains("unreachable"), err.toString());
+        assertFalse(err.toString().contains("null"), "a reason, not 'null': " + err);
     }
 }
