@@ -38,6 +38,8 @@ public final class AdminDomainTopics implements DomainTopics {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Map<String, KafkaFuture<Void>> creating = new ConcurrentHashMap<>();
     private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    /** Creations one packet already waited for in vain: later packets do not wait for them again. */
+    private final Set<String> waitedFor = ConcurrentHashMap.newKeySet();
     private volatile boolean capReported;
 
     /** Domain topics get the layout's partition count and replication, like the protocol's own topics. */
@@ -96,13 +98,19 @@ public final class AdminDomainTopics implements DomainTopics {
             creation = creating.computeIfAbsent(topic, t -> admin.createTopics(List.of(layout.newTopic(t)),
                     new CreateTopicsOptions().timeoutMs((int) Math.max(1, retryBackoff.toMillis()))).all());
         }
+        if (waitedFor.contains(topic) && !creation.isDone()) {
+            return Topics.DOMAIN_OVERFLOW;
+        }
         return awaitCreated(topic, creation) ? topic : Topics.DOMAIN_OVERFLOW;
     }
 
-    /** Waits at most {@code createWait} for a creation; true once the topic exists. */
+    /**
+     * Waits at most {@code createWait} for a creation (only the first packet of a domain waits; the creation itself
+     * may take up to the back-off); true once the topic exists.
+     */
     private boolean awaitCreated(String topic, KafkaFuture<Void> creation) {
         try {
-            creation.get(createWait.toMillis(), TimeUnit.MILLISECONDS);
+            creation.get(waitedFor.contains(topic) ? 0 : createWait.toMillis(), TimeUnit.MILLISECONDS);
             created(topic);
             return true;
         } catch (ExecutionException e) {
@@ -111,11 +119,13 @@ public final class AdminDomainTopics implements DomainTopics {
                 return true;
             }
             creating.remove(topic);
+            waitedFor.remove(topic);
             failedAt.put(topic, clock.millis());
             LOG.warn("cannot create domain topic {} (tried again in {}; its packets go to {} meanwhile): {}", topic,
                     retryBackoff, Topics.DOMAIN_OVERFLOW, e.getCause().toString());
             return false;
         } catch (TimeoutException e) {
+            waitedFor.add(topic);
             LOG.debug("domain topic {} not created within {}; this packet goes to {}", topic, createWait,
                     Topics.DOMAIN_OVERFLOW);
             return false;
@@ -128,6 +138,7 @@ public final class AdminDomainTopics implements DomainTopics {
     private void created(String topic) {
         known.add(topic);
         creating.remove(topic);
+        waitedFor.remove(topic);
         failedAt.remove(topic);
     }
 }

@@ -114,4 +114,21 @@ class AdminDomainTopicsIT {
         assertEquals(Topics.DOMAIN_OVERFLOW, domains.ensure(domain), "tried again, refused again");
         assertFalse(topics().contains(Topics.domain(domain)));
     }
+
+    @Test
+    void packetsThatCannotWaitForACreationGoToTheOverflowTopicUntilItIsDone() throws Exception {
+        // no wait at all: every packet until the background creation completes goes to the overflow topic
+        AdminDomainTopics domains = new AdminDomainTopics(admin, ONE_PARTITION, 100, Duration.ZERO,
+                Duration.ofSeconds(30), Clock.systemUTC());
+        String domain = unique();
+        List<String> answers = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Topics.domain(domain).equals(answers.isEmpty() ? null : answers.get(answers.size() - 1))) {
+            assertTrue(System.nanoTime() < deadline, "the topic was not created within " + WAIT + ": " + answers);
+            answers.add(domains.ensure(domain));
+            Thread.sleep(5);
+        }
+        assertTrue(answers.subList(0, answers.size() - 1).stream().allMatch(Topics.DOMAIN_OVERFLOW::equals), answers::toString);
+        assertTrue(topics().contains(Topics.domain(domain)));
+    }
 }
