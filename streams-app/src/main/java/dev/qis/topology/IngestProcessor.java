@@ -67,7 +67,8 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         // the store is restored before init, so this indexes what a previous owner of the task left waiting;
         // init may run again on the same instance when a task is revived, so index from scratch
         index.clear();
-        arrivalsRead = arrivals.end();
+        // keys may have arrived while the task was elsewhere: the first look checks each waiting node's key once
+        arrivalsRead = -1;
         try (KeyValueIterator<String, HeldRecord> it = held.all()) {
             while (it.hasNext()) {
                 KeyValue<String, HeldRecord> e = it.next();
