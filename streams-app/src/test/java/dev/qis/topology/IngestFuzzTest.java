@@ -212,8 +212,19 @@ class IngestFuzzTest {
                 Arbitraries.strings().ofMaxLength(30).map(s -> new Mutation("node_id", s)),
                 Arbitraries.strings().ofMaxLength(40).map(s -> new Mutation("packet_id", s)),
                 Arbitraries.strings().ofMaxLength(40).list().ofMaxSize(10).map(l -> new Mutation("informed_by", l)),
-                Arbitraries.strings().ofMaxLength(30).list().ofMaxSize(20).map(l -> new Mutation("tags", l)));
+                Arbitraries.strings().ofMaxLength(30).list().ofMaxSize(20).map(l -> new Mutation("tags", l)),
+                Arbitraries.of(KNOWN_IDS).list().ofMaxSize(9).map(l -> new Mutation("informed_by", l)),
+                Combinators.combine(Arbitraries.strings().withChars("abr_.-").ofMaxLength(40),
+                        Arbitraries.oneOf(scores.map(d -> (Object) d), Arbitraries.longs().map(l -> (Object) l),
+                                Arbitraries.strings().ofMaxLength(80).map(t -> (Object) t),
+                                Arbitraries.of(true, false).map(b -> (Object) b)))
+                        .as((k, v) -> new Mutation("hyperparam", java.util.Map.entry(k, v))),
+                Arbitraries.of(true, false).map(b -> new Mutation("higher_is_better", b)));
     }
+
+    /** Ids of packets the generator signs, so that mutated packets cite packets that exist (or themselves). */
+    private static final List<String> KNOWN_IDS = TASKS.stream().flatMap(t -> Stream.of(
+            Fixtures.packet(t, 50.0, 60.0).sign(ALICE).id(), Fixtures.packet(t, 51.0, 61.0).sign(BOB).id())).toList();
 
     private static byte[] mutate(SignedPacket p, Mutation m, boolean resign) {
         OutcomePacket copy = OutcomePacket.newBuilder(p.packet()).build();
@@ -229,6 +240,13 @@ class IngestFuzzTest {
             case "packet_id" -> copy.setPacketId((String) m.value());
             case "informed_by" -> copy.setInformedBy(castList(m.value()));
             case "tags" -> copy.getContext().setTags(castList(m.value()));
+            case "higher_is_better" -> copy.getOutcome().setHigherIsBetter((Boolean) m.value());
+            case "hyperparam" -> {
+                var entry = (java.util.Map.Entry<?, ?>) m.value();
+                var params = new java.util.TreeMap<String, Object>(copy.getMethod().getHyperparams());
+                params.put((String) entry.getKey(), entry.getValue());
+                copy.getMethod().setHyperparams(params);
+            }
             default -> throw new IllegalArgumentException(m.field());
         }
         if (resign) {
