@@ -298,9 +298,12 @@ public final class QisConfig {
         return max;
     }
 
-    /** How long a packet waits for its domain topic's creation ({@value #DOMAIN_TOPICS_CREATE_WAIT}, default 2 s). */
+    /**
+     * How long a packet waits for its domain topic's creation ({@value #DOMAIN_TOPICS_CREATE_WAIT}, default 5 s: well
+     * inside the 10 s exactly-once transaction the wait happens in).
+     */
     public Duration domainTopicsCreateWait() {
-        return duration(DOMAIN_TOPICS_CREATE_WAIT, Duration.ofSeconds(2));
+        return duration(DOMAIN_TOPICS_CREATE_WAIT, Duration.ofSeconds(5));
     }
 
     /** When a failed domain topic creation is tried again ({@value #DOMAIN_TOPICS_RETRY_BACKOFF}, default 30 s). */
