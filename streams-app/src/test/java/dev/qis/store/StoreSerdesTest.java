@@ -89,5 +89,12 @@ class StoreSerdesTest {
         assertTrue(noKey.storeKey().compareTo(later.storeKey()) < 0, "fixed-width time: oldest sorts first");
         assertTrue(h.storeKey().compareTo(later.storeKey()) > 0);
         assertTrue(later.storeKey().startsWith(HeldRecord.nodePrefix("0123456789abcdef")), "a node's records are one range");
+        String written = new String(StoreSerdes.heldRecord().serializer().serialize("t", later),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String beforeNodeIds = written.replace(",\"nodeId\":\"0123456789abcdef\"", "");
+        assertTrue(!beforeNodeIds.contains("nodeId"), beforeNodeIds);
+        assertEquals(null, StoreSerdes.heldRecord().deserializer().deserialize("t",
+                beforeNodeIds.getBytes(java.nio.charset.StandardCharsets.UTF_8)).nodeId(),
+                "a record held by an earlier version reads without its node id (ingest finds it in the bytes)");
     }
 }
