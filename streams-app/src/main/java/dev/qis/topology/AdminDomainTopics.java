@@ -90,8 +90,8 @@ public final class AdminDomainTopics implements DomainTopics {
             if (known.size() + creating.size() >= maxTopics) {
                 if (!capReported) {
                     capReported = true;
-                    LOG.warn("{} domain topics exist or are being created, the cap; packets of further domains (first "
-                            + "{}) go to {}", known.size() + creating.size(), domain, Topics.DOMAIN_OVERFLOW);
+                    LOG.warn("the cap of {} domain topics (qis.domain.topics.max) is reached; packets of further "
+                            + "domains (the first: {}) go to {}", maxTopics, domain, Topics.DOMAIN_OVERFLOW);
                 }
                 return Topics.DOMAIN_OVERFLOW;
             }
