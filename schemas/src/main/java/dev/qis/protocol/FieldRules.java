@@ -27,7 +27,9 @@ public final class FieldRules {
     public static final double GAIN_BASELINE_FLOOR = 1e-6;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,32}");
-    private static final Pattern TASK = Pattern.compile("[a-z0-9._-]{1,32}");
+    /** The longest task name; domain topic names rely on it (see {@link Topics#domain}). */
+    public static final int MAX_TASK_CHARS = 32;
+    private static final Pattern TASK = Pattern.compile("[a-z0-9._-]{1," + MAX_TASK_CHARS + "}");
     private static final Pattern BENCHMARK = Pattern.compile("[A-Za-z0-9._/:-]{1,64}");
     private static final Pattern TEXT_VALUE = Pattern.compile("[\\x20-\\x7e]{0,64}");
 

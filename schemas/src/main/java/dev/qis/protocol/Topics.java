@@ -17,8 +17,18 @@ public final class Topics {
     public static final String NODES = "qis.nodes";
     /** Dead letters: a {@code Rejection} per refused record, keyed by the original key. */
     public static final String REJECTED = "qis.rejected";
-    /** Routed packets per domain: {@code qis.domain.<task>}, keyed by fingerprint. */
+    /** Routed packets per domain: {@code qis.domain.<task>} (see {@link #domain}), keyed by fingerprint. */
     public static final String DOMAIN_PREFIX = "qis.domain.";
+    /**
+     * Routed packets of domains that have no topic of their own: past the app's cap on domain topics, or while a
+     * domain's topic cannot be created. Each record is the signed packet, so its task is inside. Not under
+     * {@link #DOMAIN_PREFIX}, so no task can name it.
+     */
+    public static final String DOMAIN_OVERFLOW = "qis.domain-overflow";
+    /** Kafka's limit on a topic name. */
+    public static final int MAX_TOPIC_NAME_CHARS = 249;
+    /** Hex characters of SHA-256 in the name of a domain topic whose task holds an underscore. */
+    static final int DOMAIN_HASH_CHARS = 32;
 
     /** Hex characters of the fingerprint that name an outcome topic by default (16 topics). */
     public static final int DEFAULT_PREFIX_CHARS = 1;
@@ -55,9 +65,25 @@ public final class Topics {
         return topics;
     }
 
-    /** The domain topic of a task; tasks are validated to characters that are legal in topic names. */
+    /**
+     * The domain topic of a task, one per task and no two colliding. Kafka treats {@code .} and {@code _} in topic
+     * names as the same character (both become {@code _} in metric names), so {@code a.b} and {@code a_b} cannot both
+     * be topics. Tasks are 1-32 of {@code [a-z0-9._-]}:
+     * <ul>
+     *   <li>a task without {@code _} names its topic as it is: {@code qis.domain.code-review};</li>
+     *   <li>a task with {@code _} has each {@code _} written {@code -} and a dot plus the first 32 hex characters of
+     *       SHA-256 of the task appended: {@code qis.domain.code-review.<hash>} for {@code code_review}.</li>
+     * </ul>
+     * Names of the first kind hold no {@code _}, so two of them collide only when equal. A name of the second kind is
+     * longer than any of the first ({@value FieldRules#MAX_TASK_CHARS} characters at most after the prefix), and two
+     * of them collide only when their hashes are equal. The longest name is 76 characters, far below Kafka's 249.
+     */
     public static String domain(String task) {
         FieldRules.checkTask(task);
-        return DOMAIN_PREFIX + task;
+        if (task.indexOf('_') < 0) {
+            return DOMAIN_PREFIX + task;
+        }
+        return DOMAIN_PREFIX + task.replace('_', '-') + "."
+                + Digests.sha256Hex(task.getBytes(java.nio.charset.StandardCharsets.UTF_8), DOMAIN_HASH_CHARS);
     }
 }

@@ -10,6 +10,7 @@ import dev.qis.rest.RestServer;
 import dev.qis.rest.SimulationFeed;
 import dev.qis.registry.RegistryFramer;
 import dev.qis.registry.SchemaRegistryClient;
+import dev.qis.protocol.Topics;
 import dev.qis.topology.AdminDomainTopics;
 import dev.qis.topology.DomainFraming;
 import dev.qis.topology.QisTopology;
@@ -142,8 +143,12 @@ public final class QisServer implements AutoCloseable {
                 LOG.info("domain topics in Schema Registry framing, {}", settings);
                 return new RegistryFramer(new SchemaRegistryClient(settings))::frame;
             });
-            KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock,
-                    new AdminDomainTopics(admin, layout, startupTimeout),
+            AdminDomainTopics domainTopics = new AdminDomainTopics(admin, layout, config.domainTopicsMax(),
+                    config.domainTopicsCreateWait(), config.domainTopicsRetryBackoff(), clock);
+            int existingDomains = domainTopics.loadExisting(startupTimeout);
+            LOG.info("{} domain topics exist; the app creates up to {} in all ({}), then routes to {}", existingDomains,
+                    config.domainTopicsMax(), QisConfig.DOMAIN_TOPICS_MAX, Topics.DOMAIN_OVERFLOW);
+            KafkaStreams streams = new KafkaStreams(QisTopology.build(config, clock, domainTopics,
                     new QisMeters(registry), framing), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);

@@ -70,8 +70,20 @@ public final class QisConfig {
     public static final String UNKNOWN_NODE_GRACE = "qis.unknown.node.grace";
     /** How often the records waiting for a node key are verified again. */
     public static final String UNKNOWN_NODE_RECHECK = "qis.unknown.node.recheck.interval";
-    /** How many records may wait for node keys per task; past it the oldest is rejected. */
+    /** How many records may wait for node keys per task; past it a new one is rejected at once. */
     public static final String UNKNOWN_NODE_MAX_HELD = "qis.unknown.node.max.held";
+
+    /**
+     * How many domain topics ({@code qis.domain.*}) the app creates at most, counting those that exist at start-up;
+     * packets of further domains go to {@code qis.domain-overflow}.
+     */
+    public static final String DOMAIN_TOPICS_MAX = "qis.domain.topics.max";
+    /** How long a routed packet waits for its new domain topic to be created before it goes to the overflow topic. */
+    public static final String DOMAIN_TOPICS_CREATE_WAIT = "qis.domain.topics.create.wait";
+    /** How long after a refused or failed creation the app tries that domain topic again. */
+    public static final String DOMAIN_TOPICS_RETRY_BACKOFF = "qis.domain.topics.retry.backoff";
+    /** The most records from one node id that may wait for its key per task; past it that node's oldest is rejected. */
+    public static final String UNKNOWN_NODE_MAX_HELD_PER_NODE = "qis.unknown.node.max.held.per.node";
 
     /** How often routed packets waiting for the schema registry are tried again (with schema.registry.url set). */
     public static final String REGISTRY_RETRY_INTERVAL = "qis.registry.retry.interval";
@@ -97,7 +109,8 @@ public final class QisConfig {
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
             NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
             SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
-            REGISTRY_RETRY_INTERVAL);
+            UNKNOWN_NODE_MAX_HELD_PER_NODE, REGISTRY_RETRY_INTERVAL, DOMAIN_TOPICS_MAX, DOMAIN_TOPICS_CREATE_WAIT,
+            DOMAIN_TOPICS_RETRY_BACKOFF);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -276,11 +289,34 @@ public final class QisConfig {
         return duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
     }
 
+    /** The cap on domain topics ({@value #DOMAIN_TOPICS_MAX}, default 1000). */
+    public int domainTopicsMax() {
+        int max = intValue(DOMAIN_TOPICS_MAX, 1000);
+        if (max < 0) {
+            throw new ConfigException(DOMAIN_TOPICS_MAX + " must not be negative, got " + max);
+        }
+        return max;
+    }
+
+    /**
+     * How long a packet waits for its domain topic's creation ({@value #DOMAIN_TOPICS_CREATE_WAIT}, default 5 s: well
+     * inside the 10 s exactly-once transaction the wait happens in).
+     */
+    public Duration domainTopicsCreateWait() {
+        return duration(DOMAIN_TOPICS_CREATE_WAIT, Duration.ofSeconds(5));
+    }
+
+    /** When a failed domain topic creation is tried again ({@value #DOMAIN_TOPICS_RETRY_BACKOFF}, default 30 s). */
+    public Duration domainTopicsRetryBackoff() {
+        return duration(DOMAIN_TOPICS_RETRY_BACKOFF, Duration.ofSeconds(30));
+    }
+
     public UnknownNodeGrace unknownNodeGrace() {
         UnknownNodeGrace d = UnknownNodeGrace.DEFAULTS;
         try {
             return new UnknownNodeGrace(duration(UNKNOWN_NODE_GRACE, d.grace()),
-                    duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()));
+                    duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()),
+                    intValue(UNKNOWN_NODE_MAX_HELD_PER_NODE, d.maxHeldPerNode()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("qis.unknown.node.*: " + e.getMessage());
         }

@@ -58,7 +58,7 @@ public final class StoreNames {
 
     /**
      * Ingest-side records waiting for their node's key (the node-key store is global, so it may trail a
-     * registration sent just before the node's first record). Key {@link HeldRecord#storeKey()} (oldest first),
+     * registration sent just before the node's first record). Key {@link HeldRecord#storeKey()} (by node, oldest first),
      * value {@link HeldRecord}. Changelogged: a record is held, or handled, exactly once.
      */
     public static final String INGEST_HELD = "qis-ingest-held";

@@ -22,7 +22,7 @@ public final class DomainTopicFailureHandler implements ProductionExceptionHandl
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (record.topic().startsWith(Topics.DOMAIN_PREFIX)) {
+        if (record.topic().startsWith(Topics.DOMAIN_PREFIX) || record.topic().equals(Topics.DOMAIN_OVERFLOW)) {
             LOG.warn("routed packet not written to {}: {} (it stays stored and queryable)", record.topic(),
                     exception.toString());
             return Response.resume();

@@ -3,6 +3,7 @@ package dev.qis.topology;
 import dev.qis.config.UnknownNodeGrace;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.PacketVerifier;
+import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.Verdict;
 import dev.qis.protocol.avro.OutcomePacket;
@@ -13,7 +14,6 @@ import dev.qis.store.HeldRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -32,21 +32,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * accepted report into a VOTE event. Every refusal becomes a dead letter with its reason code.
  *
  * <p>Node keys arrive through a global store that trails {@code qis.nodes}, so a record whose only fault is an
- * unknown node waits in {@link StoreNames#INGEST_HELD} and is verified again on a wall-clock schedule: it takes
- * the normal path once the key is there, or is rejected as UNKNOWN_NODE after the grace period.
+ * unknown node waits in {@link StoreNames#INGEST_HELD}, keyed by its node id. When that node's key arrives
+ * ({@link NodeKeyArrivals}) its records, and only its, are verified again, oldest first; a record still waiting
+ * after the grace period is rejected as UNKNOWN_NODE. Bounds, so that a flood of records under random node ids
+ * cannot push out records of nodes that do register: one node may hold {@code maxHeldPerNode} (past it, that node's
+ * own oldest is rejected), and all nodes {@code maxHeld} (past it, the NEW record is rejected at once; records
+ * already waiting stay). Every rejection is a dead letter with the original bytes, so nothing is lost.
  */
 final class IngestProcessor implements Processor<byte[], byte[], String, IngestOutput> {
     private final Clock clock;
     private final UnknownNodeGrace grace;
+    private final NodeKeyArrivals arrivals;
+    private final HeldIndex index = new HeldIndex();
     private ProcessorContext<String, IngestOutput> context;
     private KeyValueStore<String, byte[]> history;
     private KeyValueStore<String, HeldRecord> held;
-    private long heldCount;
+    private KeyValueStore<String, byte[]> keys;
+    private long arrivalsRead;
     private PacketVerifier verifier;
 
-    IngestProcessor(Clock clock, UnknownNodeGrace grace) {
+    IngestProcessor(Clock clock, UnknownNodeGrace grace, NodeKeyArrivals arrivals) {
         this.clock = clock;
         this.grace = grace;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -54,15 +62,18 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         this.context = context;
         this.history = context.getStateStore(StoreNames.INGEST_HISTORY);
         this.held = context.getStateStore(StoreNames.INGEST_HELD);
-        KeyValueStore<String, byte[]> keys = context.getStateStore(StoreNames.NODE_KEYS);
+        this.keys = context.getStateStore(StoreNames.NODE_KEYS);
         this.verifier = new PacketVerifier(new StoreNodeDirectory(keys), clock);
-        // the store is restored before init, so this counts what a previous owner of the task left waiting;
-        // init may run again on the same instance when a task is revived, so count from zero
-        heldCount = 0;
+        // the store is restored before init, so this indexes what a previous owner of the task left waiting;
+        // init may run again on the same instance when a task is revived, so index from scratch
+        index.clear();
+        // keys may have arrived while the task was elsewhere: the first look checks each waiting node's key once
+        arrivalsRead = -1;
         try (KeyValueIterator<String, HeldRecord> it = held.all()) {
             while (it.hasNext()) {
-                it.next();
-                heldCount++;
+                KeyValue<String, HeldRecord> e = it.next();
+                String node = e.value.nodeId() != null ? e.value.nodeId() : nodeIdOf(e.value.topic(), e.value.value());
+                index.add(new HeldIndex.Entry(e.value.firstSeen(), e.key, node));
             }
         }
         context.schedule(grace.recheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::recheckHeld);
@@ -70,11 +81,14 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        readArrivals();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         HeldRecord in = new HeldRecord(record.key(), record.value(), record.timestamp(), meta.topic(),
-                meta.partition(), meta.offset(), context.currentSystemTimeMs());
-        if (ingest(in).isPresent()) {
-            hold(in);
+                meta.partition(), meta.offset(), context.currentSystemTimeMs(), null);
+        Optional<String> unknownNode = ingest(in);
+        if (unknownNode.isPresent()) {
+            hold(new HeldRecord(in.key(), in.value(), in.timestamp(), in.topic(), in.partition(), in.offset(),
+                    in.firstSeen(), nodeIdOf(in.topic(), in.value())), unknownNode.get());
         }
     }
 
@@ -138,52 +152,90 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         return Optional.empty();
     }
 
-    /** Holds a record for its node's key; when the store is full the oldest waiting record is rejected first. */
-    private void hold(HeldRecord in) {
-        if (heldCount >= grace.maxHeld()) {
-            KeyValue<String, HeldRecord> oldest;
-            try (KeyValueIterator<String, HeldRecord> it = held.all()) {
-                oldest = it.hasNext() ? it.next() : null;
+    /**
+     * Holds a record for its node's key. A node at its own cap gives up its oldest record; when all nodes together are
+     * at the cap, the new record is rejected at once, so records already waiting are never pushed out by newcomers.
+     */
+    private void hold(HeldRecord in, String unknownNode) {
+        String node = in.nodeId();
+        if (index.count(node) >= grace.maxHeldPerNode()) {
+            HeldIndex.Entry oldest = index.oldestOf(node).orElseThrow();
+            HeldRecord early = held.get(oldest.key());
+            release(oldest.key());
+            if (early != null) {
+                reject(early, ReasonCode.UNKNOWN_NODE, "no key registered for node " + node + " after waiting "
+                        + waited(early, in.firstSeen()) + "; released early because " + grace.maxHeldPerNode()
+                        + " records of this node were waiting (qis.unknown.node.max.held.per.node)");
             }
-            if (oldest == null) {
-                heldCount = 0; // the count had drifted from the store: nothing is waiting
-            } else {
-                release(oldest.key);
-                reject(oldest.value, ReasonCode.UNKNOWN_NODE, "no key registered for its node after waiting "
-                        + waited(oldest.value, in.firstSeen()) + "; released early because " + grace.maxHeld()
-                        + " records were waiting for node keys");
-            }
+        } else if (index.size() >= grace.maxHeld()) {
+            reject(in, ReasonCode.UNKNOWN_NODE, unknownNode + "; not held, because " + grace.maxHeld()
+                    + " records are already waiting for node keys (qis.unknown.node.max.held)");
+            return;
         }
-        // the key is unique per source record; putIfAbsent keeps the count exact even if one came twice
+        // the key is unique per source record; putIfAbsent keeps the index exact even if one came twice
         if (held.putIfAbsent(in.storeKey(), in) == null) {
-            heldCount++;
+            index.add(new HeldIndex.Entry(in.firstSeen(), in.storeKey(), node));
         }
     }
 
-    /** The wall-clock punctuation: every waiting record is verified again, oldest first. */
+    /**
+     * The wall-clock punctuation: records of nodes whose key has arrived are verified again, and records waiting
+     * longer than the grace period are verified a last time and rejected if their node is still unknown.
+     */
     private void recheckHeld(long now) {
-        if (heldCount == 0) {
+        readArrivals();
+        for (Optional<HeldIndex.Entry> e = index.oldest();
+             e.isPresent() && now - e.get().firstSeen() > grace.grace().toMillis(); e = index.oldest()) {
+            String key = e.get().key();
+            HeldRecord h = held.get(key);
+            release(key);
+            if (h != null) {
+                ingest(h).ifPresent(unknownNode -> reject(h, ReasonCode.UNKNOWN_NODE, unknownNode + " (waited "
+                        + waited(h, now) + " for its registration)"));
+            }
+        }
+    }
+
+    /** Verifies again the records of every node whose key has arrived since the last look. */
+    private void readArrivals() {
+        long end = arrivals.end();
+        if (end == arrivalsRead || index.size() == 0) {
+            arrivalsRead = end;
             return;
         }
-        List<KeyValue<String, HeldRecord>> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, HeldRecord> it = held.all()) {
-            it.forEachRemaining(waiting::add);
+        Optional<List<String>> arrived = arrivals.since(arrivalsRead);
+        if (arrived.isPresent()) {
+            arrivalsRead += arrived.get().size();
+            arrived.get().stream().distinct().forEach(this::recheckNode);
+        } else {
+            // fell behind the kept arrivals: look up each waiting node's key once
+            arrivalsRead = end;
+            index.nodes().stream().filter(node -> keys.get(node) != null).forEach(this::recheckNode);
         }
-        for (KeyValue<String, HeldRecord> entry : waiting) {
-            Optional<String> unknownNode = ingest(entry.value);
-            if (unknownNode.isEmpty()) {
-                release(entry.key);
-            } else if (now - entry.value.firstSeen() > grace.grace().toMillis()) {
-                release(entry.key);
-                reject(entry.value, ReasonCode.UNKNOWN_NODE, unknownNode.get() + " (waited "
-                        + waited(entry.value, now) + " for its registration)");
+    }
+
+    private void recheckNode(String node) {
+        for (HeldIndex.Entry e : index.of(node)) {
+            HeldRecord h = held.get(e.key());
+            if (h == null) {
+                index.remove(e.key());
+            } else if (ingest(h).isEmpty()) {
+                release(e.key());
+            } else {
+                return; // the key is not there after all: the rest of this node's records wait too
             }
         }
     }
 
     private void release(String heldKey) {
         held.delete(heldKey);
-        heldCount--;
+        index.remove(heldKey);
+    }
+
+    /** The node a record names; only asked of records that decoded and failed on the node's missing key. */
+    private static String nodeIdOf(String topic, byte[] value) {
+        return Topics.VOTES.equals(topic) ? ProtocolCodec.decodeReport(value).getNodeId()
+                : ProtocolCodec.decodePacket(value).getNodeId();
     }
 
     private static String waited(HeldRecord in, long now) {

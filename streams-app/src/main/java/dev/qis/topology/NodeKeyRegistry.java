@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 final class NodeKeyRegistry implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeKeyRegistry.class);
     private final String storeName;
+    private final NodeKeyArrivals arrivals;
     private KeyValueStore<String, byte[]> store;
 
-    NodeKeyRegistry(String storeName) {
+    NodeKeyRegistry(String storeName, NodeKeyArrivals arrivals) {
         this.storeName = storeName;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -44,6 +46,7 @@ final class NodeKeyRegistry implements Processor<String, byte[], Void, Void> {
         }
         if (store.get(nodeId) == null) {
             store.put(nodeId, record.value());
+            arrivals.arrived(nodeId); // ingest tasks verify the records held for this node again
         }
     }
 }

@@ -73,6 +73,7 @@ public final class QisTopology {
                                  Optional<DomainFraming> framing) {
         Elections elections = new Elections(config.fidelity());
         var unknownNodeGrace = config.unknownNodeGrace();
+        NodeKeyArrivals arrivals = new NodeKeyArrivals();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         Serde<NodeTally> tallies = StoreSerdes.nodeTally();
@@ -81,7 +82,7 @@ public final class QisTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_KEYS),
                         strings, bytes).withLoggingDisabled(),
                 Topics.NODES, Consumed.with(strings, bytes).withName("qis-node-keys-source"),
-                () -> new NodeKeyRegistry(StoreNames.NODE_KEYS));
+                () -> new NodeKeyRegistry(StoreNames.NODE_KEYS, arrivals));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_TRUST),
                         strings, tallies).withLoggingDisabled(),
                 StoreNames.NODE_TRUST_TOPIC, Consumed.with(strings, tallies).withName("qis-node-trust-source"),
@@ -102,7 +103,7 @@ public final class QisTopology {
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
                 .stream(INPUT_PATTERN, Consumed.with(bytes, bytes).withName("qis-input"))
-                .process(() -> new IngestProcessor(clock, unknownNodeGrace), Named.as("qis-ingest"),
+                .process(() -> new IngestProcessor(clock, unknownNodeGrace, arrivals), Named.as("qis-ingest"),
                         StoreNames.INGEST_HISTORY, StoreNames.INGEST_HELD)
                 .split(Named.as("qis-ingest-"))
                 .branch((k, v) -> v instanceof IngestOutput.DeadLetter, Branched.as("dead-letters"))

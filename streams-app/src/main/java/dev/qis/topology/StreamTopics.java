@@ -19,7 +19,7 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * The stream app's topics: the protocol's, created by the publisher's {@link TopicProvisioner} from the same
  * {@link TopicLayout} (so both sides agree on partitions and replication), plus its own compacted
- * {@code qis.node-trust}; and the start-up check that every input topic is co-partitioned with {@code qis.votes}.
+ * {@code qis.node-trust} and {@code qis.domain-overflow} (for routed packets whose domain has no topic); and the start-up check that every input topic is co-partitioned with {@code qis.votes}.
  */
 public final class StreamTopics {
     private final Admin admin;
@@ -35,7 +35,8 @@ public final class StreamTopics {
     /** Creates whatever is missing; existing topics are left as they are. */
     public void createAll() {
         new TopicProvisioner(admin, timeout).ensure(layout, List.of(layout.newTopic(StoreNames.NODE_TRUST_TOPIC)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                layout.newTopic(Topics.DOMAIN_OVERFLOW)));
     }
 
     /**

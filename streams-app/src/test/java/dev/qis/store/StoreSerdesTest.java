@@ -77,16 +77,24 @@ class StoreSerdesTest {
     @Test
     void aHeldRecordRoundTripsItsOriginalBytesAndSortsOldestFirst() {
         HeldRecord h = new HeldRecord(new byte[] {0, -1, 7}, new byte[] {(byte) 0xC3, 1, 2}, 1_790_000_000_000L,
-                "qis.outcomes.8", 2, 41L, 1_790_000_000_123L);
+                "qis.outcomes.8", 2, 41L, 1_790_000_000_123L, "0123456789abcdef");
         HeldRecord back = roundTrip(StoreSerdes.heldRecord(), h);
         assertArrayEquals(h.key(), back.key());
         assertArrayEquals(h.value(), back.value());
-        assertEquals(List.of(h.timestamp(), h.topic(), h.partition(), h.offset(), h.firstSeen()),
-                List.of(back.timestamp(), back.topic(), back.partition(), back.offset(), back.firstSeen()));
-        HeldRecord noKey = new HeldRecord(null, new byte[] {1}, 0L, "qis.votes", 0, 0L, 5L);
+        assertEquals(List.of(h.timestamp(), h.topic(), h.partition(), h.offset(), h.firstSeen(), h.nodeId()),
+                List.of(back.timestamp(), back.topic(), back.partition(), back.offset(), back.firstSeen(), back.nodeId()));
+        HeldRecord noKey = new HeldRecord(null, new byte[] {1}, 0L, "qis.votes", 0, 0L, 5L, "0123456789abcdef");
         assertEquals(null, roundTrip(StoreSerdes.heldRecord(), noKey).key());
-        HeldRecord later = new HeldRecord(null, new byte[] {1}, 0L, "qis.votes", 0, 0L, 0x10L);
+        HeldRecord later = new HeldRecord(null, new byte[] {1}, 0L, "qis.votes", 0, 0L, 0x10L, "0123456789abcdef");
         assertTrue(noKey.storeKey().compareTo(later.storeKey()) < 0, "fixed-width time: oldest sorts first");
         assertTrue(h.storeKey().compareTo(later.storeKey()) > 0);
+        assertTrue(later.storeKey().startsWith(HeldRecord.nodePrefix("0123456789abcdef")), "a node's records are one range");
+        String written = new String(StoreSerdes.heldRecord().serializer().serialize("t", later),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String beforeNodeIds = written.replace(",\"nodeId\":\"0123456789abcdef\"", "");
+        assertTrue(!beforeNodeIds.contains("nodeId"), beforeNodeIds);
+        assertEquals(null, StoreSerdes.heldRecord().deserializer().deserialize("t",
+                beforeNodeIds.getBytes(java.nio.charset.StandardCharsets.UTF_8)).nodeId(),
+                "a record held by an earlier version reads without its node id (ingest finds it in the bytes)");
     }
 }

@@ -622,10 +622,10 @@ class QisTopologyTest {
     }
 
     @Test
-    void theOldestWaitingRecordIsRejectedWhenTooManyWait(@TempDir Path otherState) {
+    void aNodeOverItsOwnCapGivesUpItsOldestWaitingRecord(@TempDir Path otherState) {
         driver.close();
         Properties qis = new Properties();
-        qis.put(QisConfig.UNKNOWN_NODE_MAX_HELD, "2");
+        qis.put(QisConfig.UNKNOWN_NODE_MAX_HELD_PER_NODE, "2");
         start(qis, otherState);
         List<SignedPacket> sent = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -637,8 +637,62 @@ class QisTopologyTest {
         Rejection r = onlyRejection();
         assertEquals(ReasonCode.UNKNOWN_NODE, r.getReason());
         assertArrayEquals(sent.get(0).bytes(), bytes(r.getOriginalValue()), "the oldest goes first");
-        assertTrue(r.getDetail().contains("2 records were waiting"), r.getDetail());
+        assertTrue(r.getDetail().contains("2 records of this node were waiting"), r.getDetail());
         assertEquals(List.of(sent.get(1).id(), sent.get(2).id()),
                 held().stream().map(h -> ProtocolCodec.decodePacket(h.value()).getPacketId()).toList());
+    }
+
+    @Test
+    void aFloodOfRandomNodeIdsCannotPushOutARecordWhoseNodeRegisters(@TempDir Path otherState) {
+        driver.close();
+        Properties qis = new Properties();
+        qis.put(QisConfig.UNKNOWN_NODE_MAX_HELD, "3");
+        start(qis, otherState);
+        NodeIdentity dave = NodeIdentity.generate();
+        SignedPacket honest = Fixtures.typical(dave);
+        publish(honest);
+        List<SignedPacket> flood = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            SignedPacket p = Fixtures.packet(DOMAIN, 60, 61 + i).sign(NodeIdentity.generate());
+            publish(p);
+            flood.add(p);
+        }
+        List<Rejection> refused = rejections();
+        assertEquals(4, refused.size(), "two flood records fill the store; the other four are refused at once");
+        for (int i = 0; i < refused.size(); i++) {
+            assertEquals(ReasonCode.UNKNOWN_NODE, refused.get(i).getReason());
+            assertTrue(refused.get(i).getDetail().contains("3 records are already waiting"), refused.get(i).getDetail());
+            assertArrayEquals(flood.get(i + 2).bytes(), bytes(refused.get(i).getOriginalValue()), "nothing is lost");
+        }
+
+        nodes.pipeInput(dave.nodeId(), Fixtures.nodeKey(dave));
+        driver.advanceWallClockTime(RECHECK);
+        assertNotNull(packetState(honest.id()), "accepted once its node's key arrived");
+        assertEquals(2, held().size(), "the flood's own records still wait");
+        assertTrue(held().stream().allMatch(h -> !h.nodeId().equals(dave.nodeId())));
+        assertTrue(rejected.isEmpty());
+
+        driver.advanceWallClockTime(GRACE.plus(RECHECK));
+        assertEquals(2, rejections().size(), "and are rejected after the grace");
+        assertTrue(held().isEmpty());
+    }
+
+    @Test
+    void heldRecordsAreKeyedByTheirNode() {
+        SignedPacket p = Fixtures.typical(MALLORY);
+        publish(p);
+        KeyValueStore<String, HeldRecord> store = driver.getKeyValueStore(StoreNames.INGEST_HELD);
+        try (KeyValueIterator<String, HeldRecord> it = store.prefixScan(HeldRecord.nodePrefix(MALLORY.nodeId()),
+                new StringSerializer())) {
+            assertTrue(it.hasNext());
+            HeldRecord h = it.next().value;
+            assertEquals(MALLORY.nodeId(), h.nodeId());
+            assertArrayEquals(p.bytes(), h.value());
+            assertFalse(it.hasNext());
+        }
+    }
+
+    private List<Rejection> rejections() {
+        return rejected.readValuesToList().stream().map(ProtocolCodec::decodeRejection).toList();
     }
 }
