@@ -2,6 +2,7 @@ package dev.qis.fidelity;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Local synthesis (design §6): each packet weighs fidelity × similarity to the asking context; the method with
- * the largest total weight wins; for it, numeric hyperparameters take the weighted median, categorical ones the
- * weighted mode, and the expected gain is the weighted mean. Ties break by name, so answers are deterministic.
+ * Synthesis (docs/elections.md): estimates the gain of every configuration the evidence ran, for the asking
+ * context, and recommends the best one — a configuration some packet actually ran, never one assembled parameter
+ * by parameter.
+ *
+ * <ol>
+ *   <li>Each packet weighs its measurements (claim and backed reproductions, trust and decay applied by the
+ *       caller) × its similarity to the asking context: 1 for the same task and family, lower across families
+ *       and tasks, halved when no tag is shared.</li>
+ *   <li>A configuration's estimate pools the packets of the same method by a Gaussian kernel over their
+ *       hyperparameters (numbers on a log scale when positive, each normalized to the range the evidence spans;
+ *       text and booleans must match), then shrinks toward the method's mean, itself shrunk toward the domain's
+ *       (a prior of {@code priorWeight} samples at each level): a configuration seen once counts for little, a
+ *       neighbourhood seen often for much.</li>
+ *   <li>The recommendation is the configuration with the largest estimate; the exploration alternative the one
+ *       with the largest upper bound (estimate + 1.96 · unitNoise / √(prior + weight)) among the others.</li>
+ * </ol>
+ * Ties break by the configuration's canonical text, so the answer is a function of the evidence alone.
  */
 public final class Synthesis {
     private final FidelityParams params;
@@ -30,11 +45,11 @@ public final class Synthesis {
         }
     }
 
-    /** 0.6·[same task] + 0.25·jaccard(tags) + 0.15·[same family], with the configured weights. */
+    /** (task? 1 : crossTask) · (family? 1 : crossFamily) · (½ + ½ · jaccard(tags)). */
     public double similarity(Context asking, Evidence e) {
-        return (asking.task().equals(e.task()) ? params.sameTaskWeight() : 0.0)
-                + params.tagJaccardWeight() * jaccard(asking.tags(), e.tags())
-                + (asking.family().equals(e.family()) ? params.sameFamilyWeight() : 0.0);
+        return (asking.task().equals(e.task()) ? 1.0 : params.crossTaskWeight())
+                * (asking.family().equals(e.family()) ? 1.0 : params.crossFamilyWeight())
+                * (0.5 + 0.5 * jaccard(asking.tags(), e.tags()));
     }
 
     /** |A ∩ B| / |A ∪ B|; two empty tag sets are identical (1). */
@@ -49,104 +64,201 @@ public final class Synthesis {
         return (double) both.size() / union.size();
     }
 
+    /** The canonical text of a configuration: method, then the hyperparameters by name. */
+    public static String configurationKey(String methodType, Map<String, Object> hyperparams) {
+        StringBuilder key = new StringBuilder(methodType);
+        new TreeMap<>(hyperparams).forEach((k, v) -> key.append('|').append(k).append('=')
+                .append(v == null ? "" : v.getClass().getSimpleName().charAt(0) + v.toString()));
+        return key.toString();
+    }
+
     public Optional<Recommendation> recommend(Context asking, List<Evidence> evidence) {
-        Map<String, Double> byMethod = new TreeMap<>();
         List<Weighted> weighted = new ArrayList<>();
         for (Evidence e : evidence) {
-            double w = e.fidelity() * similarity(asking, e);
+            double s = similarity(asking, e);
+            double w = s * e.weight();
             if (w > 0 && Double.isFinite(w)) {
-                weighted.add(new Weighted(e, w));
-                byMethod.merge(e.methodType(), w, Double::sum);
+                weighted.add(new Weighted(e, w, s * e.weightedGain(), configurationKey(e.methodType(), e.hyperparams())));
             }
         }
         if (weighted.isEmpty()) {
             return Optional.empty();
         }
-        String method = byMethod.entrySet().stream()
-                .max(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
-                .orElseThrow().getKey();
-        List<Weighted> used = weighted.stream().filter(x -> x.e.methodType().equals(method))
-                .sorted(Comparator.comparing(x -> x.e.packetId())).toList();
-
-        double total = 0;
-        double gainSum = 0;
-        Set<String> nodes = new TreeSet<>();
-        Set<String> names = new TreeSet<>();
-        for (Weighted x : used) {
-            total += x.w;
-            gainSum += x.w * x.e.gain();
-            nodes.add(x.e.nodeId());
-            names.addAll(x.e.hyperparams().keySet());
+        double prior = params.priorWeight();
+        double totalW = 0;
+        double totalWG = 0;
+        Map<String, List<Weighted>> byMethod = new TreeMap<>();
+        for (Weighted x : weighted) {
+            totalW += x.w;
+            totalWG += x.wg;
+            byMethod.computeIfAbsent(x.e.methodType(), m -> new ArrayList<>()).add(x);
         }
-        Map<String, Object> hyperparams = new LinkedHashMap<>();
-        for (String name : names) {
-            List<Weighted> numeric = new ArrayList<>();
-            List<Weighted> categorical = new ArrayList<>();
-            for (Weighted x : used) {
-                Object v = x.e.hyperparams().get(name);
-                if (v instanceof Number) {
-                    numeric.add(x);
-                } else if (v != null) {
-                    categorical.add(x);
+        double domainMean = totalWG / (prior + totalW);
+
+        List<Estimate> estimates = new ArrayList<>();
+        for (List<Weighted> members : byMethod.values()) {
+            double mw = 0;
+            double mwg = 0;
+            for (Weighted x : members) {
+                mw += x.w;
+                mwg += x.wg;
+            }
+            double methodMean = (mwg + prior * domainMean) / (mw + prior);
+            Coordinates coordinates = Coordinates.of(members);
+            Map<String, Weighted> configurations = new TreeMap<>();
+            for (Weighted x : members) {
+                configurations.merge(x.key, x, (a, b) -> heavier(a, b));
+            }
+            for (Map.Entry<String, Weighted> c : configurations.entrySet()) {
+                double[] at = coordinates.of(c.getValue().e);
+                double w = 0;
+                double wg = 0;
+                List<Part> parts = new ArrayList<>();
+                for (Weighted x : members) {
+                    double k = coordinates.kernel(at, c.getValue().e, x.e, params.kernelWidth());
+                    if (k > 0) {
+                        w += k * x.w;
+                        wg += k * x.wg;
+                        if (k >= 0.5) {
+                            parts.add(new Part(x, k * x.w));
+                        }
+                    }
                 }
-            }
-            // A parameter given mostly as numbers is numeric; stray text values do not turn it categorical.
-            if (weightOf(numeric) >= weightOf(categorical)) {
-                hyperparams.put(name, weightedMedian(name, numeric));
-            } else {
-                hyperparams.put(name, weightedMode(name, categorical));
+                double estimate = (wg + prior * methodMean) / (w + prior);
+                double half = 1.96 * params.unitNoise() / Math.sqrt(w + prior);
+                estimates.add(new Estimate(c.getKey(), c.getValue().e, estimate, half, w, parts));
             }
         }
-        return Optional.of(new Recommendation(method, hyperparams, gainSum / total, used.size(), nodes.size(),
-                used.stream().map(x -> x.e.packetId()).toList(), total));
+        Comparator<Estimate> byEstimate = Comparator.comparingDouble(Estimate::estimate)
+                .thenComparing(Estimate::key, Comparator.reverseOrder());
+        Estimate best = estimates.stream().max(byEstimate).orElseThrow();
+        Estimate explore = estimates.stream().filter(x -> x != best)
+                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + x.half)
+                        .thenComparing(Estimate::key, Comparator.reverseOrder()))
+                .orElse(null);
+
+        List<Part> parts = new ArrayList<>(best.parts);
+        parts.sort(Comparator.comparingDouble(Part::weight).reversed().thenComparing(p -> p.x.e.packetId()));
+        List<Recommendation.Contribution> contributions = new ArrayList<>();
+        Set<String> nodes = new TreeSet<>();
+        for (Part p : parts) {
+            contributions.add(new Recommendation.Contribution(p.x.e.packetId(), p.x.e.nodeId(), p.weight,
+                    p.x.wg / p.x.w));
+            nodes.add(p.x.e.nodeId());
+        }
+        Recommendation.Alternative alternative = explore == null ? null : new Recommendation.Alternative(
+                explore.representative.methodType(), explore.representative.hyperparams(), explore.estimate,
+                explore.estimate + explore.half, explore.parts.stream()
+                        .sorted(Comparator.comparingDouble(Part::weight).reversed().thenComparing(p -> p.x.e.packetId()))
+                        .map(p -> p.x.e.packetId()).toList());
+        return Optional.of(new Recommendation(best.representative.methodType(),
+                new LinkedHashMap<>(new TreeMap<>(best.representative.hyperparams())), best.estimate,
+                best.estimate - best.half, best.estimate + best.half, parts.size(), nodes.size(),
+                contributions.stream().map(Recommendation.Contribution::packetId).toList(), best.weight,
+                contributions, alternative));
     }
 
-    private record Weighted(Evidence e, double w) {
+    private static Weighted heavier(Weighted a, Weighted b) {
+        int byWeight = Double.compare(a.w, b.w);
+        if (byWeight != 0) {
+            return byWeight > 0 ? a : b;
+        }
+        return a.e.packetId().compareTo(b.e.packetId()) <= 0 ? a : b;
     }
 
-    private static double weightOf(List<Weighted> xs) {
-        return xs.stream().mapToDouble(Weighted::w).sum();
+    private record Weighted(Evidence e, double w, double wg, String key) {
+    }
+
+    private record Part(Weighted x, double weight) {
+    }
+
+    private record Estimate(String key, Evidence representative, double estimate, double half, double weight,
+                            List<Part> parts) {
     }
 
     /**
-     * The lower weighted median: the smallest value whose cumulative weight reaches half the total. It is one of
-     * the reported values, so an integer hyperparameter stays an integer (Long) unless any report gave a Double.
+     * Hyperparameter coordinates of one method's evidence: each name whose values are all numbers becomes an axis
+     * (log scale when all positive), normalized to the range the evidence spans; any other name must match.
      */
-    static Object weightedMedian(String name, List<Weighted> xs) {
-        List<Weighted> sorted = new ArrayList<>(xs);
-        sorted.sort(Comparator.comparingDouble(x -> ((Number) x.e.hyperparams().get(name)).doubleValue()));
-        double half = weightOf(sorted) / 2.0;
-        double cumulative = 0;
-        Number chosen = null;
-        for (Weighted x : sorted) {
-            cumulative += x.w;
-            if (cumulative >= half) {
-                chosen = (Number) x.e.hyperparams().get(name);
-                break;
-            }
-        }
-        if (chosen == null) {
-            chosen = (Number) sorted.get(sorted.size() - 1).e.hyperparams().get(name);
-        }
-        boolean allIntegral = sorted.stream().allMatch(x -> x.e.hyperparams().get(name) instanceof Long);
-        return allIntegral ? (Object) chosen.longValue() : (Object) chosen.doubleValue();
-    }
+    private static final class Coordinates {
+        private final List<String> axes;
+        private final Map<String, double[]> range; // name → {min, span, log?1:0}
 
-    /** The value with the largest total weight; ties go to the smallest value as text. */
-    static Object weightedMode(String name, List<Weighted> xs) {
-        Map<String, Double> totals = new TreeMap<>();
-        Map<String, Object> values = new TreeMap<>();
-        for (Weighted x : xs) {
-            Object v = x.e.hyperparams().get(name);
-            totals.merge(v.toString(), x.w, Double::sum);
-            values.putIfAbsent(v.toString(), v);
+        private Coordinates(List<String> axes, Map<String, double[]> range) {
+            this.axes = axes;
+            this.range = range;
         }
-        String best = null;
-        for (Map.Entry<String, Double> t : totals.entrySet()) {
-            if (best == null || t.getValue() > totals.get(best)) {
-                best = t.getKey();
+
+        static Coordinates of(List<Weighted> members) {
+            Set<String> names = new TreeSet<>();
+            members.forEach(x -> names.addAll(x.e.hyperparams().keySet()));
+            List<String> axes = new ArrayList<>();
+            Map<String, double[]> range = new HashMap<>();
+            for (String name : names) {
+                boolean numeric = true;
+                boolean positive = true;
+                for (Weighted x : members) {
+                    Object v = x.e.hyperparams().get(name);
+                    if (v == null) {
+                        continue;
+                    }
+                    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        numeric = false;
+                        break;
+                    }
+                    positive &= n.doubleValue() > 0;
+                }
+                if (!numeric) {
+                    continue;
+                }
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (Weighted x : members) {
+                    if (x.e.hyperparams().get(name) instanceof Number n) {
+                        double t = positive ? Math.log(n.doubleValue()) : n.doubleValue();
+                        min = Math.min(min, t);
+                        max = Math.max(max, t);
+                    }
+                }
+                axes.add(name);
+                range.put(name, new double[] {min, max - min, positive ? 1 : 0});
             }
+            return new Coordinates(axes, range);
         }
-        return values.get(best);
+
+        double[] of(Evidence e) {
+            double[] x = new double[axes.size()];
+            for (int i = 0; i < axes.size(); i++) {
+                Object v = e.hyperparams().get(axes.get(i));
+                double[] r = range.get(axes.get(i));
+                if (v instanceof Number n) {
+                    double t = r[2] == 1 ? Math.log(n.doubleValue()) : n.doubleValue();
+                    x[i] = r[1] > 0 ? (t - r[0]) / r[1] : 0;
+                } else {
+                    x[i] = Double.NaN; // absent
+                }
+            }
+            return x;
+        }
+
+        /** exp(−d²/2h²) when every non-numeric hyperparameter matches and both give the same names; else 0. */
+        double kernel(double[] at, Evidence a, Evidence b, double width) {
+            if (!a.hyperparams().keySet().equals(b.hyperparams().keySet())) {
+                return 0;
+            }
+            for (Map.Entry<String, Object> h : a.hyperparams().entrySet()) {
+                if (!range.containsKey(h.getKey()) && !h.getValue().equals(b.hyperparams().get(h.getKey()))) {
+                    return 0;
+                }
+            }
+            double[] other = of(b);
+            double d2 = 0;
+            for (int i = 0; i < at.length; i++) {
+                if (!Double.isNaN(at[i])) {
+                    d2 += (at[i] - other[i]) * (at[i] - other[i]);
+                }
+            }
+            return Math.exp(-d2 / (2 * width * width));
+        }
     }
 }
