@@ -50,12 +50,20 @@ public final class Elections {
         return Math.max(-FieldRules.MAX_RELATIVE_GAIN, Math.min(FieldRules.MAX_RELATIVE_GAIN, g));
     }
 
-    /** CURATE: the weight of a claim, in eval-sample equivalents; 0 without confidence. */
+    /** CURATE: the weight of a claim against independent reports, in eval-sample equivalents; 0 without confidence. */
     public double claimWeight(double confidence, int nEval, boolean heldOut) {
+        return params.claimFactor() * runWeight(confidence, nEval, heldOut);
+    }
+
+    /**
+     * The weight of a run as evidence for its configuration, when every measurement compared is a claim (synthesis):
+     * confidence · min(n_eval, evalCap) · held-out factor.
+     */
+    public double runWeight(double confidence, int nEval, boolean heldOut) {
         if (!(confidence > 0.0)) {
             return 0.0;
         }
-        return params.claimFactor() * Math.min(confidence, 1.0) * Math.min(Math.max(nEval, 0), params.evalCap())
+        return Math.min(confidence, 1.0) * Math.min(Math.max(nEval, 0), params.evalCap())
                 * (heldOut ? 1.0 : params.notHeldOutFactor());
     }
 
