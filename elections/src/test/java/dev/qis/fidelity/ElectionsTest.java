@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,33 +15,57 @@ class ElectionsTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
     private static final long T0 = 1_790_000_000_000L;
     private final Elections e = new Elections(FidelityParams.DEFAULTS);
+    private final FidelityParams p = FidelityParams.DEFAULTS;
 
-    @Test
-    void anUnvotedPacketFromANewNodeHasVoteAndTrustOne() {
-        assertEquals(1.0, Elections.vote(0, 0));
-        assertEquals(1.0, Elections.trust(0, 0));
-        FidelityScore s = e.score(2.0, 0, 0, Elections.trust(0, 0), T0, T0);
-        assertEquals(1.0, s.vote());
-        assertEquals(1.0, s.trust());
-        assertEquals(2.0, s.fidelity(), 1e-12);
+    private static Measurement m(String node, double gain, double weight) {
+        return new Measurement(node, gain, weight);
     }
 
     @Test
-    void reproductionMovesTheVoteTowardTwoAndRefutationTowardZero() {
-        double previous = 1.0;
-        for (int s = 1; s <= 50; s++) {
-            double v = Elections.vote(s, 0);
-            assertTrue(v > previous && v < 2.0, "vote " + v + " after " + s + " reproductions");
-            previous = v;
+    void aFreshNodeHasTheTrustOfAnUnknownAndAnUnreportedPacketIsNotListed() {
+        assertEquals(0.5, Elections.trust(0, 0));
+        assertEquals(1.0, Elections.vote(0, 0));
+        FidelityScore s = e.score(m("a", 0.1, 200), List.of(), 0, 0, Elections.trust(0, 0), T0, T0);
+        assertFalse(s.routed(), "a claim nobody reproduced is not listed");
+        assertEquals(0.1 * 200 / (p.priorWeight() + 200), s.expectedGain(), 1e-15);
+    }
+
+    @Test
+    void earnedTrustMovesWithBackedReportsOnly() {
+        assertEquals(3.0 / 4, Elections.trust(2, 0), 1e-15);
+        assertEquals(1.0 / 4, Elections.trust(0, 2), 1e-15);
+        double previous = 0.5;
+        for (int f = 1; f <= 20; f++) {
+            double t = Elections.trust(0, f);
+            assertTrue(t < previous && t > 0, "trust " + t + " after " + f + " refutations");
+            previous = t;
         }
-        previous = 1.0;
-        for (int f = 1; f <= 50; f++) {
-            double v = Elections.vote(0, f);
-            assertTrue(v < previous && v > 0.0, "vote " + v + " after " + f + " refutations");
-            previous = v;
+    }
+
+    @Test
+    void aClaimWeighsLessThanAnIndependentRunOfTheSameSizeAndNoSizeBuysUnboundedWeight() {
+        assertEquals(p.claimFactor() * 0.8 * 400, e.claimWeight(0.8, 400, true), 1e-12);
+        assertTrue(e.claimWeight(0.8, 400, true) < e.reportWeight(400));
+        assertEquals(e.claimWeight(1.0, p.evalCap(), true), e.claimWeight(1.0, Integer.MAX_VALUE, true));
+        assertEquals(e.claimWeight(0.8, 400, true) * p.notHeldOutFactor(), e.claimWeight(0.8, 400, false), 1e-12);
+        assertEquals(0.0, e.claimWeight(0.0, 400, true));
+        assertEquals(0.0, e.claimWeight(Double.NaN, 400, true));
+        assertEquals(p.evalCap(), e.reportWeight(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void reproductionsPullAnInflatedClaimTowardWhatOthersObserved() {
+        Measurement inflated = m("inflator", 0.40, e.claimWeight(0.99, 5000, true));
+        double alone = e.expectedGain(List.of(inflated));
+        List<Measurement> all = new ArrayList<>(List.of(inflated));
+        double previous = alone;
+        for (int i = 0; i < 8; i++) {
+            all.add(m("r" + i, 0.05, e.reportWeight(600)));
+            double now = e.expectedGain(all);
+            assertTrue(now < previous, "each reproduction at 0.05 pulls it down: " + now);
+            previous = now;
         }
-        assertEquals(2.0 * 3 / 4, Elections.vote(2, 0), 1e-15);
-        assertEquals(2.0 / 4, Elections.vote(0, 2), 1e-15);
+        assertTrue(previous < 0.12, "after 8 independent runs the estimate is near what they saw: " + previous);
     }
 
     @Test
@@ -47,54 +73,39 @@ class ElectionsTest {
         double claimed = e.gain(60, 66, true);
         assertTrue(e.reproduces(claimed, e.gain(60, 63, true)));
         assertFalse(e.reproduces(claimed, e.gain(60, 62.9, true)));
-        // lower is better: a drop in error is a gain
         assertEquals(0.5, e.gain(2.0, 1.0, false), 1e-15);
     }
 
     @Test
-    void citationsRaiseCurate() {
-        double none = e.curate(0.1, 0.9, 400, true, 0);
-        assertEquals(0.1 * 0.9 * 20, none, 1e-12);
-        assertEquals(none * (1 + Math.log(2)), e.curate(0.1, 0.9, 400, true, 1), 1e-12);
-        assertTrue(e.curate(0.1, 0.9, 400, true, 10) > e.curate(0.1, 0.9, 400, true, 1));
-        assertEquals(none / 2, e.curate(0.1, 0.9, 400, false, 0), 1e-12);
-        assertEquals(0.0, e.curate(-0.3, 0.9, 400, true, 5));
+    void listingNeedsMoreBackedReproductionsThanRefutationsAndAPositiveEstimate() {
+        Measurement claim = m("a", 0.1, 200);
+        List<Measurement> two = List.of(m("b", 0.09, 500), m("c", 0.02, 500));
+        assertTrue(e.score(claim, two, 2, 1, 0.5, T0, T0).routed());
+        assertFalse(e.score(claim, two, 1, 1, 0.5, T0, T0).routed(), "a tie is not a majority");
+        assertFalse(e.score(m("a", -0.1, 200), List.of(m("b", -0.1, 500)), 1, 0, 0.5, T0, T0).routed());
     }
 
     @Test
     void decayHalvesAtTheHalfLife() {
         assertEquals(1.0, e.decay(T0, T0));
         assertEquals(0.5, e.decay(T0, T0 + 30 * DAY), 1e-15);
-        assertEquals(0.25, e.decay(T0, T0 + 60 * DAY), 1e-15);
-        Elections week = new Elections(new FidelityParams(Duration.ofDays(7), 0.01, 0.25, 0.5, 0.5, 1e-6, 200, 2,
-                0.6, 0.25, 0.15));
+        Elections week = new Elections(new FidelityParams(Duration.ofDays(7), 0.5, 0.5, 1e-6, 200, 2, 8, 0.5, 1000,
+                300, 1.0, 0.25, 0.5, 0.15));
         assertEquals(0.5, week.decay(T0, T0 + 7 * DAY), 1e-15);
     }
 
     @Test
-    void aPacketRefutedBelowAQuarterIsUnrouted() {
-        FidelityScore refuted = e.score(50.0, 0, 7, 1.0, T0, T0); // vote = 2/9
-        assertTrue(refuted.vote() < 0.25);
-        assertTrue(refuted.fidelity() > e.params().routeThreshold(), "high fidelity alone does not route");
-        assertFalse(refuted.routed());
-        assertTrue(e.score(50.0, 0, 6, 1.0, T0, T0).routed()); // vote = 0.25
-        assertFalse(e.score(0.0, 0, 0, 1.0, T0, T0).routed(), "no gain, no routing");
-    }
-
-    @Test
-    void rankingByTheLogScoreEqualsRankingByDecayedFidelityAtAnyLaterTime() {
+    void rankingByTheLogScoreEqualsRankingByDecayedExpectedGainAtAnyLaterTime() {
         Random random = new Random(42);
         for (int trial = 0; trial < 2000; trial++) {
-            double c1 = random.nextDouble() * 10;
-            double c2 = random.nextDouble() * 10;
-            double v1 = Elections.vote(random.nextInt(5), random.nextInt(5));
-            double v2 = Elections.vote(random.nextInt(5), random.nextInt(5));
+            double g1 = random.nextDouble() * 0.5;
+            double g2 = random.nextDouble() * 0.5;
             long i1 = T0 + random.nextInt(200) * DAY / 3;
             long i2 = T0 + random.nextInt(200) * DAY / 3;
-            double byLog = Math.signum(e.logScore(c1, v1, i1) - e.logScore(c2, v2, i2));
+            double byLog = Math.signum(e.logScore(g1, i1) - e.logScore(g2, i2));
             for (long t : new long[] {T0 + 70 * DAY, T0 + 400 * DAY, T0 + 3000 * DAY}) {
-                double f1 = c1 * v1 * e.decay(i1, t);
-                double f2 = c2 * v2 * e.decay(i2, t);
+                double f1 = g1 * e.decay(i1, t);
+                double f2 = g2 * e.decay(i2, t);
                 if (Math.abs(f1 - f2) > 1e-9 * Math.max(f1, f2)) {
                     assertEquals(byLog, Math.signum(f1 - f2), "trial " + trial + " at t=" + t);
                 }
@@ -103,10 +114,13 @@ class ElectionsTest {
     }
 
     @Test
-    void fidelityIsTheProductOfTheFourForces() {
-        FidelityScore s = e.score(3.0, 2.0, 1.0, 1.25, T0, T0 + 15 * DAY);
-        assertEquals(Elections.vote(2, 1), s.vote(), 1e-15);
-        assertEquals(3.0 * s.vote() * 1.25 * Math.pow(2, -0.5), s.fidelity(), 1e-12);
+    void theIntervalNarrowsAsEvidenceGrows() {
+        FidelityScore one = e.score(m("a", 0.1, 100), List.of(), 0, 0, 0.5, T0, T0);
+        FidelityScore many = e.score(m("a", 0.1, 100), List.of(m("b", 0.1, 1000), m("c", 0.1, 1000)), 2, 0, 0.5,
+                T0, T0);
+        assertTrue(one.expectedGainLow() < one.expectedGain() && one.expectedGain() < one.expectedGainHigh());
+        assertTrue(many.expectedGainHigh() - many.expectedGainLow() < one.expectedGainHigh() - one.expectedGainLow());
+        assertEquals(2100, many.evidenceWeight(), 1e-9);
     }
 
     @Test
@@ -114,9 +128,8 @@ class ElectionsTest {
         double[] scores = {0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-300, -1e-300, 1e-6, 0.5, -1.0, 61.2,
             1e300, -1e300, 1e303, Double.MAX_VALUE, -Double.MAX_VALUE};
         double[] confidences = {0.0, Double.MIN_VALUE, 0.5, 1.0};
-        int[] nEvals = {1, 400, Integer.MAX_VALUE};
-        long[] citations = {0, 3, Long.MAX_VALUE};
-        double[] tallies = {0.0, 1.0, 1e18};
+        int[] nEvals = {0, 1, 400, Integer.MAX_VALUE};
+        long[] tallies = {0, 1, Long.MAX_VALUE / 4};
         long epoch = dev.qis.protocol.FieldRules.PROTOCOL_EPOCH.toEpochMilli();
         long[] issued = {epoch, T0, T0 + 400 * DAY};
         for (double baseline : scores) {
@@ -125,26 +138,17 @@ class ElectionsTest {
                     double gain = e.gain(baseline, outcome, higher);
                     String where = "baseline " + baseline + ", outcome " + outcome + ", gain " + gain;
                     assertTrue(Math.abs(gain) <= 100.0, where);
-                    assertTrue(e.reproduces(gain, gain) || gain < 0, where);
                     for (double confidence : confidences) {
                         for (int n : nEvals) {
-                            for (long c : citations) {
-                                double curate = e.curate(gain, confidence, n, false, c);
-                                assertTrue(Double.isFinite(curate) && curate >= 0, where + ": curate " + curate);
-                                if (confidence == 0.0) {
-                                    assertEquals(0.0, curate, where + ": no confidence, no curate");
-                                }
-                                for (double s : tallies) {
-                                    for (double f : tallies) {
-                                        for (long at : issued) {
-                                            FidelityScore score = e.score(curate, s, f, Elections.trust((long) f, (long) s),
-                                                    at, at + 3000 * DAY);
-                                            double intrinsic = e.intrinsicLogScore(curate, (long) s, (long) f, at);
-                                            if (!allFinite(score, intrinsic)) {
-                                                fail(where + ", curate " + curate + ", at " + at + ": " + score
-                                                        + ", intrinsic " + intrinsic);
-                                            }
-                                        }
+                            double w = e.claimWeight(confidence, n, false);
+                            assertTrue(Double.isFinite(w) && w >= 0, where + ": claim weight " + w);
+                            for (long s : tallies) {
+                                for (long at : issued) {
+                                    FidelityScore score = e.score(m("a", gain, w),
+                                            List.of(m("b", -gain, e.reportWeight(n))), s, s / 2,
+                                            Elections.trust(s, s / 2), at, at + 3000 * DAY);
+                                    if (!allFinite(score)) {
+                                        fail(where + ", weight " + w + ", at " + at + ": " + score);
                                     }
                                 }
                             }
@@ -156,19 +160,20 @@ class ElectionsTest {
     }
 
     @Test
-    void aCandidateWithoutGainOrConfidenceRanksBelowEveryOtherButHasAFiniteKey() {
-        double nothing = e.logScore(e.curate(0.4, 0.0, 400, true, 0), 1.0, T0);
-        double smallest = e.logScore(e.curate(1e-12, 0.01, 1, false, 0), Elections.vote(0, 50), T0);
-        assertTrue(Double.isFinite(nothing));
-        assertTrue(nothing < smallest, nothing + " vs " + smallest);
-        assertEquals(0.0, e.curate(Double.POSITIVE_INFINITY, 0.0, 400, true, 0), "no confidence, no curate");
+    void aNegativeOrZeroEstimateHasAFiniteKeyBelowEveryPositiveOne() {
+        double nothing = e.logScore(0.0, T0);
+        double negative = e.logScore(-5.0, T0);
+        double smallest = e.logScore(1e-12, T0);
+        assertTrue(Double.isFinite(nothing) && Double.isFinite(negative));
+        assertTrue(nothing < smallest && negative <= nothing);
         assertEquals(100.0, e.gain(0.0, 1e303, true), "clamped to the protocol bound");
         assertEquals(-100.0, e.gain(-Double.MAX_VALUE, Double.MAX_VALUE, false), "an overflow is clamped too");
     }
 
-    private static boolean allFinite(FidelityScore s, double intrinsic) {
+    private static boolean allFinite(FidelityScore s) {
         return Double.isFinite(s.curate()) && Double.isFinite(s.vote()) && Double.isFinite(s.trust())
                 && Double.isFinite(s.decay()) && Double.isFinite(s.fidelity()) && Double.isFinite(s.logScore())
-                && Double.isFinite(intrinsic);
+                && Double.isFinite(s.expectedGain()) && Double.isFinite(s.expectedGainLow())
+                && Double.isFinite(s.expectedGainHigh()) && Double.isFinite(s.evidenceWeight());
     }
 }
