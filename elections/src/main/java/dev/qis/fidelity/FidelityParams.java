@@ -20,8 +20,6 @@ import java.time.Duration;
  * @param unitNoise         standard deviation of a relative gain measured on one eval sample, for intervals (1.0)
  * @param crossTaskWeight   synthesis: weight of evidence from another task (fingerprint synthesis) (0.25)
  * @param crossFamilyWeight synthesis: weight of evidence from another base-model family (0.5)
- * @param kernelWidth       synthesis: how far, in range-normalized hyperparameter units, evidence for one
- *                          configuration informs a neighbouring one of the same method (0.15)
  */
 public record FidelityParams(
         Duration halfLife,
@@ -36,11 +34,10 @@ public record FidelityParams(
         double priorWeight,
         double unitNoise,
         double crossTaskWeight,
-        double crossFamilyWeight,
-        double kernelWidth) {
+        double crossFamilyWeight) {
 
     public static final FidelityParams DEFAULTS = new FidelityParams(
-            Duration.ofDays(30), 0.5, 0.5, 1e-6, 200, 2, 8, 0.5, 1000, 300, 1.0, 0.25, 0.5, 0.15);
+            Duration.ofDays(30), 0.5, 0.5, 1e-6, 200, 2, 8, 0.5, 1000, 300, 1.0, 0.25, 0.5);
 
     public FidelityParams {
         if (halfLife == null || halfLife.isNegative() || halfLife.isZero()) {
@@ -54,10 +51,10 @@ public record FidelityParams(
         requireIn("notHeldOutFactor", notHeldOutFactor, 0, 1);
         requireIn("crossTaskWeight", crossTaskWeight, 0, 1);
         requireIn("crossFamilyWeight", crossFamilyWeight, 0, 1);
-        if (!(priorWeight > 0) || !(unitNoise > 0) || !(kernelWidth > 0) || !(gainEpsilon > 0)
-                || !Double.isFinite(priorWeight + unitNoise + kernelWidth + gainEpsilon)) {
-            throw new IllegalArgumentException("priorWeight, unitNoise, kernelWidth and gainEpsilon must be positive"
-                    + " and finite, got " + priorWeight + ", " + unitNoise + ", " + kernelWidth + ", " + gainEpsilon);
+        if (!(priorWeight > 0) || !(unitNoise > 0) || !(gainEpsilon > 0)
+                || !Double.isFinite(priorWeight + unitNoise + gainEpsilon)) {
+            throw new IllegalArgumentException("priorWeight, unitNoise and gainEpsilon must be positive and finite, got "
+                    + priorWeight + ", " + unitNoise + ", " + gainEpsilon);
         }
         if (!(successRatio >= 0) || !Double.isFinite(successRatio)) {
             throw new IllegalArgumentException("successRatio must be finite and at least 0, got " + successRatio);

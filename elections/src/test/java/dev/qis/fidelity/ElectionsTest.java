@@ -90,7 +90,7 @@ class ElectionsTest {
         assertEquals(1.0, e.decay(T0, T0));
         assertEquals(0.5, e.decay(T0, T0 + 30 * DAY), 1e-15);
         Elections week = new Elections(new FidelityParams(Duration.ofDays(7), 0.5, 0.5, 1e-6, 200, 2, 8, 0.5, 1000,
-                300, 1.0, 0.25, 0.5, 0.15));
+                300, 1.0, 0.25, 0.5));
         assertEquals(0.5, week.decay(T0, T0 + 7 * DAY), 1e-15);
     }
 

@@ -67,7 +67,6 @@ public final class QisConfig {
     public static final String UNIT_NOISE = "qis.fidelity.unit.noise";
     public static final String CROSS_TASK_WEIGHT = "qis.synthesis.weight.cross.task";
     public static final String CROSS_FAMILY_WEIGHT = "qis.synthesis.weight.cross.family";
-    public static final String KERNEL_WIDTH = "qis.synthesis.kernel.width";
     public static final String STARTUP_TIMEOUT = "qis.startup.timeout";
     /** How long a record from a node without a registered key waits for the key before it is rejected. */
     public static final String UNKNOWN_NODE_GRACE = "qis.unknown.node.grace";
@@ -99,7 +98,7 @@ public final class QisConfig {
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, REST_THREADS, REST_QUEUE, TOPIC_PARTITIONS, TOPIC_REPLICATION,
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, SUCCESS_RATIO,
             NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, MAX_STORED_PER_NODE, CLAIM_FACTOR,
-            EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE, CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, KERNEL_WIDTH, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
+            EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE, CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
             REGISTRY_RETRY_INTERVAL);
 
     private final Map<String, String> values;
@@ -326,8 +325,7 @@ public final class QisConfig {
                     doubleValue(PRIOR_WEIGHT, d.priorWeight()),
                     doubleValue(UNIT_NOISE, d.unitNoise()),
                     doubleValue(CROSS_TASK_WEIGHT, d.crossTaskWeight()),
-                    doubleValue(CROSS_FAMILY_WEIGHT, d.crossFamilyWeight()),
-                    doubleValue(KERNEL_WIDTH, d.kernelWidth()));
+                    doubleValue(CROSS_FAMILY_WEIGHT, d.crossFamilyWeight()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("elections settings: " + e.getMessage());
         }
