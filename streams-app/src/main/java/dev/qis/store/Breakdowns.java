@@ -64,17 +64,26 @@ public final class Breakdowns {
     }
 
     /**
-     * A stored candidate as synthesis evidence: its claim, weighed by CURATE without the claim factor (in synthesis
-     * every measurement is a claim, so the discount against independent reports does not apply), its author's
-     * earned trust and the decay. The reports on it are not added: each backed report describes the reporter's own run, which is a
-     * packet (and a claim) of its own, so counting both would count one run twice. Reports reach synthesis through
-     * the trust they earn or cost the author.
+     * A stored candidate as synthesis evidence: one measurement per packet (one run), weighing the run's eval size
+     * — confidence · min(n_eval, cap) · held-out factor, without the claim factor, since in synthesis every run is
+     * compared with other runs — × its author's earned trust × decay. Its value is the packet's MEASURED gain: the
+     * claim and the backed reports on it pooled by weight (each report weighed by its reporter's trust), not the
+     * claim alone, so a refuted claim counts at what others observed. The reports add no weight of their own:
+     * each describes the reporter's own run, a packet of its own, and counting both would count one run twice.
      */
     public Evidence evidence(Candidate c, TrustLookup trust, long nowMillis) {
         PacketFacts f = c.facts();
         double decay = elections.decay(f.issuedAt(), nowMillis);
-        double weight = elections.runWeight(f.confidence(), f.nEvalSamples(), f.heldOutEval());
-        List<Measurement> measurements = List.of(claim(f, weight, trust.trust(f.nodeId()), decay));
+        double w = c.curate();
+        double wg = c.curate() * f.gain();
+        for (Measurement r : reports(c.reports(), trust, 1.0)) {
+            w += r.weight();
+            wg += r.weight() * r.gain();
+        }
+        double measured = w > 0 ? wg / w : f.gain();
+        double weight = elections.runWeight(f.confidence(), f.nEvalSamples(), f.heldOutEval())
+                * trust.trust(f.nodeId()) * decay;
+        List<Measurement> measurements = List.of(new Measurement(f.nodeId(), measured, weight));
         return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(), f.hyperparams(),
                 measurements);
     }
