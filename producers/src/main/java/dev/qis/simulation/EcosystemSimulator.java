@@ -1,5 +1,7 @@
 package dev.qis.simulation;
 
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.SignedPacket;
@@ -37,8 +39,10 @@ public final class EcosystemSimulator {
     static final double INFLATION_MAX = 0.35;
     static final int INFLATED_EVAL = 5000;
     static final double INFLATED_CONFIDENCE = 0.99;
-    /** The VOTE rule of the fidelity model: a report succeeds when observed gain ≥ this share of the claim. */
-    static final double VOTE_SUCCESS_RATIO = 0.5;
+    /** The rules of the elections, shared with the stream app. */
+    static final Elections ELECTIONS = new Elections(FidelityParams.DEFAULTS);
+    /** The VOTE rule of the elections: a report reproduces a claim when observed gain ≥ this share of it. */
+    static final double VOTE_SUCCESS_RATIO = FidelityParams.DEFAULTS.successRatio();
     static final double CONFIDENCE_HALF_EVAL = 300;
     static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofMinutes(2);
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -87,7 +91,7 @@ public final class EcosystemSimulator {
     }
 
     static boolean voteSucceeds(double observedGain, double claimedGain) {
-        return observedGain >= VOTE_SUCCESS_RATIO * claimedGain;
+        return ELECTIONS.reproduces(claimedGain, observedGain);
     }
 
     /** The state of one run. */
@@ -272,33 +276,44 @@ public final class EcosystemSimulator {
             return answers;
         }
 
+        /**
+         * Follows the recommendation, or explores with probability ε: the network's exploration alternative when
+         * it offers one the grid knows, else a uniformly random configuration. A node that applies a
+         * recommendation or an alternative cites that answer's packets (and votes on them).
+         */
         private Decision decide(SimNode node, Optional<Recommendation> rec) {
             SplittableRandom rng = node.rng();
             boolean explore = rng.nextDouble() < config.epsilon();
             Configuration random = world.grid().random(rng);
             if (rec.isEmpty()) {
-                return new Decision(random, null, null, false);
+                return new Decision(random, null, null, false, List.of());
             }
             Optional<Configuration> recommended = world.grid().fromRecommendation(rec.get().methodType(),
                     rec.get().hyperparams());
             if (recommended.isEmpty()) {
                 warnOnce("a recommendation named method '" + rec.get().methodType() + "', which the simulated grid "
                         + "does not know; the node explored instead");
-                return new Decision(random, rec.get(), null, false);
+                return new Decision(random, rec.get(), null, false, List.of());
             }
-            return explore ? new Decision(random, rec.get(), recommended.get(), false)
-                    : new Decision(recommended.get(), rec.get(), recommended.get(), true);
+            if (!explore) {
+                return new Decision(recommended.get(), rec.get(), recommended.get(), true, rec.get().packetIds());
+            }
+            Optional<OutcomeNetwork.Exploration> alternative = rec.get().explorationAlternative();
+            Optional<Configuration> tried = alternative.flatMap(a -> world.grid().fromRecommendation(a.methodType(),
+                    a.hyperparams()));
+            if (tried.isPresent()) {
+                return new Decision(tried.get(), rec.get(), recommended.get(), false, alternative.get().packetIds());
+            }
+            return new Decision(random, rec.get(), recommended.get(), false, List.of());
         }
 
         private void publishHonest(SimNode node, Decision d, int round) {
             double trueGain = node.domain().effects().gain(node.family(), d.config());
             double observed = observe(trueGain, node.nEval(), node.rng());
             List<String> used = new ArrayList<>();
-            if (d.applied()) {
-                for (String id : d.recommendation().packetIds()) {
-                    if (used.size() < dev.qis.protocol.FieldRules.MAX_INFORMED_BY && PacketId.isValid(id)) {
-                        used.add(id);
-                    }
+            for (String id : d.cited()) {
+                if (used.size() < dev.qis.protocol.FieldRules.MAX_INFORMED_BY && PacketId.isValid(id)) {
+                    used.add(id);
                 }
             }
             double confidence = node.nEval() / (node.nEval() + CONFIDENCE_HALF_EVAL);
@@ -597,10 +612,11 @@ public final class EcosystemSimulator {
 
     /**
      * What an honest node ran in one round; the recommendation it had (null on no evidence) and the grid
-     * configuration it stands for (null when it names an unknown method); whether the node applied it.
+     * configuration it stands for (null when it names an unknown method); whether the node applied it; the
+     * packets it cites: the recommendation's or the exploration alternative's, whichever it ran, else none.
      */
     private record Decision(Configuration config, Recommendation recommendation, Configuration recommended,
-            boolean applied) {
+            boolean applied, List<String> cited) {
     }
 
     /** A synthesis answer and how long it took. */

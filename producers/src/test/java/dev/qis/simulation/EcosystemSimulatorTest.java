@@ -222,6 +222,50 @@ class EcosystemSimulatorTest {
         assertTrue(report.byzantine().rejectionsByReason().containsKey("UNKNOWN_NODE"));
     }
 
+    @Test
+    void anExploringNodeRunsTheNetworksAlternativeCitesItsPacketsAndVotesOnThem() {
+        SimulationConfig config = CONFIG.withByzantine(0, 0).withEpsilon(1).withRounds(3);
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        network.offerExploration = true;
+        java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+        OutcomeNetwork recording = new ForwardingNetwork(network) {
+            @Override
+            public java.util.Optional<OutcomeNetwork.Recommendation> synthesize(String domain, String family,
+                    List<String> tags) {
+                var answer = network.synthesize(domain, family, tags);
+                answer.filter(a -> a.exploration() != null).ifPresent(a -> offered.incrementAndGet());
+                return answer;
+            }
+        };
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(1))
+                .run(config, world, population, recording, ProgressListener.NONE);
+        int withAlternative = 0;
+        Set<String> honestIds = new HashSet<>();
+        population.honest().forEach(h -> honestIds.add(h.identity().nodeId()));
+        for (OutcomePacket p : network.byId.values()) {
+            if (p.getInformedBy().isEmpty()) {
+                continue;
+            }
+            // A packet that cites anything ran an alternative (epsilon 1): the configuration of what it cites.
+            OutcomePacket cited = network.byId.get(p.getInformedBy().get(0));
+            assertEquals(cited.getMethod().getMethodType() + cited.getMethod().getHyperparams(),
+                    p.getMethod().getMethodType() + p.getMethod().getHyperparams());
+            for (String id : p.getInformedBy()) {
+                if (!network.byId.get(id).getNodeId().equals(p.getNodeId())) {
+                    assertTrue(network.votes.stream().anyMatch(v -> v.getPacketId().equals(id)
+                            && v.getNodeId().equals(p.getNodeId())), "a vote on " + id);
+                }
+            }
+            withAlternative++;
+        }
+        assertTrue(withAlternative > 0, "some nodes ran an alternative");
+        assertTrue(offered.get() > 0, "the network offered alternatives");
+        assertEquals(0, report.rounds().get(2).recommendationsApplied());
+    }
+
     /** The report minus the wall-clock latencies, which differ from run to run. */
     private static String withoutTimings(SimulationReport r) {
         var rounds = r.rounds().stream().map(x -> new SimulationReport.RoundResult(x.round(), x.honestRuns(),
