@@ -77,6 +77,16 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "domains are named PREFIX-dNN; change it to keep runs on one cluster apart (default ${DEFAULT-VALUE})")
     String domainPrefix;
 
+    @Option(names = "--families", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_FAMILY_COUNT,
+            description = "base model families, the first N of " + "llama-3-8b, mistral-7b, qwen2-7b, gemma-2-9b, "
+                + "phi-3-mini, falcon-7b, olmo-7b, yi-6b (1-8; default ${DEFAULT-VALUE})")
+    int families;
+
+    @Option(names = "--config-space", paramLabel = "SPACE", defaultValue = "standard",
+            description = "standard: a grid of 108 configurations; large: a continuous learning rate, a warmup ratio "
+                + "and a scheduler (docs/simulation.md; default ${DEFAULT-VALUE})")
+    String configSpace;
+
     @Option(names = "--api", paramLabel = "URL", defaultValue = "http://localhost:8080",
             description = "the stream app's REST API (default ${DEFAULT-VALUE})")
     String api;
@@ -119,7 +129,8 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulationConfig config() {
         try {
             return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent,
-                    topK, domainPrefix, SimulationConfig.DEFAULT_FAMILIES);
+                    topK, domainPrefix, SimulationConfig.families(families),
+                    SimulationConfig.ConfigSpace.parse(configSpace));
         } catch (SimulationException e) {
             throw new InputException(e.getMessage(), e);
         }

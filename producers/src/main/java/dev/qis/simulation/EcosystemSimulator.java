@@ -588,7 +588,8 @@ public final class EcosystemSimulator {
                     population.nodesPerDomain(world));
             var settings = new SimulationReport.Settings(config.nodes(), config.domains(), config.rounds(),
                     config.byzantineShare(), config.sybilKeys(), config.epsilon(), config.seed(),
-                    config.zipfExponent(), config.topK(), world.families(), world.grid().size(), network.describe());
+                    config.zipfExponent(), config.topK(), world.families(), world.grid().size(), network.describe(),
+                    config.configSpace().flag());
             return new SimulationReport(settings, pop, List.copyOf(rounds), gains, rare.summary(), popular.summary(),
                     byzantine, opportunities, checkpoints, List.copyOf(warnings));
         }

@@ -15,7 +15,8 @@ public record SimulationReport(Settings settings, PopulationSummary population, 
 
     /** The settings of the run and where the network was. */
     public record Settings(int nodes, int domains, int rounds, double byzantineShare, int sybilKeys, double epsilon,
-            long seed, double zipfExponent, int topK, List<String> families, int configurations, String network) {
+            long seed, double zipfExponent, int topK, List<String> families, int configurations, String network,
+            String configSpace) {
     }
 
     /** Who took part. */
