@@ -7,6 +7,7 @@ import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.ReportWriter;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationException;
+import dev.qis.simulation.SimulationMatrix;
 import dev.qis.simulation.SimulationReport;
 import java.io.IOException;
 import java.net.URI;
@@ -105,8 +106,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar (the report still goes to stdout)")
     boolean quiet;
 
+    @Option(names = "--summarize-matrix", paramLabel = "DIR",
+            description = "simulate nothing: write DIR/matrix.md from the JSON reports DIR/runs.tsv lists "
+                + "(what deploy/local/simulation-matrix.sh runs at its end)")
+    Path summarizeMatrix;
+
     @Override
     public Integer call() throws IOException {
+        if (summarizeMatrix != null) {
+            Path written;
+            try {
+                written = SimulationMatrix.write(summarizeMatrix);
+            } catch (SimulationException e) {
+                throw new InputException(e.getMessage(), e);
+            }
+            spec.commandLine().getOut().println("wrote " + written);
+            spec.commandLine().getOut().flush();
+            return QisCommand.EXIT_OK;
+        }
         SimulationConfig config = config();
         if (queryThreads < 1 || queryThreads > 256) {
             throw new InputException("--query-threads: must be 1-256, got " + queryThreads);

@@ -35,6 +35,13 @@ class SimulateCommandTest {
     }
 
     @Test
+    void summarizingADirectoryWithoutRunsIsAUsageError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun run = CliRun.of("simulate", "--summarize-matrix", dir.toString());
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("no runs.tsv"), run.err());
+    }
+
+    @Test
     void aBadApiUrlIsAUsageError() {
         CliRun run = CliRun.of("simulate", "--api", "ftp://example", "-b", "127.0.0.1:1");
         assertEquals(2, run.exitCode(), run.toString());
