@@ -4,7 +4,7 @@
 # its exact flags and each goal as mean [min, max] over the seeds, a mark on each missed goal. Every run's text and
 # JSON report stays under OUTDIR/runs/.
 #   deploy/local/simulation-matrix.sh OUTDIR [--quick]
-# Scale of every run: QIS_MATRIX_SCALE (default "--nodes 200 --domains 20 --rounds 10"); seeds 42, 7 and 1234.
+# Scale of every run: QIS_MATRIX_SCALE (default "--nodes 150 --domains 15 --rounds 8"); seeds 42, 7 and 1234.
 # --quick: seed 42 only, the first two scenarios (a check of the script, not a measurement).
 # QIS_CLI: the qis command that simulates (default: this checkout's launcher).
 set -euo pipefail
@@ -22,7 +22,7 @@ out="$(cd "$out" && pwd)"
 
 source "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
 qis="${QIS_CLI:-$root/qis}"
-scale="${QIS_MATRIX_SCALE:---nodes 200 --domains 20 --rounds 10}"
+scale="${QIS_MATRIX_SCALE:---nodes 150 --domains 15 --rounds 8}"
 seeds=(42 7 1234)
 # scenario|flags besides the scale and the seed
 rows=(
