@@ -75,6 +75,18 @@ public final class SimulationGoals {
         }
     }
 
+    /**
+     * Throws an {@link AssertionError} unless the Byzantine share of top-k slots after votes is at most
+     * {@code maxShare}: for small simulations, whose bound a test chooses (the goal's own is 2 %).
+     */
+    public static void checkByzantineTopShare(SimulationReport report, double maxShare) {
+        double after = report.byzantine().byzantineTopShareAfterVotes();
+        if (!(after <= maxShare)) {
+            throw new AssertionError(String.format(Locale.ROOT, "Byzantine share of top-k after votes %.4f exceeds"
+                    + " %.4f (before votes %.4f)", after, maxShare, report.byzantine().byzantineTopShareBeforeVotes()));
+        }
+    }
+
     /** "MET captured improvement, overall: 0.7412 (bound ≥ 0.7000)". */
     public static String describe(SimulationReport.Goal g) {
         String relation = switch (g.id()) {

@@ -309,6 +309,12 @@ class EcosystemSimulatorTest {
         assertTrue(clean.report().byzantine().inflatedRecommendations().asks() > 0);
         SimulationGoals.check(clean.report(), SimulationGoals.INFLATED_RECOMMENDATIONS, SimulationGoals.BYZANTINE_TOP,
                 SimulationGoals.BYZANTINE_SYBIL_TARGET);
+        SimulationGoals.checkByzantineTopShare(clean.report(), 0);
+        double after = t.report().byzantine().byzantineTopShareAfterVotes();
+        SimulationGoals.checkByzantineTopShare(t.report(), after);
+        AssertionError share = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> SimulationGoals.checkByzantineTopShare(t.report(), after - 0.01));
+        assertTrue(share.getMessage().contains("exceeds"), share.getMessage());
     }
 
     @Test
