@@ -140,7 +140,7 @@ public final class SimulationMatrix {
     }
 
     private static String format(double x) {
-        return Math.abs(x) >= 1 && x == Math.rint(x) ? String.format(Locale.ROOT, "%.0f", x)
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? String.format(Locale.ROOT, "%.0f", x)
                 : String.format(Locale.ROOT, "%.3f", x);
     }
 }
