@@ -112,7 +112,7 @@ public final class Synthesis {
                 .thenComparing(Estimate::key, Comparator.reverseOrder());
         Estimate best = estimates.stream().max(byEstimate).orElseThrow();
         Estimate explore = estimates.stream().filter(x -> x != best)
-                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + x.half)
+                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + Double.parseDouble(System.getProperty("qis.z", "1.96")) / 1.96 * x.half)
                         .thenComparing(Estimate::key, Comparator.reverseOrder()))
                 .orElse(null);
 

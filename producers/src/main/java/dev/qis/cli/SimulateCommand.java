@@ -88,6 +88,11 @@ public final class SimulateCommand implements Callable<Integer> {
                 + "and a scheduler (docs/simulation.md; default ${DEFAULT-VALUE})")
     String configSpace;
 
+    @Option(names = "--explore-with", paramLabel = "HOW", defaultValue = "random",
+            description = "what an exploring node runs: random (a uniformly random configuration) or alternative (the "
+                + "synthesis answer's exploration alternative when it has one; default ${DEFAULT-VALUE})")
+    String exploreWith;
+
     @Option(names = "--api", paramLabel = "URL", defaultValue = "http://localhost:8080",
             description = "the stream app's REST API (default ${DEFAULT-VALUE})")
     String api;
@@ -147,10 +152,19 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent,
                     topK, domainPrefix, SimulationConfig.families(families),
-                    SimulationConfig.ConfigSpace.parse(configSpace));
+                    SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
         } catch (SimulationException e) {
             throw new InputException(e.getMessage(), e);
         }
+    }
+
+    private boolean exploreWithAlternative() {
+        return switch (exploreWith) {
+            case "random" -> false;
+            case "alternative" -> true;
+            default -> throw new SimulationException("invalid --explore-with: " + exploreWith
+                    + " (must be random or alternative)");
+        };
     }
 
     URI apiUri() {

@@ -364,9 +364,10 @@ public final class EcosystemSimulator {
         }
 
         /**
-         * Follows the recommendation, or explores with probability ε: the network's exploration alternative when
-         * it offers one the grid knows, else a uniformly random configuration. A node that applies a
-         * recommendation or an alternative cites that answer's packets (and votes on them).
+         * Follows the recommendation, or explores with probability ε: a uniformly random configuration, or, with
+         * {@code --explore-with alternative}, the network's exploration alternative when it offers one the grid
+         * knows. A node that applies a recommendation or an alternative cites that answer's packets (and votes on
+         * them).
          */
         private Decision decide(SimNode node, Optional<Recommendation> rec) {
             SplittableRandom rng = node.rng();
@@ -385,7 +386,8 @@ public final class EcosystemSimulator {
             if (!explore) {
                 return new Decision(recommended.get(), rec.get(), recommended.get(), true, rec.get().packetIds());
             }
-            Optional<OutcomeNetwork.Exploration> alternative = rec.get().explorationAlternative();
+            Optional<OutcomeNetwork.Exploration> alternative = config.exploreWithAlternative()
+                    ? rec.get().explorationAlternative() : Optional.empty();
             Optional<Configuration> tried = alternative.flatMap(a -> world.grid().fromRecommendation(a.methodType(),
                     a.hyperparams()));
             if (tried.isPresent()) {

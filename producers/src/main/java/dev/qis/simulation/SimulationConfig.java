@@ -18,10 +18,12 @@ import java.util.List;
  * @param domainPrefix names the domains {@code <prefix>-dNN}, so runs against one cluster can be told apart
  * @param families     base model families the nodes fine-tune
  * @param configSpace  the configurations nodes choose from: the standard grid or the large space
+ * @param exploreWithAlternative an exploring node runs the network's exploration alternative when it offers one,
+ *                     instead of a uniformly random configuration
  */
 public record SimulationConfig(int nodes, int domains, int rounds, double byzantineShare, int sybilKeys,
         double epsilon, long seed, double zipfExponent, int topK, String domainPrefix, List<String> families,
-        ConfigSpace configSpace) {
+        ConfigSpace configSpace, boolean exploreWithAlternative) {
 
     /** The configuration space (docs/simulation.md): a 108-point grid, or a continuous, larger space. */
     public enum ConfigSpace {
@@ -62,7 +64,15 @@ public record SimulationConfig(int nodes, int domains, int rounds, double byzant
     public SimulationConfig(int nodes, int domains, int rounds, double byzantineShare, int sybilKeys, double epsilon,
             long seed, double zipfExponent, int topK, String domainPrefix, List<String> families) {
         this(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK, domainPrefix,
-                families, ConfigSpace.STANDARD);
+                families, ConfigSpace.STANDARD, false);
+    }
+
+    /** The settings with uniformly random exploration. */
+    public SimulationConfig(int nodes, int domains, int rounds, double byzantineShare, int sybilKeys, double epsilon,
+            long seed, double zipfExponent, int topK, String domainPrefix, List<String> families,
+            ConfigSpace configSpace) {
+        this(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK, domainPrefix,
+                families, configSpace, false);
     }
 
     public SimulationConfig {
@@ -92,47 +102,52 @@ public record SimulationConfig(int nodes, int domains, int rounds, double byzant
     public static SimulationConfig defaults() {
         return new SimulationConfig(DEFAULT_NODES, DEFAULT_DOMAINS, DEFAULT_ROUNDS, DEFAULT_BYZANTINE_SHARE,
                 DEFAULT_SYBIL_KEYS, DEFAULT_EPSILON, DEFAULT_SEED, DEFAULT_ZIPF_EXPONENT, DEFAULT_TOP_K,
-                DEFAULT_DOMAIN_PREFIX, DEFAULT_FAMILIES, ConfigSpace.STANDARD);
+                DEFAULT_DOMAIN_PREFIX, DEFAULT_FAMILIES, ConfigSpace.STANDARD, false);
     }
 
     public SimulationConfig withNodes(int n) {
         return new SimulationConfig(n, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withDomains(int d) {
         return new SimulationConfig(nodes, d, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withRounds(int r) {
         return new SimulationConfig(nodes, domains, r, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withByzantine(double share, int sybils) {
         return new SimulationConfig(nodes, domains, rounds, share, sybils, epsilon, seed, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withEpsilon(double e) {
         return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, e, seed, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withSeed(long s) {
         return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, s, zipfExponent, topK,
-                domainPrefix, families, configSpace);
+                domainPrefix, families, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withFamilies(List<String> f) {
         return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
-                domainPrefix, f, configSpace);
+                domainPrefix, f, configSpace, exploreWithAlternative);
     }
 
     public SimulationConfig withConfigSpace(ConfigSpace space) {
         return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
-                domainPrefix, families, space);
+                domainPrefix, families, space, exploreWithAlternative);
+    }
+
+    public SimulationConfig withExploreWithAlternative(boolean alternative) {
+        return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent, topK,
+                domainPrefix, families, configSpace, alternative);
     }
 
     /** The name of the domain at a popularity rank (1 = most popular). */

@@ -224,7 +224,7 @@ class EcosystemSimulatorTest {
 
     @Test
     void anExploringNodeRunsTheNetworksAlternativeCitesItsPacketsAndVotesOnThem() {
-        SimulationConfig config = CONFIG.withByzantine(0, 0).withEpsilon(1).withRounds(3);
+        SimulationConfig config = CONFIG.withByzantine(0, 0).withEpsilon(1).withRounds(3).withExploreWithAlternative(true);
         SplittableRandom root = new SplittableRandom(config.seed());
         World world = World.generate(config, root.split());
         Population population = Population.generate(world, config, root.split());
