@@ -7,6 +7,7 @@ import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.ReportWriter;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationException;
+import dev.qis.simulation.SimulationMatrix;
 import dev.qis.simulation.SimulationReport;
 import java.io.IOException;
 import java.net.URI;
@@ -77,6 +78,21 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "domains are named PREFIX-dNN; change it to keep runs on one cluster apart (default ${DEFAULT-VALUE})")
     String domainPrefix;
 
+    @Option(names = "--families", paramLabel = "N", defaultValue = "" + SimulationConfig.DEFAULT_FAMILY_COUNT,
+            description = "base model families, the first N of " + "llama-3-8b, mistral-7b, qwen2-7b, gemma-2-9b, "
+                + "phi-3-mini, falcon-7b, olmo-7b, yi-6b (1-8; default ${DEFAULT-VALUE})")
+    int families;
+
+    @Option(names = "--config-space", paramLabel = "SPACE", defaultValue = "standard",
+            description = "standard: a grid of 108 configurations; large: a continuous learning rate, a warmup ratio "
+                + "and a scheduler (docs/simulation.md; default ${DEFAULT-VALUE})")
+    String configSpace;
+
+    @Option(names = "--explore-with", paramLabel = "HOW", defaultValue = "random",
+            description = "what an exploring node runs: random (a uniformly random configuration) or alternative (the "
+                + "synthesis answer's exploration alternative when it has one; default ${DEFAULT-VALUE})")
+    String exploreWith;
+
     @Option(names = "--api", paramLabel = "URL", defaultValue = "http://localhost:8080",
             description = "the stream app's REST API (default ${DEFAULT-VALUE})")
     String api;
@@ -95,8 +111,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar (the report still goes to stdout)")
     boolean quiet;
 
+    @Option(names = "--summarize-matrix", paramLabel = "DIR",
+            description = "simulate nothing: write DIR/matrix.md from the JSON reports DIR/runs.tsv lists "
+                + "(what deploy/local/simulation-matrix.sh runs at its end)")
+    Path summarizeMatrix;
+
     @Override
     public Integer call() throws IOException {
+        if (summarizeMatrix != null) {
+            Path written;
+            try {
+                written = SimulationMatrix.write(summarizeMatrix);
+            } catch (SimulationException e) {
+                throw new InputException(e.getMessage(), e);
+            }
+            spec.commandLine().getOut().println("wrote " + written);
+            spec.commandLine().getOut().flush();
+            return QisCommand.EXIT_OK;
+        }
         SimulationConfig config = config();
         if (queryThreads < 1 || queryThreads > 256) {
             throw new InputException("--query-threads: must be 1-256, got " + queryThreads);
@@ -119,10 +151,20 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulationConfig config() {
         try {
             return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent,
-                    topK, domainPrefix, SimulationConfig.DEFAULT_FAMILIES);
+                    topK, domainPrefix, SimulationConfig.families(families),
+                    SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
         } catch (SimulationException e) {
             throw new InputException(e.getMessage(), e);
         }
+    }
+
+    private boolean exploreWithAlternative() {
+        return switch (exploreWith) {
+            case "random" -> false;
+            case "alternative" -> true;
+            default -> throw new SimulationException("invalid --explore-with: " + exploreWith
+                    + " (must be random or alternative)");
+        };
     }
 
     URI apiUri() {

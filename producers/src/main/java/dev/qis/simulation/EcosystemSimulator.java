@@ -1,5 +1,10 @@
 package dev.qis.simulation;
 
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.Evidence;
+import dev.qis.fidelity.FidelityParams;
+import dev.qis.fidelity.Measurement;
+import dev.qis.fidelity.Synthesis;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.SignedPacket;
@@ -37,8 +42,10 @@ public final class EcosystemSimulator {
     static final double INFLATION_MAX = 0.35;
     static final int INFLATED_EVAL = 5000;
     static final double INFLATED_CONFIDENCE = 0.99;
-    /** The VOTE rule of the fidelity model: a report succeeds when observed gain ≥ this share of the claim. */
-    static final double VOTE_SUCCESS_RATIO = 0.5;
+    /** The rules of the elections, shared with the stream app. */
+    static final Elections ELECTIONS = new Elections(FidelityParams.DEFAULTS);
+    /** The VOTE rule of the elections: a report reproduces a claim when observed gain ≥ this share of it. */
+    static final double VOTE_SUCCESS_RATIO = FidelityParams.DEFAULTS.successRatio();
     static final double CONFIDENCE_HALF_EVAL = 300;
     static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofMinutes(2);
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -87,7 +94,7 @@ public final class EcosystemSimulator {
     }
 
     static boolean voteSucceeds(double observedGain, double claimedGain) {
-        return observedGain >= VOTE_SUCCESS_RATIO * claimedGain;
+        return ELECTIONS.reproduces(claimedGain, observedGain);
     }
 
     /** The state of one run. */
@@ -121,6 +128,13 @@ public final class EcosystemSimulator {
         private long sybilVouches;
         private final Accuracy rare = new Accuracy();
         private final Accuracy popular = new Accuracy();
+        private final ClassSums rareGains = new ClassSums();
+        private final ClassSums popularGains = new ClassSums();
+        /** Per domain, the honest actors that voted there so far. */
+        private final Map<String, Set<Integer>> honestVoters = new HashMap<>();
+        private long inflatedAsks;
+        private long inflatedRecommendations;
+        private final Synthesis pooledSynthesis = new Synthesis(FidelityParams.DEFAULTS);
         private final List<SimulationReport.RoundResult> rounds = new ArrayList<>();
         private final LatencyRecorder synthesisLatency = new LatencyRecorder();
         private final LatencyRecorder topKLatency = new LatencyRecorder();
@@ -186,18 +200,25 @@ public final class EcosystemSimulator {
             int noEvidence = 0;
             List<SimNode> honest = population.honest();
             List<Optional<Recommendation>> answers = ask(honest, round);
+            Pooled pooled = new Pooled();
+            double pooledSum = 0;
+            int from = config.rounds() > 1 ? 1 : 0;
             for (int i = 0; i < honest.size(); i++) {
                 SimNode node = honest.get(i);
                 Decision d = decide(node, answers.get(i));
                 decisions.add(d);
                 TrueEffects truth = node.domain().effects();
                 Optional<Configuration> naivePick = ledger.naivePick(node.domain(), world.grid());
+                Optional<Configuration> pooledPick = pooled.pick(node);
                 double trueGain = truth.gain(node.family(), d.config());
                 double naiveGain = naivePick.map(c -> truth.gain(node.family(), c)).orElse(truth.meanGain(node.family()));
+                double pooledGain = pooledPick.map(c -> truth.gain(node.family(), c))
+                        .orElse(truth.meanGain(node.family()));
                 loop += trueGain;
                 noCoordination += truth.meanGain(node.family());
                 naive += naiveGain;
                 oracle += truth.bestGain(node.family());
+                pooledSum += pooledGain;
                 if (d.recommendation() != null && d.applied()) {
                     applied++;
                 } else if (d.recommendation() != null) {
@@ -206,10 +227,15 @@ public final class EcosystemSimulator {
                 if (d.recommendation() == null) {
                     noEvidence++;
                 }
+                if (round >= from) {
+                    (node.domain().rare() ? rareGains : popularGains).add(trueGain, truth.meanGain(node.family()),
+                            naiveGain, pooledGain, truth.bestGain(node.family()));
+                }
                 if (round > 0) {
                     Accuracy acc = node.domain().rare() ? rare : popular;
-                    acc.score(node, d, naivePick);
+                    acc.score(node, d, naivePick, pooledPick);
                 }
+                countInflated(node, d, round);
             }
             // Phase 2: publish.
             List<SignedPacket> sybilThisRound = new ArrayList<>();
@@ -234,9 +260,74 @@ public final class EcosystemSimulator {
             SimulationReport.RoundResult result = new SimulationReport.RoundResult(round, runs, applied, explored,
                     noEvidence, mean(loop, runs), mean(noCoordination, runs), mean(naive, runs), mean(oracle, runs),
                     storedAtQuery, baselineStored + ledger.size(), stored, slots[1],
-                    slots[1] == 0 ? 0 : (double) slots[0] / slots[1], synthesisLatency.stats(), topKLatency.stats());
+                    ratio(slots[0], slots[1]), synthesisLatency.stats(), topKLatency.stats(), mean(pooledSum, runs),
+                    ratio(slots[2], slots[3]), ratio(slots[4], slots[5]), ratio(slots[6], slots[7]));
             rounds.add(result);
             progress.roundFinished(result, config.rounds());
+        }
+
+        /**
+         * From round 3 on, in a domain where at least 3 honest actors have voted: counts the ask, and counts it as
+         * inflated when the answer's heaviest evidence packet (its first packet id) is Byzantine.
+         */
+        private void countInflated(SimNode node, Decision d, int round) {
+            if (round < 3 || honestVoters.getOrDefault(node.domain().name(), Set.of()).size() < 3) {
+                return;
+            }
+            inflatedAsks++;
+            if (d.recommendation() != null && !d.recommendation().packetIds().isEmpty()) {
+                Optional<Ledger.Entry> heaviest = ledger.get(d.recommendation().packetIds().get(0));
+                if (heaviest.isPresent() && heaviest.get().role().byzantine()) {
+                    inflatedRecommendations++;
+                }
+            }
+        }
+
+        /**
+         * The pooled anchor of one round: what one central store of every honest run's raw observation so far would
+         * recommend. Each observation is evidence with one measurement (its observed gain, weighing
+         * {@code Elections.reportWeight(n_eval)}, trust 1); observations of one configuration in one domain and
+         * family are one piece of evidence with several measurements, which leaves every estimate the same. The
+         * store answers a domain from that domain's observations, of every family; another domain's runs (whose
+         * surface has its own optimum) only while the domain has none. Answers are cached per domain and family
+         * (every node that shares them asks the same question).
+         */
+        private final class Pooled {
+            private final Map<String, List<Evidence>> byDomain = new HashMap<>();
+            private final List<Evidence> all = new ArrayList<>();
+            private final Map<String, Optional<Configuration>> answers = new HashMap<>();
+
+            Pooled() {
+                Map<String, List<Ledger.Entry>> groups = new java.util.LinkedHashMap<>();
+                for (Ledger.Entry e : ledger.all()) {
+                    if (e.role() == Role.HONEST) {
+                        groups.computeIfAbsent(e.domain().name() + "\u0000" + e.family() + "\u0000"
+                                + Synthesis.configurationKey(e.config().method(), e.config().hyperparams()),
+                                k -> new ArrayList<>()).add(e);
+                    }
+                }
+                for (List<Ledger.Entry> group : groups.values()) {
+                    Ledger.Entry first = group.get(0);
+                    List<Measurement> measurements = new ArrayList<>();
+                    for (Ledger.Entry e : group) {
+                        measurements.add(new Measurement(e.packet().packet().getNodeId(), e.claimedGain(),
+                                ELECTIONS.reportWeight(e.packet().packet().getValidation().getNEvalSamples())));
+                    }
+                    Evidence evidence = new Evidence(first.id(), first.packet().packet().getNodeId(), first.family(),
+                            first.domain().name(), first.domain().tags(), first.config().method(),
+                            first.config().hyperparams(), measurements);
+                    byDomain.computeIfAbsent(first.domain().name(), k -> new ArrayList<>()).add(evidence);
+                    all.add(evidence);
+                }
+            }
+
+            Optional<Configuration> pick(SimNode node) {
+                String domain = node.domain().name();
+                return answers.computeIfAbsent(domain + "\u0000" + node.family(), k -> pooledSynthesis
+                        .recommend(new Synthesis.Context(node.family(), domain, node.domain().tags()),
+                                byDomain.getOrDefault(domain, all))
+                        .flatMap(r -> world.grid().fromRecommendation(r.methodType(), r.hyperparams())));
+            }
         }
 
         /** Every honest node's question, asked {@code queryThreads} at a time; answers in node order. */
@@ -272,33 +363,46 @@ public final class EcosystemSimulator {
             return answers;
         }
 
+        /**
+         * Follows the recommendation, or explores with probability ε: a uniformly random configuration, or, with
+         * {@code --explore-with alternative}, the network's exploration alternative when it offers one the grid
+         * knows. A node that applies a recommendation or an alternative cites that answer's packets (and votes on
+         * them).
+         */
         private Decision decide(SimNode node, Optional<Recommendation> rec) {
             SplittableRandom rng = node.rng();
             boolean explore = rng.nextDouble() < config.epsilon();
             Configuration random = world.grid().random(rng);
             if (rec.isEmpty()) {
-                return new Decision(random, null, null, false);
+                return new Decision(random, null, null, false, List.of());
             }
             Optional<Configuration> recommended = world.grid().fromRecommendation(rec.get().methodType(),
                     rec.get().hyperparams());
             if (recommended.isEmpty()) {
                 warnOnce("a recommendation named method '" + rec.get().methodType() + "', which the simulated grid "
                         + "does not know; the node explored instead");
-                return new Decision(random, rec.get(), null, false);
+                return new Decision(random, rec.get(), null, false, List.of());
             }
-            return explore ? new Decision(random, rec.get(), recommended.get(), false)
-                    : new Decision(recommended.get(), rec.get(), recommended.get(), true);
+            if (!explore) {
+                return new Decision(recommended.get(), rec.get(), recommended.get(), true, rec.get().packetIds());
+            }
+            Optional<OutcomeNetwork.Exploration> alternative = config.exploreWithAlternative()
+                    ? rec.get().explorationAlternative() : Optional.empty();
+            Optional<Configuration> tried = alternative.flatMap(a -> world.grid().fromRecommendation(a.methodType(),
+                    a.hyperparams()));
+            if (tried.isPresent()) {
+                return new Decision(tried.get(), rec.get(), recommended.get(), false, alternative.get().packetIds());
+            }
+            return new Decision(random, rec.get(), recommended.get(), false, List.of());
         }
 
         private void publishHonest(SimNode node, Decision d, int round) {
             double trueGain = node.domain().effects().gain(node.family(), d.config());
             double observed = observe(trueGain, node.nEval(), node.rng());
             List<String> used = new ArrayList<>();
-            if (d.applied()) {
-                for (String id : d.recommendation().packetIds()) {
-                    if (used.size() < dev.qis.protocol.FieldRules.MAX_INFORMED_BY && PacketId.isValid(id)) {
-                        used.add(id);
-                    }
+            for (String id : d.cited()) {
+                if (used.size() < dev.qis.protocol.FieldRules.MAX_INFORMED_BY && PacketId.isValid(id)) {
+                    used.add(id);
                 }
             }
             double confidence = node.nEval() / (node.nEval() + CONFIDENCE_HALF_EVAL);
@@ -325,6 +429,7 @@ public final class EcosystemSimulator {
                     network.vote(packets.vote(node.identity(), cited, node.domain().baselineScore(), observed,
                             node.nEval()));
                     honestVotes++;
+                    honestVoters.computeIfAbsent(node.domain().name(), k -> new HashSet<>()).add(node.index());
                     boolean fails = !voteSucceeds(observed, e.claimedGain());
                     if (e.role().byzantine()) {
                         votesOnByzantine++;
@@ -441,9 +546,13 @@ public final class EcosystemSimulator {
             }
         }
 
+        /**
+         * Byzantine and total top-k slots: overall, then popular domains, rare domains other than the Sybil target,
+         * and the Sybil target.
+         */
         private int[] measureTopK() {
-            int byzantine = 0;
-            int slots = 0;
+            int[] counts = new int[8];
+            Domain target = population.sybilTarget();
             for (Domain d : world.domains()) {
                 if (ledger.inDomain(d.name()).isEmpty()) {
                     continue;
@@ -451,15 +560,17 @@ public final class EcosystemSimulator {
                 long start = System.nanoTime();
                 List<TopEntry> top = network.topK(d.name(), config.topK());
                 topKLatency.record(System.nanoTime() - start);
+                int cls = d.equals(target) ? 6 : d.rare() ? 4 : 2;
                 for (TopEntry e : top) {
-                    slots++;
                     Role role = roleOfNode.get(e.nodeId());
-                    if (role != null && role.byzantine()) {
-                        byzantine++;
-                    }
+                    int byzantine = role != null && role.byzantine() ? 1 : 0;
+                    counts[0] += byzantine;
+                    counts[1]++;
+                    counts[cls] += byzantine;
+                    counts[cls + 1]++;
                 }
             }
-            return new int[] {byzantine, slots};
+            return counts;
         }
 
         private long storedInOurDomains() {
@@ -524,7 +635,8 @@ public final class EcosystemSimulator {
                     attack(tamperedSent, rejections), exact, validRejected, byReason,
                     rounds.get(0).byzantineTopShare(), rounds.get(rounds.size() - 1).byzantineTopShare(),
                     honestVotes, votesOnByzantine, votesOnByzantineFailing, votesOnHonest, votesOnHonestFailing,
-                    sybilVouches);
+                    sybilVouches, topShareByClass(),
+                    new SimulationReport.InflatedRecommendations(inflatedAsks, inflatedRecommendations));
 
             long n = population.nodes().size();
             long within = 0;
@@ -540,16 +652,24 @@ public final class EcosystemSimulator {
             double none = 0;
             double naive = 0;
             double oracle = 0;
+            double pooled = 0;
             int runs = 0;
             for (SimulationReport.RoundResult r : rounds.subList(from, rounds.size())) {
                 loop += r.loopGain() * r.honestRuns();
                 none += r.noCoordinationGain() * r.honestRuns();
                 naive += r.naiveGain() * r.honestRuns();
                 oracle += r.oracleGain() * r.honestRuns();
+                pooled += r.pooledGain() * r.honestRuns();
                 runs += r.honestRuns();
             }
-            var gains = new SimulationReport.GainSummary(from, runs, mean(loop, runs), mean(none, runs),
-                    mean(naive, runs), mean(oracle, runs));
+            double loopMean = mean(loop, runs);
+            double randomMean = mean(none, runs);
+            double pooledMean = mean(pooled, runs);
+            double oracleMean = mean(oracle, runs);
+            var gains = new SimulationReport.GainSummary(from, runs, loopMean, randomMean, mean(naive, runs),
+                    oracleMean, pooledMean, captured(loopMean, randomMean, oracleMean),
+                    captured(pooledMean, randomMean, oracleMean), captured(loopMean, randomMean, pooledMean),
+                    rareGains.summary(), popularGains.summary());
 
             List<SimulationReport.LatencyCheckpoint> checkpoints = new ArrayList<>();
             Set<Integer> marks = new java.util.TreeSet<>();
@@ -573,9 +693,21 @@ public final class EcosystemSimulator {
                     population.nodesPerDomain(world));
             var settings = new SimulationReport.Settings(config.nodes(), config.domains(), config.rounds(),
                     config.byzantineShare(), config.sybilKeys(), config.epsilon(), config.seed(),
-                    config.zipfExponent(), config.topK(), world.families(), world.grid().size(), network.describe());
-            return new SimulationReport(settings, pop, List.copyOf(rounds), gains, rare.summary(), popular.summary(),
-                    byzantine, opportunities, checkpoints, List.copyOf(warnings));
+                    config.zipfExponent(), config.topK(), world.families(), world.grid().size(), network.describe(),
+                    config.configSpace().flag());
+            var rareAccuracy = rare.summary();
+            var popularAccuracy = popular.summary();
+            return new SimulationReport(settings, pop, List.copyOf(rounds), gains, rareAccuracy, popularAccuracy,
+                    byzantine, opportunities, checkpoints, List.copyOf(warnings),
+                    SimulationGoals.evaluate(gains, rareAccuracy, popularAccuracy, byzantine));
+        }
+
+        private SimulationReport.TopShareByClass topShareByClass() {
+            SimulationReport.RoundResult first = rounds.get(0);
+            SimulationReport.RoundResult last = rounds.get(rounds.size() - 1);
+            return new SimulationReport.TopShareByClass(first.byzantineTopSharePopular(),
+                    last.byzantineTopSharePopular(), first.byzantineTopShareRare(), last.byzantineTopShareRare(),
+                    first.byzantineTopShareSybilTarget(), last.byzantineTopShareSybilTarget());
         }
 
         private void step(int round, String phase) {
@@ -597,10 +729,11 @@ public final class EcosystemSimulator {
 
     /**
      * What an honest node ran in one round; the recommendation it had (null on no evidence) and the grid
-     * configuration it stands for (null when it names an unknown method); whether the node applied it.
+     * configuration it stands for (null when it names an unknown method); whether the node applied it; the
+     * packets it cites: the recommendation's or the exploration alternative's, whichever it ran, else none.
      */
     private record Decision(Configuration config, Recommendation recommendation, Configuration recommended,
-            boolean applied) {
+            boolean applied, List<String> cited) {
     }
 
     /** A synthesis answer and how long it took. */
@@ -609,20 +742,25 @@ public final class EcosystemSimulator {
 
     /** Counts for the rare-domain (or popular-domain) accuracy claim. */
     private static final class Accuracy {
+        static final int TOP = 3;
         private int runs;
         private int recommended;
         private int recommendedBest;
+        private int recommendedTop;
         private int naiveAvailable;
         private int naiveBest;
+        private int naiveTop;
+        private int pooledTop;
         private int noEvidence;
         private double regretRecommended;
         private double regretNaive;
+        private double regretPooled;
 
-        void score(SimNode node, Decision d, Optional<Configuration> naivePick) {
+        void score(SimNode node, Decision d, Optional<Configuration> naivePick, Optional<Configuration> pooledPick) {
             TrueEffects truth = node.domain().effects();
-            Configuration best = truth.best(node.family());
-            double bestGain = truth.gain(node.family(), best);
-            double fallback = truth.meanGain(node.family());
+            String family = node.family();
+            double bestGain = truth.bestGain(family);
+            double fallback = truth.meanGain(family);
             runs++;
             if (d.recommendation() == null) {
                 noEvidence++;
@@ -631,26 +769,71 @@ public final class EcosystemSimulator {
                 // Scored whether or not the node explored this time: the claim is about what synthesis answers.
                 recommended++;
                 if (d.recommended() != null) {
-                    recommendedBest += d.recommended().equals(best) ? 1 : 0;
-                    regretRecommended += bestGain - truth.gain(node.family(), d.recommended());
+                    recommendedBest += truth.inTop(family, d.recommended(), 1) ? 1 : 0;
+                    recommendedTop += truth.inTop(family, d.recommended(), TOP) ? 1 : 0;
+                    regretRecommended += bestGain - truth.gain(family, d.recommended());
                 } else {
                     regretRecommended += bestGain - fallback;
                 }
             }
             if (naivePick.isPresent()) {
                 naiveAvailable++;
-                naiveBest += naivePick.get().equals(best) ? 1 : 0;
-                regretNaive += bestGain - truth.gain(node.family(), naivePick.get());
+                naiveBest += truth.inTop(family, naivePick.get(), 1) ? 1 : 0;
+                naiveTop += truth.inTop(family, naivePick.get(), TOP) ? 1 : 0;
+                regretNaive += bestGain - truth.gain(family, naivePick.get());
             } else {
                 regretNaive += bestGain - fallback;
+            }
+            if (pooledPick.isPresent()) {
+                pooledTop += truth.inTop(family, pooledPick.get(), TOP) ? 1 : 0;
+                regretPooled += bestGain - truth.gain(family, pooledPick.get());
+            } else {
+                regretPooled += bestGain - fallback;
             }
         }
 
         SimulationReport.RecommendationAccuracy summary() {
             return new SimulationReport.RecommendationAccuracy(runs, recommended, recommendedBest,
                     ratio(recommendedBest, runs), naiveAvailable, naiveBest, ratio(naiveBest, runs),
-                    mean(regretRecommended, runs), mean(regretNaive, runs), noEvidence);
+                    mean(regretRecommended, runs), mean(regretNaive, runs), noEvidence, recommendedTop,
+                    ratio(recommendedTop, runs), naiveTop, ratio(naiveTop, runs), pooledTop, ratio(pooledTop, runs),
+                    mean(regretPooled, runs));
         }
+    }
+
+    /** Sums of true gains over one domain class's runs, from the first round coordination can act. */
+    private static final class ClassSums {
+        private int runs;
+        private double loop;
+        private double random;
+        private double naive;
+        private double pooled;
+        private double oracle;
+
+        void add(double loopGain, double randomGain, double naiveGain, double pooledGain, double oracleGain) {
+            runs++;
+            loop += loopGain;
+            random += randomGain;
+            naive += naiveGain;
+            pooled += pooledGain;
+            oracle += oracleGain;
+        }
+
+        SimulationReport.ClassGains summary() {
+            double l = mean(loop, runs);
+            double r = mean(random, runs);
+            double n = mean(naive, runs);
+            double p = mean(pooled, runs);
+            double o = mean(oracle, runs);
+            return new SimulationReport.ClassGains(runs, l, r, n, p, o, captured(l, r, o), captured(n, r, o),
+                    captured(p, r, o));
+        }
+    }
+
+    /** (gain − random)/(reference − random): the share of the reference's improvement over random; 0 without one. */
+    static double captured(double gain, double random, double reference) {
+        double span = reference - random;
+        return span > 1e-12 ? (gain - random) / span : 0;
     }
 
     static double mean(double sum, int n) {

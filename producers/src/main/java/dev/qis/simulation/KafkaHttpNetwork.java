@@ -164,19 +164,36 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
             return Optional.empty();
         }
         JsonNode body = ok(r);
+        double expected = body.path("expected_gain").asDouble();
+        JsonNode alt = body.path("exploration");
+        Exploration exploration = alt.isObject() && alt.hasNonNull("method_type")
+                ? new Exploration(alt.path("method_type").asText(), hyperparams(alt.path("hyperparams")),
+                        alt.path("expected_gain").asDouble(), alt.path("upper_bound").asDouble(expected),
+                        texts(alt.path("packet_ids")))
+                : null;
+        return Optional.of(new Recommendation(body.path("method_type").asText(), hyperparams(body.path("hyperparams")),
+                expected, body.path("expected_gain_low").asDouble(expected),
+                body.path("expected_gain_high").asDouble(expected), body.path("evidence_count").asInt(),
+                body.path("distinct_nodes").asInt(), texts(body.path("packet_ids")), exploration));
+    }
+
+    /** Hyperparameters as the protocol types them: integral numbers as Long, others as Double, then Boolean, text. */
+    static Map<String, Object> hyperparams(JsonNode node) {
         Map<String, Object> hp = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = body.path("hyperparams").fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
             JsonNode v = f.getValue();
             hp.put(f.getKey(), v.isIntegralNumber() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble()
                     : v.isBoolean() ? (Object) v.asBoolean() : v.asText());
         }
-        List<String> ids = new ArrayList<>();
-        body.path("packet_ids").forEach(n -> ids.add(n.asText()));
-        return Optional.of(new Recommendation(body.path("method_type").asText(), hp,
-                body.path("expected_gain").asDouble(), body.path("evidence_count").asInt(),
-                body.path("distinct_nodes").asInt(), ids));
+        return hp;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Override

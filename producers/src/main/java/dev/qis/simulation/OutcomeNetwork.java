@@ -54,10 +54,34 @@ public interface OutcomeNetwork extends AutoCloseable {
     @Override
     void close();
 
-    /** A synthesis answer: a method, hyperparameters, and the packets it rests on. */
-    record Recommendation(String methodType, Map<String, Object> hyperparams, double expectedGain, int evidenceCount,
-            int distinctNodes, List<String> packetIds) {
+    /**
+     * A synthesis answer: a configuration, its expected gain with a 95 % interval, the packets it rests on
+     * (heaviest evidence first) and, when the network offers one, an exploration alternative.
+     */
+    record Recommendation(String methodType, Map<String, Object> hyperparams, double expectedGain,
+            double expectedGainLow, double expectedGainHigh, int evidenceCount, int distinctNodes,
+            List<String> packetIds, Exploration exploration) {
         public Recommendation {
+            hyperparams = Map.copyOf(hyperparams);
+            packetIds = List.copyOf(packetIds);
+        }
+
+        /** An answer without an interval or an alternative (the interval collapses onto the estimate). */
+        public Recommendation(String methodType, Map<String, Object> hyperparams, double expectedGain,
+                int evidenceCount, int distinctNodes, List<String> packetIds) {
+            this(methodType, hyperparams, expectedGain, expectedGain, expectedGain, evidenceCount, distinctNodes,
+                    packetIds, null);
+        }
+
+        public Optional<Exploration> explorationAlternative() {
+            return Optional.ofNullable(exploration);
+        }
+    }
+
+    /** The configuration the network suggests trying instead: its estimate, upper bound and packets. */
+    record Exploration(String methodType, Map<String, Object> hyperparams, double expectedGain, double upperBound,
+            List<String> packetIds) {
+        public Exploration {
             hyperparams = Map.copyOf(hyperparams);
             packetIds = List.copyOf(packetIds);
         }

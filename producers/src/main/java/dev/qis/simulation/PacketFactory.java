@@ -1,5 +1,7 @@
 package dev.qis.simulation;
 
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Digests;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
@@ -20,6 +22,8 @@ import java.util.List;
 public final class PacketFactory {
     static final String BENCHMARK = "sim";
     static final String METRIC = "acc";
+
+    private static final Elections ELECTIONS = new Elections(FidelityParams.DEFAULTS);
 
     private final Clock clock;
 
@@ -94,14 +98,10 @@ public final class PacketFactory {
         return ProtocolCodec.encode(p);
     }
 
-    /** The claimed relative gain of a packet, as the fidelity formula computes it. */
+    /** The claimed relative gain of a packet, as the elections compute it. */
     public static double claimedGain(OutcomePacket p) {
-        double baseline = p.getOutcome().getBaselineScore();
-        double delta = p.getOutcome().getOutcomeScore() - baseline;
-        if (!p.getOutcome().getHigherIsBetter()) {
-            delta = -delta;
-        }
-        return delta / Math.max(Math.abs(baseline), 1e-6);
+        return ELECTIONS.gain(p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
+                p.getOutcome().getHigherIsBetter());
     }
 
     /** The SHA-256 of bytes in hex: how a sent packet is matched with its rejection. */

@@ -51,18 +51,24 @@ public final class ReportWriter {
         out.append('\n');
 
         line(out, "1. Mean TRUE gain of honest runs (relative to baseline)");
-        line(out, "   %-6s %6s %9s %9s %9s %9s", "round", "runs", "loop", "random", "naive", "oracle");
+        line(out, "   %-6s %6s %9s %9s %9s %9s %9s", "round", "runs", "loop", "random", "naive", "pooled", "oracle");
         for (var round : r.rounds()) {
-            line(out, "   %-6d %6d %9.4f %9.4f %9.4f %9.4f", round.round(), round.honestRuns(), round.loopGain(),
-                    round.noCoordinationGain(), round.naiveGain(), round.oracleGain());
+            line(out, "   %-6d %6d %9.4f %9.4f %9.4f %9.4f %9.4f", round.round(), round.honestRuns(), round.loopGain(),
+                    round.noCoordinationGain(), round.naiveGain(), round.pooledGain(), round.oracleGain());
         }
         var g = r.gains();
-        line(out, "   rounds %d+: loop %.4f vs no coordination %.4f vs naive averaging %.4f (oracle %.4f), %d runs",
-                g.fromRound(), g.loop(), g.noCoordination(), g.naive(), g.oracle(), g.runs());
+        line(out, "   rounds %d+: loop %.4f vs no coordination %.4f vs naive averaging %.4f vs pooled %.4f (oracle %.4f),"
+                + " %d runs", g.fromRound(), g.loop(), g.noCoordination(), g.naive(), g.pooledGain(), g.oracle(), g.runs());
+        line(out, "   captured improvement (loop - random)/(oracle - random): %.2f overall, %.2f rare, %.2f popular;"
+                + " pooled %.2f", g.capturedImprovement(), g.rare().capturedImprovement(),
+                g.popular().capturedImprovement(), g.pooledCapturedImprovement());
+        line(out, "   loop captures %.2f of pooled's improvement over random", g.capturedVsPooled());
         out.append('\n');
 
-        line(out, "2. Is the recommended configuration the true best? (rounds 1+)");
-        accuracy(out, "rare domains   ", r.rareDomains());
+        line(out, "2. How good is the recommended configuration? (rounds 1+; regret = true best - true gain of the pick)");
+        line(out, "   %-15s %6s %10s %10s %10s %8s %8s %8s", "", "runs", "regret", "naive", "pooled", "top-3",
+                "naive", "pooled");
+        accuracy(out, "rare domains", r.rareDomains());
         accuracy(out, "popular domains", r.popularDomains());
         out.append('\n');
 
@@ -77,6 +83,14 @@ public final class ReportWriter {
         line(out, "   rejections by reason       %s", b.rejectionsByReason());
         line(out, "   Byzantine share of top-%d slots: %.1f%% before votes (round 0), %.1f%% after (round %d)",
                 s.topK(), 100 * b.byzantineTopShareBeforeVotes(), 100 * b.byzantineTopShareAfterVotes(), s.rounds() - 1);
+        var c = b.byzantineTopShareByClass();
+        line(out, "     popular %.1f%% -> %.1f%%, rare %.1f%% -> %.1f%%, Sybil target %s", 100 * c.popularBefore(),
+                100 * c.popularAfter(), 100 * c.rareBefore(), 100 * c.rareAfter(), p.sybilTargetDomain() == null
+                        ? "(none)" : String.format(Locale.ROOT, "%.1f%% -> %.1f%%", 100 * c.sybilTargetBefore(),
+                                100 * c.sybilTargetAfter()));
+        var inflated = b.inflatedRecommendations();
+        line(out, "   recommendations resting on a Byzantine packet (round 3+, domains with 3+ honest voters): %d of %d",
+                inflated.inflated(), inflated.asks());
         line(out, "   honest votes: %d; on Byzantine packets %d (%d fail the 1/2 rule); on honest %d (%d fail);"
                 + " Sybil vouches %d", b.honestVotes(), b.honestVotesOnByzantine(), b.honestVotesOnByzantineFailing(),
                 b.honestVotesOnHonest(), b.honestVotesOnHonestFailing(), b.sybilVouches());
@@ -93,10 +107,14 @@ public final class ReportWriter {
         line(out, "5. Query latency against packets stored");
         line(out, "   %-6s %9s %12s %12s %12s %12s", "round", "packets", "synth p50", "synth p99", "top-k p50",
                 "top-k p99");
-        for (var c : r.latency()) {
-            line(out, "   %-6d %9d %10.2fms %10.2fms %10.2fms %10.2fms", c.round(), c.packetsStored(),
-                    c.synthesis().p50Ms(), c.synthesis().p99Ms(), c.topK().p50Ms(), c.topK().p99Ms());
+        for (var checkpoint : r.latency()) {
+            line(out, "   %-6d %9d %10.2fms %10.2fms %10.2fms %10.2fms", checkpoint.round(), checkpoint.packetsStored(),
+                    checkpoint.synthesis().p50Ms(), checkpoint.synthesis().p99Ms(), checkpoint.topK().p50Ms(),
+                    checkpoint.topK().p99Ms());
         }
+        out.append('\n');
+        line(out, "6. Goals (from round 1 on)");
+        r.goals().forEach(goal -> line(out, "   %s", SimulationGoals.describe(goal)));
         if (!r.warnings().isEmpty()) {
             out.append('\n');
             line(out, "Warnings:");
@@ -106,9 +124,9 @@ public final class ReportWriter {
     }
 
     private static void accuracy(StringBuilder out, String label, SimulationReport.RecommendationAccuracy a) {
-        line(out, "   %s %d runs: synthesis %.1f%% true best (regret %.4f, %d without evidence);"
-                + " naive averaging %.1f%% (regret %.4f)", label, a.runs(), 100 * a.recommendedTrueBestRate(),
-                a.meanRegretRecommended(), a.noEvidence(), 100 * a.naiveTrueBestRate(), a.meanRegretNaive());
+        line(out, "   %-15s %6d %10.4f %10.4f %10.4f %7.1f%% %7.1f%% %7.1f%%  (%d without evidence)", label, a.runs(),
+                a.meanRegretRecommended(), a.meanRegretNaive(), a.meanRegretPooled(), 100 * a.recommendedTop3Rate(),
+                100 * a.naiveTop3Rate(), 100 * a.pooledTop3Rate(), a.noEvidence());
     }
 
     private static void attack(StringBuilder out, String label, SimulationReport.Attack a) {

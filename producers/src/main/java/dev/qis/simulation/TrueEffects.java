@@ -16,15 +16,31 @@ public final class TrueEffects {
     static final double METHOD_SD = 0.02;
     /** Family × method × domain interaction: what makes cross-family evidence imperfect. */
     static final double INTERACTION_SD = 0.002;
+    /** Large space: spread of the per-domain, per-method gain of the cosine scheduler over the linear one. */
+    static final double SCHEDULER_SD = 0.01;
+
+    /** The gain of any configuration of the space for a family (by index), not only of the grid's. */
+    @FunctionalInterface
+    interface Surface {
+        double gain(int family, Configuration c);
+    }
 
     private final ConfigurationGrid grid;
     private final List<String> families;
     private final double[][] gains;
+    private final double[][] sortedGains;
+    private final Surface surface;
 
-    private TrueEffects(ConfigurationGrid grid, List<String> families, double[][] gains) {
+    private TrueEffects(ConfigurationGrid grid, List<String> families, double[][] gains, Surface surface) {
         this.grid = grid;
         this.families = List.copyOf(families);
         this.gains = gains;
+        this.sortedGains = new double[gains.length][];
+        for (int f = 0; f < gains.length; f++) {
+            sortedGains[f] = gains[f].clone();
+            java.util.Arrays.sort(sortedGains[f]);
+        }
+        this.surface = surface;
     }
 
     /** An explicit table: {@code gains[family][configuration index]}. */
@@ -40,13 +56,14 @@ public final class TrueEffects {
             }
             copy[f] = gains[f].clone();
         }
-        return new TrueEffects(grid, families, copy);
+        return new TrueEffects(grid, families, copy, null);
     }
 
     /**
      * A smooth response surface: a quadratic bowl per method in (log rank, log learning rate, epochs) around a
      * domain-specific optimum, plus a domain base gain, a per-method offset, a per-family-and-method offset
-     * shared by all domains and a small family × method × domain interaction.
+     * shared by all domains and a small family × method × domain interaction. In the large space the bowl gains a
+     * fourth axis, the warmup ratio, and the cosine scheduler adds a per-domain, per-method offset.
      *
      * @param familyOffsets {@code [family][method]}, drawn once per world
      */
@@ -55,7 +72,7 @@ public final class TrueEffects {
         int methods = ConfigurationGrid.METHODS.size();
         double base = BASE_MIN + rng.nextDouble() * (BASE_MAX - BASE_MIN);
         double[] methodOffset = new double[methods];
-        double[][] optimum = new double[methods][3];
+        double[][] optimum = new double[methods][4];
         for (int m = 0; m < methods; m++) {
             methodOffset[m] = gaussian(rng) * METHOD_SD;
             for (int axis = 0; axis < 3; axis++) {
@@ -68,20 +85,32 @@ public final class TrueEffects {
                 interaction[f][m] = gaussian(rng) * INTERACTION_SD;
             }
         }
-        double[][] gains = new double[families.size()][grid.size()];
-        for (int i = 0; i < grid.size(); i++) {
-            Configuration c = grid.all().get(i);
-            int m = Math.max(0, ConfigurationGrid.METHODS.indexOf(c.method()));
-            double[] x = coordinates(c);
-            double distance2 = 0;
-            for (int axis = 0; axis < 3; axis++) {
-                distance2 += (x[axis] - optimum[m][axis]) * (x[axis] - optimum[m][axis]);
-            }
-            for (int f = 0; f < families.size(); f++) {
-                gains[f][i] = base + methodOffset[m] + familyOffsets[f][m] + interaction[f][m] - CURVATURE * distance2;
+        // Drawn after everything the standard space draws, so a seed gives the standard space the same world.
+        double[] cosine = new double[methods];
+        if (grid.isLarge()) {
+            for (int m = 0; m < methods; m++) {
+                optimum[m][3] = rng.nextDouble();
+                cosine[m] = gaussian(rng) * SCHEDULER_SD;
             }
         }
-        return new TrueEffects(grid, families, gains);
+        int axes = grid.isLarge() ? 4 : 3;
+        Surface surface = (f, c) -> {
+            int m = Math.max(0, ConfigurationGrid.METHODS.indexOf(c.method()));
+            double[] x = grid.isLarge() ? largeCoordinates(c) : coordinates(c);
+            double distance2 = 0;
+            for (int axis = 0; axis < axes; axis++) {
+                distance2 += (x[axis] - optimum[m][axis]) * (x[axis] - optimum[m][axis]);
+            }
+            double scheduler = "cosine".equals(c.scheduler()) ? cosine[m] : 0;
+            return base + methodOffset[m] + familyOffsets[f][m] + interaction[f][m] + scheduler - CURVATURE * distance2;
+        };
+        double[][] gains = new double[families.size()][grid.size()];
+        for (int i = 0; i < grid.size(); i++) {
+            for (int f = 0; f < families.size(); f++) {
+                gains[f][i] = surface.gain(f, grid.all().get(i));
+            }
+        }
+        return new TrueEffects(grid, families, gains, grid.isLarge() ? surface : null);
     }
 
     /** Rank, learning rate and epochs mapped to [0, 1] each (log scale for the first two). */
@@ -90,6 +119,17 @@ public final class TrueEffects {
             Math.log((double) c.r() / ConfigurationGrid.RANKS[0]) / Math.log(4),
             Math.log(c.lr() / ConfigurationGrid.LEARNING_RATES[0]) / Math.log(5),
             (c.epochs() - 1) / 2.0
+        };
+    }
+
+    /** Large space: rank, learning rate over [LR_MIN, LR_MAX], epochs and warmup ratio, each in [0, 1]. */
+    static double[] largeCoordinates(Configuration c) {
+        double warmup = c.warmupRatio() == null ? 0 : c.warmupRatio();
+        return new double[] {
+            Math.log((double) c.r() / ConfigurationGrid.RANKS[0]) / Math.log(4),
+            Math.log(c.lr() / ConfigurationGrid.LR_MIN) / Math.log(ConfigurationGrid.LR_MAX / ConfigurationGrid.LR_MIN),
+            (c.epochs() - 1) / 2.0,
+            warmup / ConfigurationGrid.WARMUP_RATIOS[ConfigurationGrid.WARMUP_RATIOS.length - 1]
         };
     }
 
@@ -102,10 +142,24 @@ public final class TrueEffects {
 
     public double gain(String family, Configuration c) {
         int i = grid.indexOf(c);
-        if (i < 0) {
-            throw new SimulationException("not a configuration of this world: " + c.label());
+        if (i >= 0) {
+            return gains[familyIndex(family)][i];
         }
-        return gains[familyIndex(family)][i];
+        if (surface != null && ConfigurationGrid.METHODS.contains(c.method())) {
+            return surface.gain(familyIndex(family), c);
+        }
+        throw new SimulationException("not a configuration of this world: " + c.label());
+    }
+
+    /** The k-th largest true gain over the grid (k = 1: the best), for top-k hit rates. */
+    public double kthBestGain(String family, int k) {
+        double[] sorted = sortedGains[familyIndex(family)];
+        return sorted[Math.max(0, sorted.length - Math.max(1, k))];
+    }
+
+    /** Whether a configuration is among the k truly best: its true gain at least the grid's k-th best. */
+    public boolean inTop(String family, Configuration c, int k) {
+        return gain(family, c) >= kthBestGain(family, k);
     }
 
     /** The one true best configuration for a family (the first in grid order on an exact tie). */

@@ -29,7 +29,8 @@ public final class World {
     }
 
     public static World generate(SimulationConfig config, SplittableRandom rng) {
-        ConfigurationGrid grid = ConfigurationGrid.standard();
+        ConfigurationGrid grid = config.configSpace() == SimulationConfig.ConfigSpace.LARGE ? ConfigurationGrid.large()
+                : ConfigurationGrid.standard();
         List<String> families = config.families();
         double[][] familyOffsets = new double[families.size()][ConfigurationGrid.METHODS.size()];
         for (double[] row : familyOffsets) {

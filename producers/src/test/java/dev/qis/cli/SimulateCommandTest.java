@@ -11,7 +11,8 @@ class SimulateCommandTest {
         CliRun run = CliRun.of("simulate", "--help");
         assertEquals(0, run.exitCode(), run.toString());
         for (String flag : new String[] {"--nodes", "--domains", "--rounds", "--byzantine-share", "--sybil-keys",
-            "--epsilon", "--seed", "--api", "--bootstrap-server", "--report-json", "--quiet"}) {
+            "--epsilon", "--seed", "--api", "--bootstrap-server", "--report-json", "--quiet",
+            "--families", "--config-space"}) {
             assertTrue(run.out().contains(flag), flag);
         }
     }
@@ -21,6 +22,23 @@ class SimulateCommandTest {
         CliRun run = CliRun.of("simulate", "--byzantine-share", "1.5", "-b", "127.0.0.1:1");
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.err().contains("--byzantine-share"), run.err());
+    }
+
+    @Test
+    void badWorldOptionsAreUsageErrorsNamingTheFlag() {
+        CliRun families = CliRun.of("simulate", "--families", "9", "-b", "127.0.0.1:1");
+        assertEquals(2, families.exitCode(), families.toString());
+        assertTrue(families.err().contains("--families"), families.err());
+        CliRun space = CliRun.of("simulate", "--config-space", "huge", "-b", "127.0.0.1:1");
+        assertEquals(2, space.exitCode(), space.toString());
+        assertTrue(space.err().contains("--config-space"), space.err());
+    }
+
+    @Test
+    void summarizingADirectoryWithoutRunsIsAUsageError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun run = CliRun.of("simulate", "--summarize-matrix", dir.toString());
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("no runs.tsv"), run.err());
     }
 
     @Test

@@ -222,13 +222,129 @@ class EcosystemSimulatorTest {
         assertTrue(report.byzantine().rejectionsByReason().containsKey("UNKNOWN_NODE"));
     }
 
+    @Test
+    void anExploringNodeRunsTheNetworksAlternativeCitesItsPacketsAndVotesOnThem() {
+        SimulationConfig config = CONFIG.withByzantine(0, 0).withEpsilon(1).withRounds(3).withExploreWithAlternative(true);
+        SplittableRandom root = new SplittableRandom(config.seed());
+        World world = World.generate(config, root.split());
+        Population population = Population.generate(world, config, root.split());
+        FakeNetwork network = new FakeNetwork(Clock.fixed(TickingClock.BASE.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        network.offerExploration = true;
+        java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+        OutcomeNetwork recording = new ForwardingNetwork(network) {
+            @Override
+            public java.util.Optional<OutcomeNetwork.Recommendation> synthesize(String domain, String family,
+                    List<String> tags) {
+                var answer = network.synthesize(domain, family, tags);
+                answer.filter(a -> a.exploration() != null).ifPresent(a -> offered.incrementAndGet());
+                return answer;
+            }
+        };
+        SimulationReport report = new EcosystemSimulator(new TickingClock(), Duration.ofSeconds(1))
+                .run(config, world, population, recording, ProgressListener.NONE);
+        int withAlternative = 0;
+        Set<String> honestIds = new HashSet<>();
+        population.honest().forEach(h -> honestIds.add(h.identity().nodeId()));
+        for (OutcomePacket p : network.byId.values()) {
+            if (p.getInformedBy().isEmpty()) {
+                continue;
+            }
+            // A packet that cites anything ran an alternative (epsilon 1): the configuration of what it cites.
+            OutcomePacket cited = network.byId.get(p.getInformedBy().get(0));
+            assertEquals(cited.getMethod().getMethodType() + cited.getMethod().getHyperparams(),
+                    p.getMethod().getMethodType() + p.getMethod().getHyperparams());
+            for (String id : p.getInformedBy()) {
+                if (!network.byId.get(id).getNodeId().equals(p.getNodeId())) {
+                    assertTrue(network.votes.stream().anyMatch(v -> v.getPacketId().equals(id)
+                            && v.getNodeId().equals(p.getNodeId())), "a vote on " + id);
+                }
+            }
+            withAlternative++;
+        }
+        assertTrue(withAlternative > 0, "some nodes ran an alternative");
+        assertTrue(offered.get() > 0, "the network offered alternatives");
+        assertEquals(0, report.rounds().get(2).recommendationsApplied());
+    }
+
+    @Test
+    void theByzantineTopShareIsMeasuredPerDomainClass() {
+        Trial t = shared();
+        Domain target = t.population().sybilTarget();
+        int[] byz = new int[3];
+        int[] slots = new int[3];
+        Map<String, SimNode> authors = t.byNodeId();
+        for (Domain d : t.world().domains()) {
+            int cls = d.equals(target) ? 2 : d.rare() ? 1 : 0;
+            for (OutcomeNetwork.TopEntry e : t.network().topK(d.name(), CONFIG.topK())) {
+                slots[cls]++;
+                byz[cls] += authors.get(e.nodeId()).role().byzantine() ? 1 : 0;
+            }
+        }
+        var c = t.report().byzantine().byzantineTopShareByClass();
+        assertTrue(slots[2] > 0, "the Sybil target has a top-k");
+        assertEquals((double) byz[0] / slots[0], c.popularAfter(), 1e-12);
+        assertEquals(slots[1] == 0 ? 0 : (double) byz[1] / slots[1], c.rareAfter(), 1e-12);
+        assertEquals((double) byz[2] / slots[2], c.sybilTargetAfter(), 1e-12);
+        assertTrue(c.sybilTargetAfter() > 0.5, "this network lets the flood in: " + c);
+        var last = t.report().rounds().get(CONFIG.rounds() - 1);
+        assertEquals((double) (byz[0] + byz[1] + byz[2]) / (slots[0] + slots[1] + slots[2]), last.byzantineTopShare(),
+                1e-12);
+        assertEquals(t.report().rounds().get(0).byzantineTopShareSybilTarget(), c.sybilTargetBefore());
+    }
+
+    @Test
+    void recommendationsRestingOnAnInflatedClaimAreCountedAndMissTheirGoal() {
+        // The test network ranks by claimed gain, so inflated claims win its synthesis.
+        Trial t = shared();
+        var inflated = t.report().byzantine().inflatedRecommendations();
+        assertTrue(inflated.asks() > 0 && inflated.asks() <= 2L * t.population().honest().size(), inflated.toString());
+        assertTrue(inflated.inflated() > 0 && inflated.inflated() <= inflated.asks(), inflated.toString());
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> SimulationGoals.check(t.report(), SimulationGoals.INFLATED_RECOMMENDATIONS));
+        assertTrue(e.getMessage().contains("MISSED recommendations resting on a Byzantine packet"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SimulationGoals.check(t.report(), "no-such-goal"));
+        Trial clean = trial(CONFIG.withByzantine(0, 0).withRounds(5));
+        assertEquals(0, clean.report().byzantine().inflatedRecommendations().inflated());
+        assertTrue(clean.report().byzantine().inflatedRecommendations().asks() > 0);
+        SimulationGoals.check(clean.report(), SimulationGoals.INFLATED_RECOMMENDATIONS, SimulationGoals.BYZANTINE_TOP,
+                SimulationGoals.BYZANTINE_SYBIL_TARGET);
+        SimulationGoals.checkByzantineTopShare(clean.report(), 0);
+        double after = t.report().byzantine().byzantineTopShareAfterVotes();
+        SimulationGoals.checkByzantineTopShare(t.report(), after);
+        AssertionError share = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> SimulationGoals.checkByzantineTopShare(t.report(), after - 0.01));
+        assertTrue(share.getMessage().contains("exceeds"), share.getMessage());
+    }
+
+    @Test
+    void aLargeSpaceWorldWithSixFamiliesRunsEndToEnd() {
+        SimulationConfig config = CONFIG.withRounds(3).withFamilies(SimulationConfig.families(6))
+                .withConfigSpace(SimulationConfig.ConfigSpace.LARGE);
+        Trial t = trial(config);
+        assertEquals(6, t.report().settings().families().size());
+        assertEquals("large", t.report().settings().configSpace());
+        assertEquals(1944, t.report().settings().configurations());
+        java.util.Set<Double> rates = new HashSet<>();
+        for (OutcomePacket p : t.network().byId.values()) {
+            assertEquals(java.util.Set.of("r", "lr", "epochs", "warmup_ratio", "scheduler"),
+                    p.getMethod().getHyperparams().keySet());
+            rates.add(((Number) p.getMethod().getHyperparams().get("lr")).doubleValue());
+        }
+        assertTrue(rates.size() > 9, "learning rates off the reference grid: " + rates.size());
+        var g = t.report().gains();
+        assertTrue(g.oracle() > g.noCoordination() && Double.isFinite(g.pooledGain()), g.toString());
+        assertTrue(g.pooledGain() > g.noCoordination(), "pooled beats random: " + g);
+    }
+
     /** The report minus the wall-clock latencies, which differ from run to run. */
     private static String withoutTimings(SimulationReport r) {
         var rounds = r.rounds().stream().map(x -> new SimulationReport.RoundResult(x.round(), x.honestRuns(),
                 x.recommendationsApplied(), x.explorations(), x.noEvidence(), x.loopGain(), x.noCoordinationGain(),
                 x.naiveGain(), x.oracleGain(), x.packetsStoredAtQuery(), x.packetsExpected(), x.packetsStored(),
-                x.topSlots(), x.byzantineTopShare(), LatencyStats.NONE, LatencyStats.NONE)).toList();
+                x.topSlots(), x.byzantineTopShare(), LatencyStats.NONE, LatencyStats.NONE, x.pooledGain(),
+                x.byzantineTopSharePopular(), x.byzantineTopShareRare(), x.byzantineTopShareSybilTarget())).toList();
         return new SimulationReport(r.settings(), r.population(), rounds, r.gains(), r.rareDomains(),
-                r.popularDomains(), r.byzantine(), r.opportunities(), List.of(), r.warnings()).toString();
+                r.popularDomains(), r.byzantine(), r.opportunities(), List.of(), r.warnings(), r.goals()).toString();
     }
 }

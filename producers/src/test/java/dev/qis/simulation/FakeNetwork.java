@@ -38,6 +38,8 @@ final class FakeNetwork implements OutcomeNetwork {
     /** Keys this network loses, as if its key store lagged: their packets are refused as UNKNOWN_NODE. */
     final Set<String> lostKeys = new java.util.HashSet<>();
     int duplicates;
+    /** When set, each answer also offers the second-heaviest configuration as its exploration alternative. */
+    boolean offerExploration;
     private final PacketVerifier verifier;
 
     FakeNetwork(Clock clock) {
@@ -114,8 +116,20 @@ final class FakeNetwork implements OutcomeNetwork {
             weight.merge(key, w, Double::sum);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
         }
-        String best = weight.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        List<OutcomePacket> chosen = groups.get(best);
+        List<String> ranked = weight.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).map(Map.Entry::getKey).toList();
+        Recommendation answer = answer(groups.get(ranked.get(0)));
+        if (!offerExploration || ranked.size() < 2) {
+            return Optional.of(answer);
+        }
+        Recommendation alt = answer(groups.get(ranked.get(1)));
+        return Optional.of(new Recommendation(answer.methodType(), answer.hyperparams(), answer.expectedGain(),
+                answer.expectedGain() - 0.01, answer.expectedGain() + 0.01, answer.evidenceCount(),
+                answer.distinctNodes(), answer.packetIds(), new Exploration(alt.methodType(), alt.hyperparams(),
+                        alt.expectedGain(), alt.expectedGain() + 0.05, alt.packetIds())));
+    }
+
+    private static Recommendation answer(List<OutcomePacket> chosen) {
         List<String> ids = new ArrayList<>();
         for (int i = chosen.size() - 1; i >= 0 && ids.size() < 8; i--) {
             ids.add(chosen.get(i).getPacketId());
@@ -125,8 +139,7 @@ final class FakeNetwork implements OutcomeNetwork {
         OutcomePacket first = chosen.get(0);
         Map<String, Object> hp = new LinkedHashMap<>(first.getMethod().getHyperparams());
         double expected = chosen.stream().mapToDouble(PacketFactory::claimedGain).average().orElse(0);
-        return Optional.of(new Recommendation(first.getMethod().getMethodType(), hp, expected, chosen.size(),
-                nodes.size(), ids));
+        return new Recommendation(first.getMethod().getMethodType(), hp, expected, chosen.size(), nodes.size(), ids);
     }
 
     /** Top-k by claimed gain × confidence × the VOTE factor 2(1+S)/(2+S+F), so votes move packets down. */

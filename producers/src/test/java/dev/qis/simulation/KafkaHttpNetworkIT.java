@@ -100,6 +100,14 @@ class KafkaHttpNetworkIT {
                         + "\"hyperparams\":{\"r\":16,\"lr\":2.0E-4,\"epochs\":2},\"expected_gain\":0.071,"
                         + "\"evidence_count\":5,\"distinct_nodes\":3,\"packet_ids\":[\"0123456789abcdef-0123456789abcdef\"]}";
             }
+        } else if (path.equals("/v1/domains/sim-d02/synthesis")) {
+            body = "{\"domain\":\"sim-d02\",\"family\":\"llama-3-8b\",\"method_type\":\"LoRA\","
+                    + "\"hyperparams\":{\"r\":8,\"lr\":3.3E-4,\"epochs\":1,\"warmup_ratio\":0.03,\"scheduler\":\"cosine\"},"
+                    + "\"expected_gain\":0.05,\"expected_gain_low\":0.01,\"expected_gain_high\":0.09,"
+                    + "\"evidence_count\":2,\"distinct_nodes\":2,\"packet_ids\":[\"aa-1\",\"aa-2\"],"
+                    + "\"evidence\":[{\"packet_id\":\"aa-1\",\"node_id\":\"n1\",\"weight\":900.0,\"gain\":0.06}],"
+                    + "\"exploration\":{\"method_type\":\"DPO\",\"hyperparams\":{\"r\":32,\"lr\":1.0E-4,\"epochs\":3},"
+                    + "\"expected_gain\":0.02,\"upper_bound\":0.12,\"packet_ids\":[\"bb-1\"]}}";
         } else if (path.equals("/v1/domains/sim-d01/top")) {
             body = "{\"domain\":\"sim-d01\",\"k\":2,\"entries\":[{\"packet_id\":\"0123456789abcdef-0123456789abcdef\","
                     + "\"node_id\":\"00112233aabbccdd\",\"gain\":0.3,\"fidelity\":1.5,\"vote\":0.4,\"trust\":0.9,"
@@ -171,6 +179,20 @@ class KafkaHttpNetworkIT {
             assertEquals(2.0e-4, rec.hyperparams().get("lr"));
             assertEquals(List.of("0123456789abcdef-0123456789abcdef"), rec.packetIds());
             assertEquals(5, rec.evidenceCount());
+            assertEquals(0.071, rec.expectedGainLow(), "no interval in the answer: it collapses onto the estimate");
+            assertEquals(0.071, rec.expectedGainHigh());
+            assertEquals(Optional.empty(), rec.explorationAlternative());
+            var withAlternative = network.synthesize("sim-d02", "llama-3-8b", List.of("sim", "en")).orElseThrow();
+            assertEquals(0.01, withAlternative.expectedGainLow());
+            assertEquals(0.09, withAlternative.expectedGainHigh());
+            assertEquals(List.of("aa-1", "aa-2"), withAlternative.packetIds());
+            assertEquals("cosine", withAlternative.hyperparams().get("scheduler"));
+            assertEquals(0.03, withAlternative.hyperparams().get("warmup_ratio"));
+            var alternative = withAlternative.explorationAlternative().orElseThrow();
+            assertEquals("DPO", alternative.methodType());
+            assertEquals(32L, alternative.hyperparams().get("r"));
+            assertEquals(0.12, alternative.upperBound());
+            assertEquals(List.of("bb-1"), alternative.packetIds());
             assertEquals(Optional.empty(), network.synthesize("unknown", "llama-3-8b", List.of()));
             var top = network.topK("sim-d01", 2);
             assertEquals(1, top.size());

@@ -46,15 +46,39 @@ class ReportWriterTest {
         assertTrue(json.path("rounds").get(0).has("top_slots"));
         assertTrue(json.path("opportunities").has("pairs_used"));
         assertTrue(json.path("latency").get(0).path("synthesis").has("p99_ms"));
+        // Added for the elections goals, next to the keys above.
+        assertTrue(json.path("rounds").get(1).has("pooled_gain"));
+        assertTrue(json.path("rounds").get(1).has("byzantine_top_share_sybil_target"));
+        for (String key : new String[] {"pooled_gain", "captured_improvement", "captured_vs_pooled",
+            "pooled_captured_improvement"}) {
+            assertTrue(json.path("gains").has(key), key);
+        }
+        assertTrue(json.path("gains").path("rare").has("captured_improvement"));
+        assertTrue(json.path("gains").path("popular").has("pooled"));
+        for (String key : new String[] {"recommended_top3_rate", "naive_top3_rate", "pooled_top3_rate",
+            "mean_regret_recommended", "mean_regret_naive", "mean_regret_pooled"}) {
+            assertTrue(json.path("popular_domains").has(key), key);
+        }
+        assertTrue(json.path("byzantine").path("byzantine_top_share_by_class").has("sybil_target_after"));
+        assertTrue(json.path("byzantine").path("inflated_recommendations").has("inflated"));
+        assertEquals(8, json.path("goals").size());
+        JsonNode goal = json.path("goals").get(0);
+        assertEquals("captured-overall", goal.path("id").asText());
+        assertEquals(report.gains().capturedImprovement(), goal.path("figure").asDouble(), 1e-12);
+        assertEquals(0.70, goal.path("bound").asDouble());
+        assertEquals(goal.path("figure").asDouble() >= 0.70, goal.path("met").asBoolean());
     }
 
     @Test
     void textAnswersTheFiveClaims() {
         String text = ReportWriter.text(run(ProgressListener.NONE));
-        for (String heading : new String[] {"1. Mean TRUE gain", "2. Is the recommended", "3. Byzantine packets",
-            "4. Synthesis opportunities", "5. Query latency"}) {
+        for (String heading : new String[] {"1. Mean TRUE gain", "2. How good is the recommended",
+            "3. Byzantine packets", "4. Synthesis opportunities", "5. Query latency", "6. Goals"}) {
             assertTrue(text.contains(heading), heading + " in\n" + text);
         }
+        assertTrue(text.contains("captured improvement (loop - random)/(oracle - random)"), text);
+        assertTrue(text.contains("Sybil target"), text);
+        assertEquals(8, text.lines().filter(l -> l.startsWith("   MET ") || l.startsWith("   MISSED ")).count(), text);
         assertTrue(text.contains("forged (another key)       2 sent, 2 rejected (100.0%) {BAD_SIGNATURE=2}"), text);
     }
 

@@ -133,4 +133,65 @@ class WorldTest {
         assertThrows(SimulationException.class, () -> CONFIG.withNodes(1));
         assertThrows(SimulationException.class, () -> CONFIG.withEpsilon(-0.1));
     }
+
+    @Test
+    void familiesAreTheFirstNOfAFixedList() {
+        assertEquals(List.of("llama-3-8b", "mistral-7b", "qwen2-7b"), SimulationConfig.defaults().families());
+        SimulationConfig six = SMALL.withNodes(300).withFamilies(SimulationConfig.families(6));
+        World world = World.generate(six, new SplittableRandom(7));
+        assertEquals(6, world.families().size());
+        assertEquals(SimulationConfig.FAMILY_NAMES.subList(0, 6), world.families());
+        Population p = Population.generate(world, six, new SplittableRandom(8));
+        assertEquals(6, p.nodes().stream().map(SimNode::family).distinct().count(), "every family has nodes");
+        for (String family : world.families()) {
+            assertTrue(world.domains().get(0).effects().bestGain(family) > world.domains().get(0).effects().meanGain(family));
+        }
+        assertThrows(SimulationException.class, () -> SimulationConfig.families(0));
+        SimulationException e = assertThrows(SimulationException.class, () -> SimulationConfig.families(99));
+        assertTrue(e.getMessage().contains("--families"), e.getMessage());
+    }
+
+    @Test
+    void theLargeSpaceExtendsTheSurfaceSmoothlyAndRanksOverItsReferenceGrid() {
+        SimulationConfig large = SMALL.withConfigSpace(SimulationConfig.ConfigSpace.LARGE);
+        World world = World.generate(large, new SplittableRandom(7));
+        assertEquals(1944, world.grid().size());
+        String family = world.families().get(0);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (Domain d : world.domains()) {
+            TrueEffects truth = d.effects();
+            double best = truth.bestGain(family);
+            assertEquals(best, truth.kthBestGain(family, 1));
+            assertTrue(truth.kthBestGain(family, 3) <= truth.kthBestGain(family, 2));
+            assertTrue(truth.inTop(family, truth.best(family), 3));
+            for (int i = 0; i < 50; i++) {
+                Configuration c = world.grid().random(rng);
+                double g = truth.gain(family, c);
+                assertTrue(Double.isFinite(g));
+                // Smooth: a 1 % change of learning rate moves the gain by far less than the spread of the surface.
+                Configuration near = new Configuration(c.method(), c.r(), c.lr() * 1.01, c.epochs(), c.warmupRatio(),
+                        c.scheduler());
+                assertTrue(Math.abs(truth.gain(family, near) - g) < 1e-3, c.label());
+                assertTrue(g <= best + 0.01, "off-grid points stay near the reference grid's best: " + c.label());
+                assertEquals(g >= truth.kthBestGain(family, 3), truth.inTop(family, c, 3));
+            }
+            // The scheduler and warmup ratio matter: the surface is not flat along them.
+            Configuration b = truth.best(family);
+            Configuration other = new Configuration(b.method(), b.r(), b.lr(), b.epochs(), b.warmupRatio(),
+                    "cosine".equals(b.scheduler()) ? "linear" : "cosine");
+            assertTrue(truth.gain(family, other) < best);
+        }
+    }
+
+    @Test
+    void theStandardSpaceOfASeedIsTheSameWorldWhateverTheLargeSpaceDraws() {
+        World a = World.generate(SMALL, new SplittableRandom(3));
+        assertEquals(108, a.grid().size());
+        for (Configuration c : a.grid().all()) {
+            assertEquals(null, c.scheduler());
+            assertEquals(3, c.hyperparams().size());
+        }
+        assertThrows(SimulationException.class, () -> a.domains().get(0).effects().gain("llama-3-8b",
+                new Configuration("LoRA", 8, 3.3e-4, 1)), "off the standard grid");
+    }
 }

@@ -55,16 +55,18 @@ public final class QisConfig {
     public static final String QUERY_TIMEOUT_MS = "qis.query.timeout.ms";
     public static final String PREFIX_CHARS = "qis.outcomes.prefix.chars";
     public static final String HALF_LIFE = "qis.fidelity.half.life";
-    public static final String ROUTE_THRESHOLD = "qis.fidelity.route.threshold";
-    public static final String MIN_ROUTED_VOTE = "qis.fidelity.min.routed.vote";
     public static final String SUCCESS_RATIO = "qis.fidelity.success.ratio";
     public static final String NOT_HELD_OUT_FACTOR = "qis.fidelity.not.held.out.factor";
     public static final String GAIN_EPSILON = "qis.fidelity.gain.epsilon";
     public static final String MAX_CANDIDATES = "qis.domain.candidates.max";
     public static final String MAX_PER_NODE = "qis.topk.max.per.node";
-    public static final String SAME_TASK_WEIGHT = "qis.synthesis.weight.same.task";
-    public static final String TAG_JACCARD_WEIGHT = "qis.synthesis.weight.tag.jaccard";
-    public static final String SAME_FAMILY_WEIGHT = "qis.synthesis.weight.same.family";
+    public static final String MAX_STORED_PER_NODE = "qis.domain.candidates.max.per.node";
+    public static final String CLAIM_FACTOR = "qis.fidelity.claim.factor";
+    public static final String EVAL_CAP = "qis.fidelity.eval.cap";
+    public static final String PRIOR_WEIGHT = "qis.fidelity.prior.weight";
+    public static final String UNIT_NOISE = "qis.fidelity.unit.noise";
+    public static final String CROSS_TASK_WEIGHT = "qis.synthesis.weight.cross.task";
+    public static final String CROSS_FAMILY_WEIGHT = "qis.synthesis.weight.cross.family";
     public static final String STARTUP_TIMEOUT = "qis.startup.timeout";
     /** How long a record from a node without a registered key waits for the key before it is rejected. */
     public static final String UNKNOWN_NODE_GRACE = "qis.unknown.node.grace";
@@ -106,11 +108,11 @@ public final class QisConfig {
 
     /** The qis.* keys this version knows: an environment variable maps to one of them before Kafka's keys. */
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, REST_THREADS, REST_QUEUE, TOPIC_PARTITIONS, TOPIC_REPLICATION,
-            QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, ROUTE_THRESHOLD, MIN_ROUTED_VOTE, SUCCESS_RATIO,
-            NOT_HELD_OUT_FACTOR, GAIN_EPSILON, MAX_CANDIDATES, MAX_PER_NODE, SAME_TASK_WEIGHT, TAG_JACCARD_WEIGHT,
-            SAME_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK, UNKNOWN_NODE_MAX_HELD,
-            UNKNOWN_NODE_MAX_HELD_PER_NODE, REGISTRY_RETRY_INTERVAL, DOMAIN_TOPICS_MAX, DOMAIN_TOPICS_CREATE_WAIT,
-            DOMAIN_TOPICS_RETRY_BACKOFF);
+            QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, SUCCESS_RATIO, NOT_HELD_OUT_FACTOR, GAIN_EPSILON,
+            MAX_CANDIDATES, MAX_PER_NODE, MAX_STORED_PER_NODE, CLAIM_FACTOR, EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE,
+            CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK,
+            UNKNOWN_NODE_MAX_HELD, UNKNOWN_NODE_MAX_HELD_PER_NODE, REGISTRY_RETRY_INTERVAL, DOMAIN_TOPICS_MAX,
+            DOMAIN_TOPICS_CREATE_WAIT, DOMAIN_TOPICS_RETRY_BACKOFF);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -345,18 +347,24 @@ public final class QisConfig {
 
     public FidelityParams fidelity() {
         FidelityParams d = FidelityParams.DEFAULTS;
-        return new FidelityParams(
-                duration(HALF_LIFE, d.halfLife()),
-                doubleValue(ROUTE_THRESHOLD, d.routeThreshold()),
-                doubleValue(MIN_ROUTED_VOTE, d.minRoutedVote()),
-                doubleValue(SUCCESS_RATIO, d.successRatio()),
-                doubleValue(NOT_HELD_OUT_FACTOR, d.notHeldOutFactor()),
-                doubleValue(GAIN_EPSILON, d.gainEpsilon()),
-                intValue(MAX_CANDIDATES, d.maxCandidates()),
-                intValue(MAX_PER_NODE, d.maxPerNode()),
-                doubleValue(SAME_TASK_WEIGHT, d.sameTaskWeight()),
-                doubleValue(TAG_JACCARD_WEIGHT, d.tagJaccardWeight()),
-                doubleValue(SAME_FAMILY_WEIGHT, d.sameFamilyWeight()));
+        try {
+            return new FidelityParams(
+                    duration(HALF_LIFE, d.halfLife()),
+                    doubleValue(SUCCESS_RATIO, d.successRatio()),
+                    doubleValue(NOT_HELD_OUT_FACTOR, d.notHeldOutFactor()),
+                    doubleValue(GAIN_EPSILON, d.gainEpsilon()),
+                    intValue(MAX_CANDIDATES, d.maxCandidates()),
+                    intValue(MAX_PER_NODE, d.maxPerNode()),
+                    intValue(MAX_STORED_PER_NODE, d.maxStoredPerNode()),
+                    doubleValue(CLAIM_FACTOR, d.claimFactor()),
+                    intValue(EVAL_CAP, d.evalCap()),
+                    doubleValue(PRIOR_WEIGHT, d.priorWeight()),
+                    doubleValue(UNIT_NOISE, d.unitNoise()),
+                    doubleValue(CROSS_TASK_WEIGHT, d.crossTaskWeight()),
+                    doubleValue(CROSS_FAMILY_WEIGHT, d.crossFamilyWeight()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("elections settings: " + e.getMessage());
+        }
     }
 
     /**

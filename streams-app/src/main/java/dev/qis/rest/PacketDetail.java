@@ -9,9 +9,14 @@ public record PacketDetail(String packetId, String nodeId, String fingerprint, S
                            double baselineScore, double outcomeScore, boolean higherIsBetter, String methodType,
                            Map<String, Object> hyperparams, boolean heldOutEval, int nEvalSamples,
                            double confidence, List<String> informedBy, double gain, Elections elections) {
-    /** The Three Elections for this packet now, and the evidence behind VOTE. */
+    /**
+     * The Three Elections for this packet now, and the evidence behind VOTE: {@code curate} is the claim's weight,
+     * S and F count backed reports, {@code routed} says whether a top-k lists it, and the expected gain is the
+     * claim and the backed reports pooled (docs/elections.md).
+     */
     public record Elections(double curate, long citations, double vote, long successes, long failures,
                             List<ReportEntry> reports, double trust, double decay, double fidelity,
-                            boolean routed) {
+                            boolean routed, double expectedGain, double expectedGainLow, double expectedGainHigh,
+                            double evidenceWeight) {
     }
 }

@@ -123,16 +123,12 @@ public final class QueryRoutes {
             long now = views.nowMillis();
             List<Evidence> evidence = new ArrayList<>();
             for (Candidate c : views.candidates(domain, partition)) {
-                FidelityScore score = breakdowns.of(c, trust, now);
-                if (score.routed()) {
-                    evidence.add(evidence(c.facts(), score.fidelity()));
-                }
+                evidence.add(breakdowns.evidence(c, trust, now));
             }
             Recommendation r = synthesis.recommend(new Synthesis.Context(family.orElse(""), domain, tags), evidence)
                     .orElseThrow(() -> ProblemException.notFound("domain '" + domain
-                            + "' has no routed packets to synthesize from"));
-            return ApiResponse.json(new SynthesisResponse(domain, null, family.orElse(null), tags, r.methodType(),
-                    r.hyperparams(), r.expectedGain(), r.evidenceCount(), r.distinctNodes(), r.packetIds()));
+                            + "' has no evidence with weight to synthesize from"));
+            return ApiResponse.json(SynthesisResponse.of(domain, null, family.orElse(null), tags, r));
         });
     }
 
@@ -166,17 +162,14 @@ public final class QueryRoutes {
                 throw ProblemException.notFound("fingerprint " + fp + " has no packets");
             }
             PacketFacts context = all.get(0).value().facts();
-            List<Evidence> evidence = all.stream()
-                    .filter(p -> p.score().routed())
-                    .map(p -> evidence(p.value().facts(), p.score().fidelity()))
-                    .toList();
+            TrustLookup trust = views.trust();
+            long now = views.nowMillis();
+            List<Evidence> evidence = all.stream().map(p -> breakdowns.evidence(p.value(), trust, now)).toList();
             Recommendation r = synthesis.recommend(
                             new Synthesis.Context(context.family(), context.task(), context.tags()), evidence)
                     .orElseThrow(() -> ProblemException.notFound("fingerprint " + fp
-                            + " has no routed packets to synthesize from"));
-            return ApiResponse.json(new SynthesisResponse(context.task(), fp, context.family(), context.tags(),
-                    r.methodType(), r.hyperparams(), r.expectedGain(), r.evidenceCount(), r.distinctNodes(),
-                    r.packetIds()));
+                            + " has no evidence with weight to synthesize from"));
+            return ApiResponse.json(SynthesisResponse.of(context.task(), fp, context.family(), context.tags(), r));
         });
     }
 
@@ -234,10 +227,12 @@ public final class QueryRoutes {
         PacketState s = scored.value();
         PacketFacts f = s.facts();
         List<ReportEntry> reports = new ArrayList<>();
+        java.util.Set<String> backers = s.citingNodes();
         for (Map.Entry<String, VoteEntry> v : s.votes().entrySet()) {
             VoteEntry e = v.getValue();
             reports.add(new ReportEntry(v.getKey(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
-                    e.observedScore(), e.nEvalSamples(), e.reproduced(), trust.trust(v.getKey())));
+                    e.observedScore(), e.observedGain(), e.nEvalSamples(), e.reproduced(),
+                    backers.contains(v.getKey()), trust.trust(v.getKey())));
         }
         FidelityScore score = scored.score();
         return new PacketDetail(f.packetId(), f.nodeId(), f.fingerprint(), Instant.ofEpochMilli(f.issuedAt()).toString(),
@@ -245,12 +240,9 @@ public final class QueryRoutes {
                 f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),
                 f.nEvalSamples(), f.confidence(), f.informedBy(), f.gain(),
                 new PacketDetail.Elections(score.curate(), s.citations(), score.vote(), s.successes(), s.failures(),
-                        reports, score.trust(), score.decay(), score.fidelity(), score.routed()));
-    }
-
-    private static Evidence evidence(PacketFacts f, double fidelity) {
-        return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(),
-                f.hyperparams(), f.gain(), fidelity);
+                        reports, score.trust(), score.decay(), score.fidelity(), score.routed(),
+                        score.expectedGain(), score.expectedGainLow(), score.expectedGainHigh(),
+                        score.evidenceWeight()));
     }
 
     private static String domain(ApiRequest request) {

@@ -4,8 +4,9 @@ import dev.qis.fidelity.Elections;
 
 /**
  * Value of {@link StoreNames#NODE_TALLIES} and {@link StoreNames#NODE_TRUST}: a node's accepted packets and the
- * UNWEIGHTED reproductions and refutations by other nodes over all its packets (latest report per reporter and
- * packet). Its trust follows from these alone, so it does not depend on the order reports arrived in.
+ * BACKED reproductions and refutations by other nodes over all its packets (latest report per reporter and packet,
+ * counted only when the reporter's own run cites the packet). Its earned trust follows from these alone, so it
+ * does not depend on the order reports arrived in.
  */
 public record NodeTally(String nodeId, long packets, long successes, long failures) {
     public static NodeTally empty(String nodeId) {

@@ -2,20 +2,20 @@ package dev.qis.store;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Value of {@link StoreNames#PACKETS}: one packet, its reports and its citations.
+ * Value of {@link StoreNames#PACKETS}: one packet, its reports and the packets that cite it.
  *
- * @param packetId       the packet id
- * @param packetBytes    the original signed bytes; null while pending (reports or citations came first)
- * @param facts          decoded facts; null while pending
- * @param curate         CURATE at the current citation count (0 while pending); time- and trust-free
- * @param votes          reporter node id → its latest report; self-votes are never kept
- * @param citationsByNode citing node id → number of its packets citing this one (all nodes, the author's too;
- *                       {@link #citations()} counts only the other nodes)
+ * @param packetId    the packet id
+ * @param packetBytes the original signed bytes; null while pending (reports or citations came first)
+ * @param facts       decoded facts; null while pending
+ * @param curate      CURATE: the claim's weight (0 while pending); time- and trust-free
+ * @param votes       reporter node id → its latest report; self-votes are never kept
+ * @param citedBy     citing packet id → its author: each citing packet counts once, however often it is replayed
  */
 public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts, double curate,
-                          TreeMap<String, VoteEntry> votes, TreeMap<String, Long> citationsByNode) {
+                          TreeMap<String, VoteEntry> votes, TreeMap<String, String> citedBy) {
 
     public static PacketState pending(String packetId) {
         return new PacketState(packetId, null, null, 0.0, new TreeMap<>(), new TreeMap<>());
@@ -26,24 +26,33 @@ public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts
         return facts == null;
     }
 
-    /** Citations by packets of OTHER nodes: a node cannot raise its own packet's curate. */
+    /** Citations by packets of OTHER nodes: a node cannot raise its own packet. */
     public long citations() {
         long n = 0;
-        for (Map.Entry<String, Long> e : citationsByNode.entrySet()) {
-            if (facts == null || !e.getKey().equals(facts.nodeId())) {
-                n += e.getValue();
+        for (Map.Entry<String, String> e : citedBy.entrySet()) {
+            if (facts == null || !e.getValue().equals(facts.nodeId())) {
+                n++;
             }
         }
         return n;
     }
 
-    /** Unweighted reproductions (S) among the kept reports. */
-    public long successes() {
-        return votes.values().stream().filter(v -> Boolean.TRUE.equals(v.reproduced())).count();
+    /** Nodes that published a run citing this packet: their reports are backed. */
+    public TreeSet<String> citingNodes() {
+        return new TreeSet<>(citedBy.values());
     }
 
-    /** Unweighted refutations (F) among the kept reports. */
+    /** Backed reproductions (S): reports that reproduce the claim from nodes whose own run cites the packet. */
+    public long successes() {
+        TreeSet<String> backers = citingNodes();
+        return votes.entrySet().stream()
+                .filter(v -> backers.contains(v.getKey()) && Boolean.TRUE.equals(v.getValue().reproduced())).count();
+    }
+
+    /** Backed refutations (F). */
     public long failures() {
-        return votes.values().stream().filter(v -> Boolean.FALSE.equals(v.reproduced())).count();
+        TreeSet<String> backers = citingNodes();
+        return votes.entrySet().stream()
+                .filter(v -> backers.contains(v.getKey()) && Boolean.FALSE.equals(v.getValue().reproduced())).count();
     }
 }

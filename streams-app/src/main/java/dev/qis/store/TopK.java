@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A domain's top-k at read time, from its stored candidates: each scored with current trust and decay, only
- * routed ones, best fidelity first (ties: smaller packet id), at most {@code maxPerNode} per node so a flooding
- * node cannot own a domain.
+ * A domain's top-k at read time, from its stored candidates: only listed ones (expected gain above 0, more backed
+ * reproductions than refutations), best expected gain × decay first — the order of the stored rank key, so the
+ * order eviction keeps is the order answers show (ties: smaller packet id) — at most {@code maxPerNode} per node.
  */
 public final class TopK {
     private final Breakdowns breakdowns;
@@ -27,26 +27,22 @@ public final class TopK {
 
     public List<Ranked> top(List<Candidate> candidates, Predicate<Candidate> filter, TrustLookup trust,
                             long nowMillis, int k) {
-        List<Ranked> scored = new ArrayList<>();
+        List<Candidate> listed = new ArrayList<>();
         for (Candidate c : candidates) {
-            if (filter.test(c)) {
-                FidelityScore s = breakdowns.of(c, trust, nowMillis);
-                if (s.routed()) {
-                    scored.add(new Ranked(c, s));
-                }
+            if (c.listed() && filter.test(c)) {
+                listed.add(c);
             }
         }
-        scored.sort(Comparator.comparingDouble((Ranked r) -> r.score().fidelity()).reversed()
-                .thenComparing(r -> r.candidate().packetId()));
+        listed.sort(Comparator.comparingDouble(Candidate::logScore).reversed().thenComparing(Candidate::packetId));
         Map<String, Integer> perNode = new HashMap<>();
         List<Ranked> answer = new ArrayList<>();
-        for (Ranked r : scored) {
+        for (Candidate c : listed) {
             if (answer.size() >= k) {
                 break;
             }
-            int n = perNode.merge(r.candidate().facts().nodeId(), 1, Integer::sum);
+            int n = perNode.merge(c.facts().nodeId(), 1, Integer::sum);
             if (n <= maxPerNode) {
-                answer.add(r);
+                answer.add(new Ranked(c, breakdowns.of(c, trust, nowMillis)));
             }
         }
         return answer;

@@ -1,9 +1,16 @@
 package dev.qis.store;
 
-/** A node's current trust as the reader sees it (the {@link StoreNames#NODE_TRUST} global store); 1 when unknown. */
+import dev.qis.fidelity.Elections;
+
+/**
+ * A node's earned trust as the reader sees it (the {@link StoreNames#NODE_TRUST} global store). A node nobody has
+ * reproduced yet — a fresh key included — has the prior, ½, the same as a node with as many backed reproductions
+ * as refutations.
+ */
 @FunctionalInterface
 public interface TrustLookup {
-    TrustLookup NEUTRAL = nodeId -> 1.0;
+    double UNKNOWN = Elections.trust(0, 0);
+    TrustLookup NEUTRAL = nodeId -> UNKNOWN;
 
     double trust(String nodeId);
 
@@ -11,7 +18,7 @@ public interface TrustLookup {
     static TrustLookup of(java.util.function.Function<String, NodeTally> tallies) {
         return nodeId -> {
             NodeTally t = tallies.apply(nodeId);
-            return t == null ? 1.0 : t.trust();
+            return t == null ? UNKNOWN : t.trust();
         };
     }
 }

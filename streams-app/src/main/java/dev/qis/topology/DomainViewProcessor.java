@@ -13,21 +13,24 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Domain views (design §5.5), partitioned by domain: keeps each domain's candidate set, bounded to
- * {@code maxCandidates} by the stored rank key, and its stats.
+ * Domain views (docs/elections.md), partitioned by domain: keeps each domain's candidate set and its stats.
  *
- * <p>Bound: an update of a packet already in the set replaces it in place; a packet not in the set is added and,
- * when the set is then over the bound, the entry with the lowest rank key (then the smallest packet id) leaves.
- * A packet that left comes back on its next change if it then ranks high enough. While a domain holds no more
- * packets than the bound, its set is exactly all its packets with their latest entries.
+ * <p>Bounds: an update of a packet already in the set replaces it in place; a packet not in the set is added and
+ * then, when its node holds more than {@code maxStoredPerNode} candidates in the domain, that node's lowest-ranked
+ * one leaves — so a flooding node displaces only itself — else, when the set is over {@code maxCandidates}, the
+ * domain's lowest-ranked one leaves. Rank is {@link Candidate#ranksBelow}: unlisted below listed, then the stored
+ * rank key, the order a top-k reads. A packet that left comes back on its next change if it then ranks high
+ * enough. While a domain holds no more packets than the bounds, its set is exactly all its packets.
  */
 final class DomainViewProcessor implements Processor<String, PacketOutput.CandidateUpdate, Void, Void> {
     private final int maxCandidates;
+    private final int maxStoredPerNode;
     private KeyValueStore<String, Candidate> candidates;
     private KeyValueStore<String, DomainStats> stats;
 
-    DomainViewProcessor(int maxCandidates) {
+    DomainViewProcessor(int maxCandidates, int maxStoredPerNode) {
         this.maxCandidates = maxCandidates;
+        this.maxStoredPerNode = maxStoredPerNode;
     }
 
     @Override
@@ -60,34 +63,42 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
         candidates.put(key, c);
         if (!present) {
             count++;
-            if (count > maxCandidates) {
-                evictLowest(domain);
+            if (evict(domain, c.facts().nodeId(), count > maxCandidates)) {
                 count--;
             }
         }
         stats.put(domain, new DomainStats(domain, packets, fingerprints, nodes, lastSeen, count));
     }
 
-    private void evictLowest(String domain) {
+    /** Evicts the node's lowest candidate when it is over its share, else the domain's lowest when asked to. */
+    private boolean evict(String domain, String nodeId, boolean overBound) {
         String lowestKey = null;
         Candidate lowest = null;
+        String nodeLowestKey = null;
+        Candidate nodeLowest = null;
+        int ofNode = 0;
         try (KeyValueIterator<String, Candidate> it = candidates.range(StoreKeys.candidateRangeFrom(domain),
                 StoreKeys.candidateRangeTo(domain))) {
             while (it.hasNext()) {
                 KeyValue<String, Candidate> kv = it.next();
-                if (lowest == null || ranksBelow(kv.value, lowest)) {
+                if (lowest == null || kv.value.ranksBelow(lowest)) {
                     lowest = kv.value;
                     lowestKey = kv.key;
                 }
+                if (kv.value.facts().nodeId().equals(nodeId)) {
+                    ofNode++;
+                    if (nodeLowest == null || kv.value.ranksBelow(nodeLowest)) {
+                        nodeLowest = kv.value;
+                        nodeLowestKey = kv.key;
+                    }
+                }
             }
         }
-        if (lowestKey != null) {
-            candidates.delete(lowestKey);
+        String victim = ofNode > maxStoredPerNode ? nodeLowestKey : overBound ? lowestKey : null;
+        if (victim == null) {
+            return false;
         }
-    }
-
-    private static boolean ranksBelow(Candidate a, Candidate b) {
-        int byScore = Double.compare(a.logScore(), b.logScore());
-        return byScore < 0 || (byScore == 0 && a.packetId().compareTo(b.packetId()) < 0);
+        candidates.delete(victim);
+        return true;
     }
 }

@@ -1,21 +1,17 @@
 package dev.qis.topology;
 
 import dev.qis.fidelity.Elections;
-import dev.qis.fidelity.FidelityScore;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
-import dev.qis.store.NodeTally;
 import dev.qis.store.PacketFacts;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
-import dev.qis.store.TrustLookup;
 import dev.qis.store.VoteEntry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,33 +24,35 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Packet state (design §5.2–5.4), partitioned by fingerprint: applies accepted packets, votes and citations to
- * {@link StoreNames#PACKETS}, then emits the author's tally delta, the packet's candidate entry for its domain,
- * and — on acceptance, when routed — the packet for its domain topic.
+ * Packet state (docs/elections.md), partitioned by fingerprint: applies accepted packets, votes and citations to
+ * {@link StoreNames#PACKETS}, then emits the author's tally delta (backed S and F), the packet's candidate entry
+ * for its domain, and — on acceptance — the packet for its domain topic.
  *
  * <p>Order independence: a vote or citation for a packet not seen yet is HELD in a pending state under the
  * packet's key and applied when the packet arrives (it is not rejected as UNKNOWN_PACKET, because the outcome and
  * vote topics are separate logs with no order between them). One vote per reporter per packet: the largest
  * (issued_at, report_id) wins. Self-votes are not kept (a vote held before its packet arrived is dropped then).
+ * A citation is kept by citing packet id, so a citing packet replayed anywhere counts once.
+ *
+ * <p>Routing: every accepted packet goes to its domain topic once, when it is accepted, with headers computed from
+ * the packet and the reports already held for it — never from the wall clock or another partition's state — so
+ * the domain topics are a function of the inputs. How a packet ranks later is the query API's to answer.
  */
 final class PacketStateProcessor implements Processor<String, StreamEvent, String, PacketOutput> {
     private final Elections elections;
-    private final Clock clock;
+    private final Breakdowns breakdowns;
     private ProcessorContext<String, PacketOutput> context;
     private KeyValueStore<String, PacketState> packets;
-    private TrustLookup trust;
 
-    PacketStateProcessor(Elections elections, Clock clock) {
+    PacketStateProcessor(Elections elections) {
         this.elections = elections;
-        this.clock = clock;
+        this.breakdowns = new Breakdowns(elections);
     }
 
     @Override
     public void init(ProcessorContext<String, PacketOutput> context) {
         this.context = context;
         this.packets = context.getStateStore(StoreNames.PACKETS);
-        KeyValueStore<String, NodeTally> nodeTrust = context.getStateStore(StoreNames.NODE_TRUST);
-        this.trust = TrustLookup.of(nodeTrust::get);
     }
 
     @Override
@@ -69,7 +67,7 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
             case CITATION -> cite(state, event);
         };
         if (after == null) {
-            return; // nothing changed: a replayed packet or a vote that does not supersede the kept one
+            return; // nothing changed: a replayed packet, a replayed citation, or a vote that does not supersede
         }
         packets.put(key, after);
         if (after.isPending()) {
@@ -82,9 +80,10 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         if (dPackets != 0 || dS != 0 || dF != 0) {
             forward(after.facts().nodeId(), new PacketOutput.NodeDelta(dPackets, dS, dF), record.timestamp());
         }
-        forward(after.facts().task(), new PacketOutput.CandidateUpdate(candidate(after), first), record.timestamp());
+        Candidate candidate = breakdowns.candidate(after);
+        forward(after.facts().task(), new PacketOutput.CandidateUpdate(candidate, first), record.timestamp());
         if (event.kind() == StreamEvent.Kind.PACKET) {
-            route(after, record.timestamp());
+            route(after, candidate, record.timestamp());
         }
     }
 
@@ -94,12 +93,11 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         TreeMap<String, VoteEntry> votes = new TreeMap<>();
         for (Map.Entry<String, VoteEntry> v : pending.votes().entrySet()) {
             if (!v.getKey().equals(facts.nodeId())) {
-                votes.put(v.getKey(), v.getValue().withReproduced(reproduces(facts, v.getValue())));
+                votes.put(v.getKey(), judge(facts, v.getValue()));
             }
         }
-        PacketState withFacts = new PacketState(pending.packetId(), event.packetBytes(), facts, 0.0, votes,
-                pending.citationsByNode());
-        return withCurate(withFacts);
+        double curate = elections.claimWeight(facts.confidence(), facts.nEvalSamples(), facts.heldOutEval());
+        return new PacketState(pending.packetId(), event.packetBytes(), facts, curate, votes, pending.citedBy());
     }
 
     private PacketState vote(PacketState state, StreamEvent event) {
@@ -107,9 +105,9 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
             return null; // a node cannot vote on its own packet
         }
         VoteEntry entry = new VoteEntry(event.reportId(), event.issuedAt(), event.observedScore(),
-                event.baselineScore(), event.nEvalSamples(), null);
+                event.baselineScore(), event.nEvalSamples(), null, null);
         if (!state.isPending()) {
-            entry = entry.withReproduced(reproduces(state.facts(), entry));
+            entry = judge(state.facts(), entry);
         }
         if (!entry.supersedes(state.votes().get(event.reporterId()))) {
             return null;
@@ -117,28 +115,24 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         TreeMap<String, VoteEntry> votes = new TreeMap<>(state.votes());
         votes.put(event.reporterId(), entry);
         return new PacketState(state.packetId(), state.packetBytes(), state.facts(), state.curate(), votes,
-                state.citationsByNode());
+                state.citedBy());
     }
 
     private PacketState cite(PacketState state, StreamEvent event) {
-        TreeMap<String, Long> citations = new TreeMap<>(state.citationsByNode());
-        citations.merge(event.citingNodeId(), 1L, Long::sum);
-        PacketState cited = new PacketState(state.packetId(), state.packetBytes(), state.facts(), state.curate(),
-                state.votes(), citations);
-        return cited.isPending() ? cited : withCurate(cited);
-    }
-
-    private PacketState withCurate(PacketState s) {
-        PacketFacts f = s.facts();
-        double curate = elections.curate(f.gain(), f.confidence(), f.nEvalSamples(), f.heldOutEval(), s.citations());
-        return new PacketState(s.packetId(), s.packetBytes(), f, curate, s.votes(), s.citationsByNode());
+        if (event.citingNodeId().equals(state.citedBy().get(event.citingPacketId()))) {
+            return null; // this citing packet was counted already
+        }
+        TreeMap<String, String> citedBy = new TreeMap<>(state.citedBy());
+        citedBy.put(event.citingPacketId(), event.citingNodeId());
+        return new PacketState(state.packetId(), state.packetBytes(), state.facts(), state.curate(), state.votes(),
+                citedBy);
     }
 
     /** The observed gain is taken against the reporter's own baseline, or the packet's when it gave none. */
-    private boolean reproduces(PacketFacts facts, VoteEntry v) {
+    private VoteEntry judge(PacketFacts facts, VoteEntry v) {
         double baseline = v.baselineScore() == null ? facts.baselineScore() : v.baselineScore();
         double observed = elections.gain(baseline, v.observedScore(), facts.higherIsBetter());
-        return elections.reproduces(facts.gain(), observed);
+        return v.judged(observed, elections.reproduces(facts.gain(), observed));
     }
 
     private PacketFacts facts(OutcomePacket p) {
@@ -162,38 +156,23 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
                 p.getValidation().getConfidence(), informedBy);
     }
 
-    private Candidate candidate(PacketState s) {
-        TreeMap<String, Boolean> votes = new TreeMap<>();
-        s.votes().forEach((reporter, v) -> {
-            if (v.reproduced() != null) {
-                votes.put(reporter, v.reproduced());
-            }
-        });
-        double logScore = elections.intrinsicLogScore(s.curate(), s.successes(), s.failures(), s.facts().issuedAt());
-        return new Candidate(s.facts(), s.curate(), s.citations(), votes, logScore);
-    }
-
-    /** On acceptance: the packet goes to its domain topic when routed with the trust known right now. */
-    private void route(PacketState s, long timestamp) {
-        long now = clock.millis();
-        FidelityScore score = new Breakdowns(elections).of(s, trust, now);
-        if (!score.routed()) {
-            return;
-        }
+    /**
+     * On acceptance: the packet goes to its domain topic with its elections as they stand from the inputs alone —
+     * expected gain, CURATE's claim weight, VOTE — and the timestamp of the record that brought it.
+     */
+    private void route(PacketState s, Candidate c, long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(Topics.HEADER_FIDELITY, plain(score.fidelity()));
-        values.put(Topics.HEADER_CURATE, plain(score.curate()));
-        values.put(Topics.HEADER_VOTE, plain(score.vote()));
-        values.put(Topics.HEADER_TRUST, plain(score.trust()));
-        values.put(Topics.HEADER_DECAY, plain(score.decay()));
-        values.put(Topics.HEADER_ROUTED_AT, Long.toString(now));
+        values.put(Topics.HEADER_FIDELITY, plain(c.expectedGain()));
+        values.put(Topics.HEADER_CURATE, plain(c.curate()));
+        values.put(Topics.HEADER_VOTE, plain(Elections.vote(c.successes(), c.failures())));
+        values.put(Topics.HEADER_ROUTED_AT, Long.toString(timestamp));
         values.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
         context.forward(new Record<String, PacketOutput>(s.facts().fingerprint(),
                 new PacketOutput.RoutedPacket(s.facts().task(), s.packetBytes()), timestamp, headers));
     }
 
-    /** Headers are plain decimal strings (no exponent), which any client can parse. */
+    /** Headers are plain decimal strings (no exponent), which any client can parse; every value here is finite. */
     private static String plain(double value) {
         return java.math.BigDecimal.valueOf(value).toPlainString();
     }

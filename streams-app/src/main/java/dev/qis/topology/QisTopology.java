@@ -123,7 +123,7 @@ public final class QisTopology {
                 .peek((k, e) -> count(meters, e), Named.as("qis-count-events"))
                 .repartition(Repartitioned.<String, StreamEvent>as(StoreNames.EVENTS_REPARTITION)
                         .withKeySerde(strings).withValueSerde(StoreSerdes.json(StreamEvent.class)))
-                .process(() -> new PacketStateProcessor(elections, clock), Named.as("qis-packet-state"),
+                .process(() -> new PacketStateProcessor(elections), Named.as("qis-packet-state"),
                         StoreNames.PACKETS)
                 .split(Named.as("qis-packet-"))
                 .branch((k, v) -> v instanceof PacketOutput.NodeDelta, Branched.as("node-deltas"))
@@ -140,11 +140,12 @@ public final class QisTopology {
 
         // 4. domain views
         int maxCandidates = config.fidelity().maxCandidates();
+        int maxStoredPerNode = config.fidelity().maxStoredPerNode();
         changed.get("qis-packet-candidates")
                 .mapValues(v -> (PacketOutput.CandidateUpdate) v, Named.as("qis-candidate-unwrap"))
                 .repartition(Repartitioned.<String, PacketOutput.CandidateUpdate>as(StoreNames.BY_DOMAIN_REPARTITION)
                         .withKeySerde(strings).withValueSerde(StoreSerdes.json(PacketOutput.CandidateUpdate.class)))
-                .process(() -> new DomainViewProcessor(maxCandidates), Named.as("qis-domain-view"),
+                .process(() -> new DomainViewProcessor(maxCandidates, maxStoredPerNode), Named.as("qis-domain-view"),
                         StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS);
 
         // domain topics: key fingerprint, value the original signed bytes, qis.* headers

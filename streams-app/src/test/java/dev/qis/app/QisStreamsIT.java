@@ -146,9 +146,19 @@ class QisStreamsIT {
         }
         List<Vote> votes = new ArrayList<>();
         List<SignedReport> reports = new ArrayList<>();
+        List<SignedPacket> runs = new ArrayList<>();
         for (int i = 0; i < VOTES; i++) {
             SignedPacket p = packets.get(random.nextInt(packets.size()));
             NodeIdentity reporter = nodes.get(random.nextInt(nodes.size()));
+            if (random.nextInt(5) < 3) { // most reporters publish the run they applied it in: their report is backed
+                runs.add(new OutcomePacketBuilder().family(p.packet().getContext().getBaseModelFamily())
+                        .task(p.packet().getContext().getTask()).dataScale(DataScale.FROM_1K_TO_10K)
+                        .benchmark("bench").metric("accuracy").higherIsBetter(true).methodType("LoRA")
+                        .hyperparam("r", 16L).heldOutEval(true).nEvalSamples(100 + random.nextInt(900))
+                        .confidence(0.5).baselineScore(50).outcomeScore(50 + random.nextDouble() * 5)
+                        .informedBy(p.id()).issuedAt(p.packet().getIssuedAt().plusSeconds(1 + random.nextInt(600)))
+                        .sign(reporter));
+            }
             double claimed = p.packet().getOutcome().getOutcomeScore() - p.packet().getOutcome().getBaselineScore();
             double observed = p.packet().getOutcome().getBaselineScore() + claimed * (random.nextDouble() * 1.6 - 0.3);
             int repeats = random.nextInt(8) == 0 ? 2 : 1; // re-votes: the latest issued_at wins
@@ -165,6 +175,7 @@ class QisStreamsIT {
             reports.add(new ValidationReportBuilder().packetId(id).observedScore(1).nEvalSamples(10)
                     .issuedAt(now.minusSeconds(5)).sign(nodes.get(0)));
         }
+        packets.addAll(runs);
         for (SignedReport r : reports) {
             ValidationReport v = r.report();
             votes.add(new Vote(v.getPacketId(), v.getNodeId(), v.getReportId(), v.getIssuedAt().toEpochMilli(),
@@ -223,6 +234,9 @@ class QisStreamsIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(QisConfig.TOPIC_PARTITIONS, Integer.toString(PARTITIONS));
         props.put("qis.unknown.node.grace", "PT2S"); // the stranger's packets are dead-lettered soon
+        // every packet stays a candidate, so each candidate can be compared (eviction is tested on its own)
+        props.put(QisConfig.MAX_CANDIDATES, "100000");
+        props.put(QisConfig.MAX_STORED_PER_NODE, "100000");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new StreamTopics(admin, new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION, 1),
                     Duration.ofSeconds(30)).createAll();
@@ -276,7 +290,7 @@ class QisStreamsIT {
                         assertEquals(p.getPacketId().substring(0, 16), new String(r.key(), StandardCharsets.UTF_8));
                         assertTrue(routed.add(p.getPacketId()), "each packet is routed once");
                     }
-                    return routed.size() >= expected.routableAtBest(domain) / 2 && !routed.isEmpty();
+                    return routed.size() == expected.inDomain(domain);
                 }, Duration.ofSeconds(30), () -> routed.size() + " packets routed to " + domain);
             }
         }
@@ -344,8 +358,8 @@ class QisStreamsIT {
     private static final class Expected {
         final Map<String, OutcomePacket> packets = new HashMap<>();
         final Map<String, Map<String, Vote>> latest = new HashMap<>();
-        final Map<String, Map<String, Long>> citationsByNode = new HashMap<>();
-        final Map<String, long[]> tallies = new HashMap<>(); // node → packets, S, F
+        final Map<String, Map<String, String>> citedBy = new HashMap<>(); // cited → citing packet → its node
+        final Map<String, long[]> tallies = new HashMap<>(); // node → packets, backed S, backed F
         final Set<String> pending = new TreeSet<>();
 
         Expected(List<SignedPacket> signed, List<Vote> votes) {
@@ -353,7 +367,7 @@ class QisStreamsIT {
             for (OutcomePacket p : packets.values()) {
                 tallies.computeIfAbsent(p.getNodeId(), n -> new long[3])[0]++;
                 for (String cited : p.getInformedBy()) {
-                    citationsByNode.computeIfAbsent(cited, c -> new HashMap<>()).merge(p.getNodeId(), 1L, Long::sum);
+                    citedBy.computeIfAbsent(cited, c -> new HashMap<>()).put(p.getPacketId(), p.getNodeId());
                     if (!packets.containsKey(cited)) {
                         pending.add(cited);
                     }
@@ -369,7 +383,7 @@ class QisStreamsIT {
                 }
             }
             for (OutcomePacket p : packets.values()) {
-                for (Vote v : latest.getOrDefault(p.getPacketId(), Map.of()).values()) {
+                for (Vote v : backed(p)) {
                     tallies.get(p.getNodeId())[reproduced(p, v) ? 1 : 2]++;
                 }
             }
@@ -392,26 +406,28 @@ class QisStreamsIT {
             return gain(p, v.observed()) >= 0.5 * gain(p, p.getOutcome().getOutcomeScore());
         }
 
+        /** The latest report of every node that also published a packet citing p. */
+        List<Vote> backed(OutcomePacket p) {
+            Set<String> backers = new HashSet<>(citedBy.getOrDefault(p.getPacketId(), Map.of()).values());
+            return latest.getOrDefault(p.getPacketId(), Map.of()).values().stream()
+                    .filter(v -> backers.contains(v.reporter())).toList();
+        }
+
         long citations(OutcomePacket p) {
-            return citationsByNode.getOrDefault(p.getPacketId(), Map.of()).entrySet().stream()
-                    .filter(e -> !e.getKey().equals(p.getNodeId())).mapToLong(Map.Entry::getValue).sum();
+            return citedBy.getOrDefault(p.getPacketId(), Map.of()).values().stream()
+                    .filter(node -> !node.equals(p.getNodeId())).count();
         }
 
         double curate(OutcomePacket p) {
             var v = p.getValidation();
-            return Math.max(gain(p, p.getOutcome().getOutcomeScore()), 0) * v.getConfidence()
-                    * Math.sqrt(v.getNEvalSamples()) * (v.getHeldOutEval() ? 1 : 0.5) * (1 + Math.log(1 + citations(p)));
-        }
-
-        double trust(String node) {
-            long[] t = tallies.get(node);
-            return t == null ? 1.0 : 2.0 * (1 + t[1]) / (2.0 + t[1] + t[2]);
+            return v.getConfidence() <= 0 ? 0 : 0.5 * Math.min(v.getConfidence(), 1) * Math.min(v.getNEvalSamples(), 1000)
+                    * (v.getHeldOutEval() ? 1 : 0.5);
         }
 
         long[] votes(OutcomePacket p) {
             long s = 0;
             long f = 0;
-            for (Vote v : latest.getOrDefault(p.getPacketId(), Map.of()).values()) {
+            for (Vote v : backed(p)) {
                 if (reproduced(p, v)) {
                     s++;
                 } else {
@@ -421,30 +437,33 @@ class QisStreamsIT {
             return new long[] {s, f};
         }
 
-        double fidelity(OutcomePacket p, long now) {
-            double s = 0;
-            double f = 0;
-            for (Vote v : latest.getOrDefault(p.getPacketId(), Map.of()).values()) {
-                if (reproduced(p, v)) {
-                    s += trust(v.reporter());
-                } else {
-                    f += trust(v.reporter());
-                }
+        double expectedGain(OutcomePacket p) {
+            double w = curate(p);
+            double wg = w * gain(p, p.getOutcome().getOutcomeScore());
+            for (Vote v : backed(p)) {
+                w += 100; // every report here has n_eval 100
+                wg += 100 * gain(p, v.observed());
             }
-            double vote = 2 * (1 + s) / (2 + s + f);
+            return wg / (300 + w);
+        }
+
+        double fidelity(OutcomePacket p, long now) {
             double decay = Math.pow(2, -(double) (now - p.getIssuedAt().toEpochMilli()) / HALF_LIFE);
-            return curate(p) * vote * trust(p.getNodeId()) * decay;
+            return Math.max(expectedGain(p), 0) * decay;
+        }
+
+        boolean listed(OutcomePacket p) {
+            long[] sf = votes(p);
+            return expectedGain(p) > 0 && sf[0] > sf[1];
         }
 
         double logScore(OutcomePacket p) {
-            long[] sf = votes(p);
-            return Math.log(Math.max(curate(p) * 2 * (1 + sf[0]) / (2.0 + sf[0] + sf[1]), Double.MIN_VALUE))
+            return Math.log(Math.max(expectedGain(p), Double.MIN_VALUE))
                     + p.getIssuedAt().toEpochMilli() * Math.log(2) / HALF_LIFE;
         }
 
-        int routableAtBest(String domain) {
-            return (int) packets.values().stream().filter(p -> p.getContext().getTask().equals(domain)
-                    && curate(p) > 0).count();
+        int inDomain(String domain) {
+            return (int) packets.values().stream().filter(p -> p.getContext().getTask().equals(domain)).count();
         }
     }
 
@@ -487,6 +506,9 @@ class QisStreamsIT {
                 }
                 Candidate c = candidates.get(StoreKeys.candidate(p.getContext().getTask(), p.getPacketId()));
                 double log = expected.logScore(p);
+                if (c != null && c.listed() != expected.listed(p)) {
+                    out.add("candidate " + p.getPacketId() + " listed " + c.listed() + " expected " + expected.listed(p));
+                }
                 if (c == null || !(c.logScore() == log || Math.abs(c.logScore() - log) <= EPS)) {
                     out.add("candidate " + p.getPacketId() + " " + (c == null ? "missing" : c.logScore()) + " expected " + log);
                 } else if (Math.abs(breakdowns.of(c, lookup, now).fidelity() - expected.fidelity(p, now)) > EPS) {

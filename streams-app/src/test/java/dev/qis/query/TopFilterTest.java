@@ -20,7 +20,8 @@ class TopFilterTest {
                                double curate) {
         PacketFacts f = new PacketFacts(id, node, 0L, family, "task", tags, "FROM_1K_TO_10K", "b", "m", 0.5, 0.6,
                 true, 0.2, "LoRA", Map.of(), true, 100, confidence, List.of());
-        return new Candidate(f, curate, 0, new TreeMap<>(), 0.0);
+        // listed, ranked by the stored key: the larger curate here stands for the larger expected gain
+        return new Candidate(f, curate, 0, new TreeMap<>(), curate / 100, 1, 0, true, Math.log(curate / 100));
     }
 
     private final List<Candidate> candidates = List.of(

@@ -25,10 +25,12 @@ class StoreSerdesTest {
 
     @Test
     void packetStateRoundTripsExactlyWithHyperparameterTypes() {
-        TreeMap<String, VoteEntry> votes = new TreeMap<>(Map.of("aa", new VoteEntry("r1", 5L, 66.1, null, 100, true),
-                "bb", new VoteEntry("r2", 6L, 60.0, 59.5, 50, null)));
+        TreeMap<String, VoteEntry> votes = new TreeMap<>(Map.of("aa",
+                new VoteEntry("r1", 5L, 66.1, null, 100, true, 0.0800653594771242),
+                "bb", new VoteEntry("r2", 6L, 60.0, 59.5, 50, null, null)));
         PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, FACTS, 7.123456789012345, votes,
-                new TreeMap<>(Map.of("cc", 2L)));
+                new TreeMap<>(Map.of("8ff8bb6992657811-1111111111111111", "cc",
+                        "8ff8bb6992657811-2222222222222222", "cc")));
         PacketState back = roundTrip(StoreSerdes.packetState(), s);
         assertArrayEquals(s.packetBytes(), back.packetBytes());
         assertEquals(s.facts(), back.facts());
@@ -38,14 +40,16 @@ class StoreSerdesTest {
         assertEquals(s.curate(), back.curate());
         assertEquals(s.votes(), back.votes());
         assertEquals(2, back.citations());
+        assertEquals(s.citedBy(), back.citedBy());
     }
 
     @Test
     void aPacketWithoutGainKeepsItsInfiniteRankKey() {
-        Candidate c = new Candidate(FACTS, 0.0, 0, new TreeMap<>(Map.of("n", false)), Double.NEGATIVE_INFINITY);
+        Candidate c = new Candidate(FACTS, 0.0, 0, new TreeMap<>(Map.of("n", new CandidateReport(-0.01, 300, false,
+                true))), -0.001, 0, 1, false, Double.NEGATIVE_INFINITY);
         Candidate back = roundTrip(StoreSerdes.candidate(), c);
         assertEquals(Double.NEGATIVE_INFINITY, back.logScore());
-        assertEquals(c.votes(), back.votes());
+        assertEquals(c, back);
     }
 
     @Test
@@ -54,7 +58,7 @@ class StoreSerdesTest {
         assertEquals(s, roundTrip(StoreSerdes.domainStats(), s));
         NodeTally t = new NodeTally("n", 4, 2, 1);
         assertEquals(t, roundTrip(StoreSerdes.nodeTally(), t));
-        assertEquals(2.0 * 3 / 5, t.trust(), 1e-15);
+        assertEquals(3.0 / 5, t.trust(), 1e-15);
     }
 
     @Test

@@ -1,0 +1,347 @@
+package dev.qis.fidelity;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Synthesis (docs/elections.md): fits, per method, a smooth model of gain over the hyperparameters from the
+ * evidence, and recommends the configuration where the model is highest — never one assembled parameter by
+ * parameter.
+ *
+ * <ol>
+ *   <li>Each packet weighs its measurements (trust and decay applied by the caller) × its similarity to the asking
+ *       context: 1 for the same task and family, lower across families and tasks, halved when no tag is shared.</li>
+ *   <li>Per method, hyperparameters that are numbers become axes (log scale when all positive, each normalized to
+ *       the range the evidence spans); text and booleans must match. The model at a point is a kernel-weighted
+ *       mean of the evidence (Gaussian kernel), shrunk toward the method's mean by a prior of {@code priorWeight}
+ *       samples, the method's mean itself shrunk toward the domain's. The kernel width is chosen per method from
+ *       {@link #WIDTHS} by leave-one-out error, so sparse evidence is smoothed more and dense evidence less.</li>
+ *   <li>The points considered are every configuration the evidence ran and, while there are at most
+ *       {@link #MAX_GRID} of them, every combination of values the evidence ran per axis: the model may recommend
+ *       a combination between runs when its neighbourhood says so.</li>
+ *   <li>The recommendation is the point with the largest estimate; the exploration alternative the other point with
+ *       the largest upper bound (estimate + 1.96 · unitNoise / √(prior + kernel weight)).</li>
+ * </ol>
+ * Ties break by the configuration's canonical text, so the answer is a function of the evidence alone.
+ */
+public final class Synthesis {
+    /** Kernel widths tried, in normalized hyperparameter units. */
+    static final double[] WIDTHS = {0.1, 0.2, 0.35, 0.6};
+    /** Most combinations of observed values considered per method and categorical setting. */
+    static final int MAX_GRID = 512;
+    /** A packet counts as evidence FOR a point when its kernel weight there is at least this. */
+    static final double CITED_KERNEL = 0.5;
+
+    private final FidelityParams params;
+
+    public Synthesis(FidelityParams params) {
+        this.params = params;
+    }
+
+    /** The context a recommendation is asked for. */
+    public record Context(String family, String task, List<String> tags) {
+        public Context {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /** (task? 1 : crossTask) · (family? 1 : crossFamily) · (½ + ½ · jaccard(tags)). */
+    public double similarity(Context asking, Evidence e) {
+        return (asking.task().equals(e.task()) ? 1.0 : params.crossTaskWeight())
+                * (asking.family().equals(e.family()) ? 1.0 : params.crossFamilyWeight())
+                * (0.5 + 0.5 * jaccard(asking.tags(), e.tags()));
+    }
+
+    /** |A ∩ B| / |A ∪ B|; two empty tag sets are identical (1). */
+    public static double jaccard(List<String> a, List<String> b) {
+        Set<String> union = new HashSet<>(a);
+        union.addAll(b);
+        if (union.isEmpty()) {
+            return 1.0;
+        }
+        Set<String> both = new HashSet<>(a);
+        both.retainAll(b);
+        return (double) both.size() / union.size();
+    }
+
+    /** The canonical text of a configuration: method, then the hyperparameters by name. */
+    public static String configurationKey(String methodType, Map<String, Object> hyperparams) {
+        StringBuilder key = new StringBuilder(methodType);
+        new TreeMap<>(hyperparams).forEach((k, v) -> key.append('|').append(k).append('=')
+                .append(v == null ? "" : v.getClass().getSimpleName().charAt(0) + v.toString()));
+        return key.toString();
+    }
+
+    public Optional<Recommendation> recommend(Context asking, List<Evidence> evidence) {
+        List<Weighted> weighted = new ArrayList<>();
+        for (Evidence e : evidence) {
+            double s = similarity(asking, e);
+            double w = s * e.weight();
+            if (w > 0 && Double.isFinite(w)) {
+                weighted.add(new Weighted(e, w, s * e.weightedGain() / w));
+            }
+        }
+        if (weighted.isEmpty()) {
+            return Optional.empty();
+        }
+        weighted.sort(Comparator.comparing(x -> x.e.packetId()));
+        double prior = params.priorWeight();
+        double totalW = 0;
+        double totalWG = 0;
+        Map<String, List<Weighted>> byMethod = new TreeMap<>();
+        for (Weighted x : weighted) {
+            totalW += x.w;
+            totalWG += x.w * x.gain;
+            byMethod.computeIfAbsent(x.e.methodType(), m -> new ArrayList<>()).add(x);
+        }
+        double domainMean = totalWG / (prior + totalW);
+
+        List<Estimate> estimates = new ArrayList<>();
+        for (Map.Entry<String, List<Weighted>> method : byMethod.entrySet()) {
+            estimates.addAll(new MethodModel(method.getKey(), method.getValue(), domainMean).estimates());
+        }
+        Comparator<Estimate> byEstimate = Comparator.comparingDouble(Estimate::estimate)
+                .thenComparing(Estimate::key, Comparator.reverseOrder());
+        Estimate best = estimates.stream().max(byEstimate).orElseThrow();
+        Estimate explore = estimates.stream().filter(x -> x != best)
+                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + Double.parseDouble(System.getProperty("qis.z", "1.96")) / 1.96 * x.half)
+                        .thenComparing(Estimate::key, Comparator.reverseOrder()))
+                .orElse(null);
+
+        List<Recommendation.Contribution> contributions = new ArrayList<>();
+        Set<String> nodes = new TreeSet<>();
+        for (Part p : best.parts) {
+            contributions.add(new Recommendation.Contribution(p.x.e.packetId(), p.x.e.nodeId(), p.weight, p.x.gain));
+            nodes.add(p.x.e.nodeId());
+        }
+        Recommendation.Alternative alternative = explore == null ? null : new Recommendation.Alternative(
+                explore.methodType, explore.hyperparams, explore.estimate, explore.estimate + explore.half,
+                explore.parts.stream().map(p -> p.x.e.packetId()).toList());
+        return Optional.of(new Recommendation(best.methodType, best.hyperparams, best.estimate,
+                best.estimate - best.half, best.estimate + best.half, best.parts.size(), nodes.size(),
+                contributions.stream().map(Recommendation.Contribution::packetId).toList(), best.weight,
+                contributions, alternative));
+    }
+
+    /** One packet as evidence: its similarity-weighted weight and its weighted mean gain. */
+    private record Weighted(Evidence e, double w, double gain) {
+    }
+
+    /** A packet's part in a point's estimate: its kernel weight there, heaviest first. */
+    private record Part(Weighted x, double weight) {
+    }
+
+    private record Estimate(String key, String methodType, Map<String, Object> hyperparams, double estimate,
+                            double half, double weight, List<Part> parts) {
+    }
+
+    /** One method's evidence: its axes, its kernel width, its points and their estimates. */
+    private final class MethodModel {
+        private final String method;
+        private final List<Weighted> members;
+        private final double methodMean;
+        private final List<String> axes = new ArrayList<>();
+        private final Map<String, double[]> range = new TreeMap<>(); // axis → {min, span, log ? 1 : 0}
+        private final double[][] at; // members' coordinates
+
+        MethodModel(String method, List<Weighted> members, double domainMean) {
+            this.method = method;
+            this.members = members;
+            double mw = 0;
+            double mwg = 0;
+            for (Weighted x : members) {
+                mw += x.w;
+                mwg += x.w * x.gain;
+            }
+            this.methodMean = (mwg + params.priorWeight() * domainMean) / (mw + params.priorWeight());
+            Set<String> names = new TreeSet<>();
+            members.forEach(x -> names.addAll(x.e.hyperparams().keySet()));
+            for (String name : names) {
+                boolean numeric = true;
+                boolean positive = true;
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (Weighted x : members) {
+                    Object v = x.e.hyperparams().get(name);
+                    if (v == null) {
+                        continue;
+                    }
+                    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                        numeric = false;
+                        break;
+                    }
+                    positive &= n.doubleValue() > 0;
+                }
+                if (!numeric) {
+                    continue;
+                }
+                for (Weighted x : members) {
+                    if (x.e.hyperparams().get(name) instanceof Number n) {
+                        double t = positive ? Math.log(n.doubleValue()) : n.doubleValue();
+                        min = Math.min(min, t);
+                        max = Math.max(max, t);
+                    }
+                }
+                axes.add(name);
+                range.put(name, new double[] {min, max - min, positive ? 1 : 0});
+            }
+            this.at = new double[members.size()][];
+            for (int i = 0; i < members.size(); i++) {
+                at[i] = coordinates(members.get(i).e.hyperparams());
+            }
+        }
+
+        List<Estimate> estimates() {
+            double width = chooseWidth();
+            List<Estimate> out = new ArrayList<>();
+            for (Map<String, Object> point : points()) {
+                double[] x = coordinates(point);
+                double w = 0;
+                double wg = 0;
+                List<Part> parts = new ArrayList<>();
+                for (int j = 0; j < members.size(); j++) {
+                    double k = kernel(point, x, members.get(j).e.hyperparams(), at[j], width);
+                    if (k > 0) {
+                        w += k * members.get(j).w;
+                        wg += k * members.get(j).w * members.get(j).gain;
+                        if (k >= CITED_KERNEL) {
+                            parts.add(new Part(members.get(j), k * members.get(j).w));
+                        }
+                    }
+                }
+                if (parts.isEmpty()) {
+                    continue; // nothing ran near enough to stand for this point
+                }
+                parts.sort(Comparator.comparingDouble(Part::weight).reversed().thenComparing(p -> p.x.e.packetId()));
+                double estimate = (wg + params.priorWeight() * methodMean) / (w + params.priorWeight());
+                double half = 1.96 * params.unitNoise() / Math.sqrt(w + params.priorWeight());
+                out.add(new Estimate(configurationKey(method, point), method, point, estimate, half, w, parts));
+            }
+            return out;
+        }
+
+        /** The width with the smallest weighted leave-one-out squared error (ties: the narrower). */
+        private double chooseWidth() {
+            if (members.size() < 3) {
+                return WIDTHS[0];
+            }
+            double bestWidth = WIDTHS[0];
+            double bestError = Double.POSITIVE_INFINITY;
+            for (double width : WIDTHS) {
+                double error = 0;
+                for (int i = 0; i < members.size(); i++) {
+                    double w = 0;
+                    double wg = 0;
+                    for (int j = 0; j < members.size(); j++) {
+                        if (j != i) {
+                            double k = kernel(members.get(i).e.hyperparams(), at[i], members.get(j).e.hyperparams(),
+                                    at[j], width);
+                            w += k * members.get(j).w;
+                            wg += k * members.get(j).w * members.get(j).gain;
+                        }
+                    }
+                    double predicted = (wg + params.priorWeight() * methodMean) / (w + params.priorWeight());
+                    double d = members.get(i).gain - predicted;
+                    error += members.get(i).w * d * d;
+                }
+                if (error < bestError - 1e-15) {
+                    bestError = error;
+                    bestWidth = width;
+                }
+            }
+            return bestWidth;
+        }
+
+        /** Every configuration run, and every combination of run values per axis within one categorical setting. */
+        private List<Map<String, Object>> points() {
+            Map<String, Map<String, Object>> points = new TreeMap<>();
+            Map<String, List<Map<String, Object>>> bySetting = new TreeMap<>();
+            for (Weighted x : members) {
+                Map<String, Object> hp = new TreeMap<>(x.e.hyperparams());
+                points.putIfAbsent(configurationKey(method, hp), hp);
+                Map<String, Object> setting = new TreeMap<>(hp);
+                setting.keySet().removeAll(axes);
+                bySetting.computeIfAbsent(configurationKey(method, setting) + "#" + new TreeSet<>(hp.keySet()),
+                        k -> new ArrayList<>()).add(hp);
+            }
+            for (List<Map<String, Object>> group : bySetting.values()) {
+                List<String> present = axes.stream().filter(a -> group.get(0).containsKey(a)).toList();
+                List<List<Object>> values = new ArrayList<>();
+                long combinations = 1;
+                for (String axis : present) {
+                    Map<String, Object> distinct = new TreeMap<>();
+                    for (Map<String, Object> hp : group) {
+                        Object v = hp.get(axis);
+                        distinct.putIfAbsent(v.getClass().getSimpleName() + v, v);
+                    }
+                    values.add(new ArrayList<>(distinct.values()));
+                    combinations *= distinct.size();
+                }
+                if (combinations > MAX_GRID) {
+                    continue;
+                }
+                Map<String, Object> base = new TreeMap<>(group.get(0));
+                addCombinations(points, base, present, values, 0);
+            }
+            return new ArrayList<>(points.values());
+        }
+
+        private void addCombinations(Map<String, Map<String, Object>> points, Map<String, Object> base,
+                                     List<String> present, List<List<Object>> values, int axis) {
+            if (axis == present.size()) {
+                Map<String, Object> point = new TreeMap<>(base);
+                points.putIfAbsent(configurationKey(method, point), point);
+                return;
+            }
+            for (Object v : values.get(axis)) {
+                base.put(present.get(axis), v);
+                addCombinations(points, base, present, values, axis + 1);
+            }
+        }
+
+        private double[] coordinates(Map<String, Object> hp) {
+            double[] x = new double[axes.size()];
+            for (int i = 0; i < axes.size(); i++) {
+                double[] r = range.get(axes.get(i));
+                if (hp.get(axes.get(i)) instanceof Number n) {
+                    double t = r[2] == 1 ? Math.log(n.doubleValue()) : n.doubleValue();
+                    x[i] = r[1] > 0 ? (t - r[0]) / r[1] : 0;
+                } else {
+                    x[i] = Double.NaN;
+                }
+            }
+            return x;
+        }
+
+        /** exp(−d²/2h²) when both give the same names and every non-axis hyperparameter matches; else 0. */
+        private double kernel(Map<String, Object> a, double[] xa, Map<String, Object> b, double[] xb, double width) {
+            if (!a.keySet().equals(b.keySet())) {
+                return 0;
+            }
+            for (Map.Entry<String, Object> h : a.entrySet()) {
+                if (!range.containsKey(h.getKey()) && !h.getValue().equals(b.get(h.getKey()))) {
+                    return 0;
+                }
+            }
+            double d2 = 0;
+            for (int i = 0; i < xa.length; i++) {
+                if (!Double.isNaN(xa[i]) && !Double.isNaN(xb[i])) {
+                    d2 += (xa[i] - xb[i]) * (xa[i] - xb[i]);
+                }
+            }
+            return Math.exp(-d2 / (2 * width * width));
+        }
+    }
+
+    static Map<String, Object> ordered(Map<String, Object> hp) {
+        return new LinkedHashMap<>(new TreeMap<>(hp));
+    }
+}

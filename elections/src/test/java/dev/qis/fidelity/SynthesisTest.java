@@ -1,0 +1,113 @@
+package dev.qis.fidelity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SynthesisTest {
+    private final Synthesis synthesis = new Synthesis(FidelityParams.DEFAULTS);
+    private final Synthesis.Context asking = new Synthesis.Context("llama-3-8b", "summarization", List.of("med", "en"));
+
+    private static Evidence e(String id, String node, String family, String method, Map<String, Object> hp,
+                              double gain, double weight) {
+        return new Evidence(id, node, family, "summarization", List.of("med", "en"), method, hp,
+                List.of(new Measurement(node, gain, weight)));
+    }
+
+    @Test
+    void similarityWeighsTaskFamilyAndTags() {
+        Evidence same = e("p1", "n1", "llama-3-8b", "LoRA", Map.of(), 0.1, 1);
+        Evidence otherFamily = e("p2", "n1", "mistral-7b", "LoRA", Map.of(), 0.1, 1);
+        Evidence otherTaskHalfTags = new Evidence("p3", "n1", "llama-3-8b", "qa", List.of("med", "fr"), "LoRA",
+                Map.of(), List.of(new Measurement("n1", 0.1, 1)));
+        assertEquals(1.0, synthesis.similarity(asking, same), 1e-15);
+        assertEquals(0.5, synthesis.similarity(asking, otherFamily), 1e-15);
+        assertEquals(0.25 * (0.5 + 0.5 / 3), synthesis.similarity(asking, otherTaskHalfTags), 1e-15);
+    }
+
+    @Test
+    void recommendsAConfigurationThatWasRunNeverAMedianOfParameters() {
+        // two clusters: many runs at (r=8, lr=1e-4) around 0.05, fewer at (r=64, lr=5e-4) around 0.09
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            evidence.add(e("a" + i, "n" + i, "llama-3-8b", "LoRA", Map.of("r", 8L, "lr", 1e-4), 0.05, 300));
+        }
+        for (int i = 0; i < 4; i++) {
+            evidence.add(e("b" + i, "m" + i, "llama-3-8b", "LoRA", Map.of("r", 64L, "lr", 5e-4), 0.09, 300));
+        }
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals(Map.of("r", 64L, "lr", 5e-4), r.hyperparams(), "the better configuration, as it was run");
+        assertTrue(r.expectedGainLow() < r.expectedGain() && r.expectedGain() < r.expectedGainHigh());
+        assertEquals(4, r.evidenceCount());
+        assertTrue(r.packetIds().stream().allMatch(id -> id.startsWith("b")), r.packetIds().toString());
+        assertNotNull(r.exploration());
+        assertNotEquals(r.hyperparams(), r.exploration().hyperparams());
+    }
+
+    @Test
+    void evidenceIdsComeHeaviestFirstNotByPacketId() {
+        List<Evidence> evidence = List.of(
+                e("a-light", "n1", "llama-3-8b", "LoRA", Map.of("r", 8L), 0.08, 50),
+                e("z-heavy", "n2", "llama-3-8b", "LoRA", Map.of("r", 8L), 0.08, 900),
+                e("m-mid", "n3", "llama-3-8b", "LoRA", Map.of("r", 8L), 0.08, 300));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals(List.of("z-heavy", "m-mid", "a-light"), r.packetIds());
+        assertEquals(900, r.contributions().get(0).weight(), 1e-9);
+    }
+
+    @Test
+    void aSingleHighClaimIsShrunkTowardTheMethodMean() {
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            evidence.add(e("a" + i, "n" + i, "llama-3-8b", "LoRA", Map.of("r", 16L), 0.06, 400));
+        }
+        evidence.add(e("lucky", "x", "llama-3-8b", "LoRA", Map.of("r", 128L), 0.075, 100));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        double lucky = r.hyperparams().get("r").equals(128L) ? r.expectedGain() : r.exploration().expectedGain();
+        assertTrue(lucky < 0.066, "one small run at 0.075 is mostly shrunk toward the 0.06 of the others: " + lucky);
+        assertTrue(lucky > 0.06, "but it still counts: " + lucky);
+    }
+
+    @Test
+    void theAnswerDoesNotDependOnTheOrderOfTheEvidence() {
+        Random random = new Random(7);
+        List<Evidence> evidence = new ArrayList<>();
+        long[] ranks = {8, 16, 32};
+        double[] rates = {1e-4, 2e-4, 5e-4};
+        String[] methods = {"LoRA", "QLoRA"};
+        for (int i = 0; i < 60; i++) {
+            evidence.add(e("p" + i, "n" + (i % 17), i % 3 == 0 ? "mistral-7b" : "llama-3-8b",
+                    methods[random.nextInt(2)], Map.of("r", ranks[random.nextInt(3)], "lr", rates[random.nextInt(3)]),
+                    random.nextGaussian() * 0.03 + 0.05, 50 + random.nextInt(900)));
+        }
+        Recommendation first = synthesis.recommend(asking, evidence).orElseThrow();
+        for (int shuffle = 0; shuffle < 5; shuffle++) {
+            Collections.shuffle(evidence, random);
+            assertEquals(first, synthesis.recommend(asking, evidence).orElseThrow());
+        }
+    }
+
+    @Test
+    void textHyperparametersMustMatchToShareEvidence() {
+        List<Evidence> evidence = List.of(
+                e("a", "n1", "llama-3-8b", "LoRA", Map.of("sched", "cosine", "r", 8L), 0.10, 500),
+                e("b", "n2", "llama-3-8b", "LoRA", Map.of("sched", "linear", "r", 8L), 0.02, 500));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("cosine", r.hyperparams().get("sched"));
+        assertEquals(List.of("a"), r.packetIds());
+    }
+
+    @Test
+    void nothingToSynthesizeFromIsEmpty() {
+        assertTrue(synthesis.recommend(asking, List.of()).isEmpty());
+        assertTrue(synthesis.recommend(asking, List.of(e("a", "n", "x", "LoRA", Map.of(), 0.1, 0.0))).isEmpty());
+    }
+}
