@@ -11,6 +11,7 @@ import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.metrics.ProcessMemory;
+import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.Ed25519;
 import dev.qis.protocol.NodeDirectory;
 import dev.qis.protocol.PacketId;
@@ -261,11 +262,14 @@ public final class BenchCommand implements Callable<Integer> {
                 double startup = seconds(start);
                 target = URI.create("http://127.0.0.1:" + server.port());
                 long running = System.nanoTime();
-                awaitStored(target, stored, storedBefore, n);
+                QisServer app = server;
+                awaitStored(() -> app.registry().counter(QisMeters.PACKETS_STORED).count(), target, storedBefore, n,
+                        Duration.ofMillis(100));
                 e2eSeconds = seconds(running);
                 json.put("app_startup_seconds", round(startup));
             } else {
-                awaitStored(target, stored, storedBefore, n);
+                URI remote = target;
+                awaitStored(() -> scrapeOrZero(remote, stored), target, storedBefore, n, Duration.ofSeconds(1));
                 e2eSeconds = seconds(loadStart);
             }
             double e2e = n / e2eSeconds;
@@ -284,8 +288,14 @@ public final class BenchCommand implements Callable<Integer> {
                 freshness(bootstrap, layout, target, data, freshRate);
             }
             queries(target, data, queryCount);
-            resources(target, stateDir != null ? stateDir : config.get(QisConfig.STATE_DIR).map(Path::of)
-                    .filter(p -> api == null).orElse(null), n + data.fresh().size());
+            resources(target);
+            if (server != null) {
+                progress(true, "stopping the app (its stores flush to disk)...");
+                server.close();
+                server = null;
+                Path dir = stateDir != null ? stateDir : Path.of(config.require(QisConfig.STATE_DIR));
+                stateSize(dir, n + data.fresh().size());
+            }
         } finally {
             if (server != null) {
                 progress(true, "stopping the app...");
@@ -479,13 +489,18 @@ public final class BenchCommand implements Callable<Integer> {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Waits until the app's stored counter has grown by {@code n}; fails when it stops growing for 2 minutes. */
-    private void awaitStored(URI target, String stored, double before, int n) throws Exception {
+    /**
+     * Waits until the app's stored counter has grown by {@code n}; fails when it stops growing for 2 minutes. The
+     * counter is read in-process where the app runs here: scraping {@code /metrics} (thousands of Kafka Streams
+     * series) several times a second would take CPU from the app being measured.
+     */
+    private void awaitStored(java.util.function.DoubleSupplier counter, URI target, double before, int n,
+                             Duration every) throws Exception {
         double last = -1;
         long lastChange = System.nanoTime();
         long start = System.nanoTime();
         while (true) {
-            double now = scrape(target, stored, null).orElse(0.0) - before;
+            double now = counter.getAsDouble() - before;
             if (now >= n) {
                 progress(true, "app: %,d packets stored and scored in %.1f s", (long) now, seconds(start));
                 return;
@@ -500,7 +515,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + target + "/metrics)");
             }
             progress("app: %,d of %,d packets stored and scored (%,.0f/s)", (long) now, n, now / seconds(start));
-            Thread.sleep(200);
+            Thread.sleep(every.toMillis());
         }
     }
 
@@ -629,7 +644,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("naive_router_packets", naive.size());
     }
 
-    private void resources(URI target, Path stateDir, int packetsHeld) throws Exception {
+    private void resources(URI target) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         double heap;
         double rss;
@@ -647,13 +662,17 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("rss_bytes", (long) rss);
         m.put("lag_records", scrape(target, "qis_consumer_lag_records", null).orElse(Double.NaN));
         row("heap used (after GC) / RSS", mib(heap) + " / " + mib(rss), "", "");
-        if (stateDir != null) {
-            long size = treeSize(stateDir);
-            m.put("state_dir_bytes", size);
-            m.put("state_bytes_per_packet", round((double) size / packetsHeld));
-            row("state dir", mib(size), String.format("%,.0f bytes/packet", (double) size / packetsHeld), "");
-        }
         json.put("resources", m);
+    }
+
+    /** The state directory once the app has closed and its stores have flushed: what a restart would find. */
+    @SuppressWarnings("unchecked")
+    private void stateSize(Path stateDir, int packetsHeld) throws IOException {
+        long size = treeSize(stateDir);
+        Map<String, Object> m = (Map<String, Object>) json.get("resources");
+        m.put("state_dir_bytes", size);
+        m.put("state_bytes_per_packet", round((double) size / packetsHeld));
+        row("state dir (after close)", mib(size), String.format("%,.0f bytes/packet", (double) size / packetsHeld), "");
     }
 
     /** The sum of a Prometheus series' samples on {@code /metrics}, those whose labels contain {@code label}. */
@@ -675,6 +694,17 @@ public final class BenchCommand implements Callable<Integer> {
                     });
         }
         return found[0] ? Optional.of(sum[0]) : Optional.empty();
+    }
+
+    private double scrapeOrZero(URI target, String name) {
+        try {
+            return scrape(target, name, null).orElse(0.0);
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private int status(URI uri) {
@@ -727,7 +757,8 @@ public final class BenchCommand implements Callable<Integer> {
         long now = System.nanoTime();
         if (always || now - lastProgress > TimeUnit.SECONDS.toNanos(2)) {
             lastProgress = now;
-            err.println("qis bench: " + String.format(format, args));
+            err.println(java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0) + " bench: "
+                    + String.format(format, args));
             err.flush();
         }
     }
