@@ -27,6 +27,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -100,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int TOP_K = 10;
     private static final int MAX_FRESH_SAMPLES = 500;
     private static final long TXN_RECORDS = 10_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Spec
     CommandSpec spec;
@@ -240,7 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
             long expected = data.packets().size() + data.votes().size();
             Consumed raw = consume(bootstrap, layout, expected, 1, null);
             json.put("raw_consumer", raw.json());
-            row("raw anchor: read_committed consumer", rate(raw.perSecond(), "records/s"), "", "");
+            row("raw anchor: read_committed consumer", rate(raw.perSecond(), "records/s"),
+                    rate(raw.perCpuSecond(), "records/cpu-s"), "");
             Consumed verified = consume(bootstrap, layout, expected, threads, directory(data));
             json.put("verification_limit", verified.json());
             row("verification limit (" + threads + " thread" + (threads == 1 ? "" : "s") + ")",
@@ -249,6 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
 
             URI target = api;
             double e2eSeconds;
+            double appCpuSeconds = Double.NaN;
             if (api == null) {
                 stateDir = config.get(QisConfig.STATE_DIR).isPresent() ? null
                         : Files.createTempDirectory("qis-bench-state-");
@@ -262,10 +267,13 @@ public final class BenchCommand implements Callable<Integer> {
                 double startup = seconds(start);
                 target = URI.create("http://127.0.0.1:" + server.port());
                 long running = System.nanoTime();
+                String appId = run.require(QisConfig.APPLICATION_ID);
+                Map<Long, Long> cpuAtRunning = appThreadCpu(appId);
                 QisServer app = server;
                 awaitStored(() -> app.registry().counter(QisMeters.PACKETS_STORED).count(), target, storedBefore, n,
                         Duration.ofMillis(100));
                 e2eSeconds = seconds(running);
+                appCpuSeconds = cpuSince(appId, cpuAtRunning);
                 json.put("app_startup_seconds", round(startup));
             } else {
                 URI remote = target;
@@ -280,9 +288,18 @@ public final class BenchCommand implements Callable<Integer> {
             endToEnd.put("ratio_to_verification_limit", round(e2e / verified.perSecond()));
             endToEnd.put("ratio_to_raw", round(e2e / raw.perSecond()));
             endToEnd.put("from", api == null ? "the app RUNNING on the loaded topics" : "the first record loaded");
+            endToEnd.put("app_cpu_seconds", round(appCpuSeconds));
+            endToEnd.put("packets_per_cpu_s", round(n / appCpuSeconds));
+            endToEnd.put("cpu_ratio_to_verification_limit", round(n / appCpuSeconds / verified.perCpuSecond()));
             json.put("end_to_end", endToEnd);
             row("app end to end: stored and scored", rate(e2e, "packets/s"), rate(verified.perSecond(), "verify"),
                     ratio(e2e, verified.perSecond()));
+            if (api == null) {
+                // wall time on a shared machine depends on what else runs; CPU time per record much less
+                row("  per CPU-second of the app's threads", rate(n / appCpuSeconds, "packets/cpu-s"),
+                        rate(verified.perCpuSecond(), "verify/cpu-s"), ratio(n / appCpuSeconds,
+                                verified.perCpuSecond()));
+            }
 
             if (freshSeconds > 0) {
                 freshness(bootstrap, layout, target, data, freshRate);
@@ -396,9 +413,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** What a plain consumer read (and, with a directory, verified) of the outcome and vote topics. */
-    private record Consumed(long records, long verified, int threads, double seconds) {
+    private record Consumed(long records, long verified, int threads, double seconds, double cpuSeconds) {
         double perSecond() {
             return records / seconds;
+        }
+
+        double perCpuSecond() {
+            return records / cpuSeconds;
         }
 
         Map<String, Object> json() {
@@ -408,6 +429,8 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("threads", threads);
             m.put("seconds", round(seconds));
             m.put("records_per_s", round(perSecond()));
+            m.put("cpu_seconds", round(cpuSeconds));
+            m.put("records_per_cpu_s", round(perCpuSecond()));
             return m;
         }
     }
@@ -429,6 +452,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong read = new AtomicLong();
         AtomicLong verified = new AtomicLong();
+        AtomicLong cpu = new AtomicLong();
         String what = directory == null ? "raw consumer" : "verifying consumer";
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
@@ -443,6 +467,7 @@ public final class BenchCommand implements Callable<Integer> {
                 futures.add(pool.submit(() -> {
                     PacketVerifier verifier = directory == null ? null : new PacketVerifier(directory,
                             Clock.systemUTC());
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
                         consumer.assign(share);
                         consumer.seekToBeginning(share);
@@ -456,6 +481,7 @@ public final class BenchCommand implements Callable<Integer> {
                             progress("%s: %,d of %,d records", what, read.get(), expected);
                         }
                     }
+                    cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     return null;
                 }));
             }
@@ -471,13 +497,35 @@ public final class BenchCommand implements Callable<Integer> {
                     + " records in 10 minutes");
         }
         progress(true, "%s: %,d records in %.1f s", what, read.get(), seconds);
-        return new Consumed(read.get(), verified.get(), threads, seconds);
+        return new Consumed(read.get(), verified.get(), threads, seconds, cpu.get() / 1e9);
     }
 
     private static boolean accepted(PacketVerifier verifier, ConsumerRecord<byte[], byte[]> r) {
         Verdict<?> verdict = r.topic().equals(Topics.VOTES) ? verifier.verifyReport(r.value())
                 : verifier.verifyPacket(r.value(), id -> Optional.empty());
         return verdict instanceof Verdict.Accepted;
+    }
+
+    /** CPU time so far of each live thread of the app (its stream, global, state-updater and producer threads). */
+    private static Map<Long, Long> appThreadCpu(String applicationId) {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(applicationId)) {
+                long t = THREADS.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    cpu.put(info.getThreadId(), t);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    private static double cpuSince(String applicationId, Map<Long, Long> before) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> now : appThreadCpu(applicationId).entrySet()) {
+            sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        }
+        return sum / 1e9;
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
