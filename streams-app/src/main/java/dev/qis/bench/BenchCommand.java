@@ -270,14 +270,17 @@ public final class BenchCommand implements Callable<Integer> {
                 String appId = run.require(QisConfig.APPLICATION_ID);
                 Map<Long, Long> cpuAtRunning = appThreadCpu(appId);
                 QisServer app = server;
-                awaitStored(() -> app.registry().counter(QisMeters.PACKETS_STORED).count(), target, storedBefore, n,
+                awaitStored(() -> app.registry().counter(QisMeters.PACKETS_STORED).count(),
+                        () -> app.registry().counter(QisMeters.PACKETS_ACCEPTED).count(), target, storedBefore, n,
                         Duration.ofMillis(100));
                 e2eSeconds = seconds(running);
                 appCpuSeconds = cpuSince(appId, cpuAtRunning);
                 json.put("app_startup_seconds", round(startup));
             } else {
                 URI remote = target;
-                awaitStored(() -> scrapeOrZero(remote, stored), target, storedBefore, n, Duration.ofSeconds(1));
+                awaitStored(() -> scrapeOrZero(remote, stored),
+                        () -> scrapeOrZero(remote, "qis_packets_accepted_total"), target, storedBefore, n,
+                        Duration.ofSeconds(1));
                 e2eSeconds = seconds(loadStart);
             }
             double e2e = n / e2eSeconds;
@@ -538,29 +541,31 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits until the app's stored counter has grown by {@code n}; fails when it stops growing for 2 minutes. The
+     * Waits until the app's stored counter has grown by {@code n}; fails when neither it nor the accepted counter
+     * moves for 2 minutes (while ingest drains a backlog the later stages may store nothing for minutes). The
      * counter is read in-process where the app runs here: scraping {@code /metrics} (thousands of Kafka Streams
      * series) several times a second would take CPU from the app being measured.
      */
-    private void awaitStored(java.util.function.DoubleSupplier counter, URI target, double before, int n,
-                             Duration every) throws Exception {
+    private void awaitStored(java.util.function.DoubleSupplier counter, java.util.function.DoubleSupplier accepted,
+                             URI target, double before, int n, Duration every) throws Exception {
         double last = -1;
         long lastChange = System.nanoTime();
         long start = System.nanoTime();
         while (true) {
             double now = counter.getAsDouble() - before;
+            double progress = now + accepted.getAsDouble();
             if (now >= n) {
                 progress(true, "app: %,d packets stored and scored in %.1f s", (long) now, seconds(start));
                 return;
             }
-            if (now != last) {
-                last = now;
+            if (progress != last) {
+                last = progress;
                 lastChange = System.nanoTime();
             } else if (System.nanoTime() - lastChange > TimeUnit.MINUTES.toNanos(2)) {
                 double rejected = scrape(target, "qis_packets_rejected_total", null).orElse(0.0);
                 throw new IllegalStateException("the app stopped at " + (long) now + " of " + n
-                        + " packets stored for 2 minutes (" + (long) rejected + " records rejected; see "
-                        + target + "/metrics)");
+                        + " packets stored, and accepted none, for 2 minutes (" + (long) rejected
+                        + " records rejected; see " + target + "/metrics)");
             }
             progress("app: %,d of %,d packets stored and scored (%,.0f/s)", (long) now, n, now / seconds(start));
             Thread.sleep(every.toMillis());
