@@ -13,6 +13,7 @@ import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.metrics.ProcessMemory;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.Ed25519;
+import dev.qis.protocol.Fingerprint;
 import dev.qis.protocol.NodeDirectory;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.PacketVerifier;
@@ -40,6 +41,8 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -50,13 +53,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -400,7 +408,7 @@ public final class BenchCommand implements Callable<Integer> {
         return switch (item.kind()) {
             case NODE -> Topics.NODES;
             case VOTE -> Topics.VOTES;
-            case PACKET, FRESH -> Topics.outcomes(dev.qis.protocol.Fingerprint.parse(item.key()), layout.prefixChars());
+            case PACKET, FRESH -> Topics.outcomes(Fingerprint.parse(item.key()), layout.prefixChars());
         };
     }
 
@@ -461,7 +469,7 @@ public final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MINUTES.toNanos(10);
         try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 List<TopicPartition> share = new ArrayList<>();
                 for (int i = t; i < partitions.size(); i += threads) {
@@ -488,7 +496,7 @@ public final class BenchCommand implements Callable<Integer> {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : futures) {
+            for (Future<?> f : futures) {
                 f.get();
             }
         } finally {
@@ -546,7 +554,7 @@ public final class BenchCommand implements Callable<Integer> {
      * counter is read in-process where the app runs here: scraping {@code /metrics} (thousands of Kafka Streams
      * series) several times a second would take CPU from the app being measured.
      */
-    private void awaitStored(java.util.function.DoubleSupplier counter, java.util.function.DoubleSupplier accepted,
+    private void awaitStored(DoubleSupplier counter, DoubleSupplier accepted,
                              URI target, double before, int n, Duration every) throws Exception {
         double last = -1;
         long lastChange = System.nanoTime();
@@ -656,7 +664,7 @@ public final class BenchCommand implements Callable<Integer> {
                 p.getContext().getBaseModelFamily(), PacketId.fingerprintOf(p.getPacketId()).value())).toList();
         int warmup = Math.max(5, count / 10);
         List<Map<String, Object>> results = new ArrayList<>();
-        Map<String, java.util.function.Function<Query, String>> paths = new LinkedHashMap<>();
+        Map<String, Function<Query, String>> paths = new LinkedHashMap<>();
         paths.put("top", q -> "/v1/domains/" + q.domain() + "/top?k=" + TOP_K);
         paths.put("domain synthesis", q -> "/v1/domains/" + q.domain() + "/synthesis?family="
                 + URLEncoder.encode(q.family(), StandardCharsets.UTF_8));
@@ -665,9 +673,9 @@ public final class BenchCommand implements Callable<Integer> {
                 "top", q -> !naive.top(q.domain(), TOP_K).isEmpty(),
                 "domain synthesis", q -> naive.synthesis(q.domain(), q.family()) != null,
                 "fingerprint synthesis", q -> naive.fingerprintSynthesis(q.fingerprint()) != null);
-        for (Map.Entry<String, java.util.function.Function<Query, String>> kind : paths.entrySet()) {
+        for (Map.Entry<String, Function<Query, String>> kind : paths.entrySet()) {
             for (int clients : new int[] {1, 8}) {
-                Map<String, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+                Map<String, Integer> statuses = new ConcurrentHashMap<>();
                 progress(true, "queries: %s, %d client%s, %,d queries on the app and the naive router", kind.getKey(),
                         clients, clients == 1 ? "" : "s", count);
                 Predicate<Query> call = q -> {
@@ -683,7 +691,7 @@ public final class BenchCommand implements Callable<Integer> {
                 m.put("kind", kind.getKey());
                 m.put("clients", clients);
                 m.put("app", app.json());
-                m.put("app_statuses", new java.util.TreeMap<>(statuses));
+                m.put("app_statuses", new TreeMap<>(statuses));
                 m.put("naive", base.json());
                 m.put("naive_over_app_p99", round(base.p99Ms() / app.p99Ms()));
                 results.add(m);
@@ -810,7 +818,7 @@ public final class BenchCommand implements Callable<Integer> {
         long now = System.nanoTime();
         if (always || now - lastProgress > TimeUnit.SECONDS.toNanos(2)) {
             lastProgress = now;
-            err.println(java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0) + " bench: "
+            err.println(LocalTime.now(ZoneOffset.UTC).withNano(0) + " bench: "
                     + String.format(format, args));
             err.flush();
         }
