@@ -1,5 +1,6 @@
 package dev.qis.app;
 
+import dev.qis.bench.BenchCommand;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ public final class QisApp {
         cli.addSubcommand(new QueryCommand());
         cli.addSubcommand(new BrokerCommand());
         cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new BenchCommand());
         return cli;
     }
 

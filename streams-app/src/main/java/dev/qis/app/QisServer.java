@@ -2,7 +2,9 @@ package dev.qis.app;
 
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
+import dev.qis.metrics.ProcessMemory;
 import dev.qis.metrics.QisMeters;
+import dev.qis.metrics.StageLag;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
@@ -152,6 +154,7 @@ public final class QisServer implements AutoCloseable {
                     new QisMeters(registry), framing), config.streamsProperties());
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
+            new StageLag(streams::metrics).bindTo(registry);
             SimulationFeed simulation = new SimulationFeed();
             api.serve(streams, new QueryApi.Settings(self, queryTimeout, partitions, config.fidelity(), clock,
                     simulation));
@@ -186,7 +189,7 @@ public final class QisServer implements AutoCloseable {
     }
 
     /**
-     * Memory, GC, threads, class loading, CPU, file descriptors and uptime of this JVM and process, beside the app's
+     * Memory (heap and the process's resident set), GC, threads, class loading, CPU, file descriptors and uptime of this JVM and process, beside the app's
      * and Kafka's meters. Returns the GC binder, which listens to GC notifications until closed.
      */
     private static AutoCloseable bindJvmAndProcessMetrics(PrometheusMeterRegistry registry) {
@@ -198,6 +201,7 @@ public final class QisServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        new ProcessMemory().bindTo(registry);
         return gc;
     }
 

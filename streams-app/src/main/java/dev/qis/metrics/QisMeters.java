@@ -7,22 +7,27 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The app's own counters, called where the topology decides. Under exactly-once a counter can count a record
  * twice when a task replays after a crash: these meters are for dashboards, the stores are the truth.
- * In Prometheus: qis_packets_accepted_total, qis_packets_rejected_total{reason}, qis_votes_total{outcome},
- * qis_citations_total.
+ * In Prometheus: qis_packets_accepted_total (ingest verified them), qis_packets_stored_total (stored and scored by
+ * the packet state and handed to the domain view: what end-to-end throughput counts), qis_packets_rejected_total{reason},
+ * qis_votes_total{outcome}, qis_citations_total.
  */
 public final class QisMeters {
     public static final String PACKETS_ACCEPTED = "qis.packets.accepted";
+    public static final String PACKETS_STORED = "qis.packets.stored";
     public static final String PACKETS_REJECTED = "qis.packets.rejected";
     public static final String VOTES = "qis.votes";
     public static final String CITATIONS = "qis.citations";
 
     private final MeterRegistry registry;
     private final Counter accepted;
+    private final Counter stored;
     private final Counter citations;
 
     public QisMeters(MeterRegistry registry) {
         this.registry = registry;
         this.accepted = Counter.builder(PACKETS_ACCEPTED).description("Outcome packets accepted").register(registry);
+        this.stored = Counter.builder(PACKETS_STORED)
+                .description("Outcome packets stored and scored, on their way into their domain's view").register(registry);
         this.citations = Counter.builder(CITATIONS)
                 .description("informed_by citations credited to a cited packet").register(registry);
     }
@@ -38,6 +43,11 @@ public final class QisMeters {
 
     public void packetAccepted() {
         accepted.increment();
+    }
+
+    /** A new packet stored and scored (its first candidate entry reaches the domain view stage). */
+    public void packetStored() {
+        stored.increment();
     }
 
     /** A packet, vote or node key sent to the dead-letter topic, by its reason code. */

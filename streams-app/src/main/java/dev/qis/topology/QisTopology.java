@@ -145,6 +145,11 @@ public final class QisTopology {
                 .mapValues(v -> (PacketOutput.CandidateUpdate) v, Named.as("qis-candidate-unwrap"))
                 .repartition(Repartitioned.<String, PacketOutput.CandidateUpdate>as(StoreNames.BY_DOMAIN_REPARTITION)
                         .withKeySerde(strings).withValueSerde(StoreSerdes.json(PacketOutput.CandidateUpdate.class)))
+                .peek((k, v) -> {
+                    if (v.first()) {
+                        meters.packetStored();
+                    }
+                }, Named.as("qis-count-stored"))
                 .process(() -> new DomainViewProcessor(maxCandidates, maxStoredPerNode), Named.as("qis-domain-view"),
                         StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS);
 

@@ -17,6 +17,14 @@ class QisConfigTest {
     Path dir;
 
     @Test
+    void tasksDoNotIdleForEmptyInputsUnlessConfigured() {
+        QisConfig none = QisConfig.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals("-1", none.streamsProperties().getProperty("max.task.idle.ms"));
+        QisConfig set = QisConfig.load(Optional.empty(), Map.of(), Map.of("max.task.idle.ms", "0"));
+        assertEquals("0", set.streamsProperties().getProperty("max.task.idle.ms"));
+    }
+
+    @Test
     void layersOverrideInOrder() throws Exception {
         Path file = dir.resolve("qis.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\nqis.rest.port=9000\napplication.id=from-file\n");
