@@ -8,6 +8,7 @@ import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.Recommendation;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
+import dev.qis.store.CandidateReport;
 import dev.qis.store.PacketFacts;
 import dev.qis.store.TopK;
 import dev.qis.store.TrustLookup;
@@ -67,26 +68,44 @@ public class ElectionsBenchmark {
                     "FROM_1K_TO_10K", "bench-eval", "accuracy", 0.5, 0.5 + gain / 2, true, gain,
                     METHODS[r.nextInt(METHODS.length)], Map.of("lora_r", 1L << (2 + r.nextInt(5)), "learning_rate",
                     1e-5 * (1 + r.nextInt(30))), true, 100 + r.nextInt(900), 0.5 + r.nextInt(50) / 100.0, List.of());
-            double curate = elections.curate(gain, facts.confidence(), facts.nEvalSamples(), true, r.nextInt(3));
-            TreeMap<String, Boolean> votes = new TreeMap<>();
+            double curate = elections.claimWeight(facts.confidence(), facts.nEvalSamples(), true);
+            TreeMap<String, CandidateReport> reports = new TreeMap<>();
             for (int v = 0; v < r.nextInt(4); v++) {
-                votes.put("voter-" + r.nextInt(40), r.nextDouble() < 0.7);
+                double observed = gain + r.nextGaussian() * 0.03;
+                reports.put("voter-" + r.nextInt(40), new CandidateReport(observed, 100 + r.nextInt(900),
+                        elections.reproduces(gain, observed), r.nextDouble() < 0.8));
             }
-            Candidate c = new Candidate(facts, curate, 0, votes, elections.intrinsicLogScore(curate,
-                    votes.values().stream().filter(b -> b).count(), votes.values().stream().filter(b -> !b).count(),
-                    facts.issuedAt()));
+            Candidate c = candidate(facts, curate, reports);
             candidates.add(c);
             evidence.add(new Breakdowns(elections).evidence(c, trust, NOW));
         }
         asking = new Synthesis.Context("llama-3-8b", "bench-task", List.of("en", "code"));
     }
 
-    /** One packet's elections after a vote: CURATE from its facts, VOTE and COMPETE from its tallies. */
+    /** A candidate's trust-free elections from its claim and reports: expected gain, S, F, listing, rank key. */
+    private Candidate candidate(PacketFacts facts, double curate, TreeMap<String, CandidateReport> reports) {
+        List<dev.qis.fidelity.Measurement> all = new ArrayList<>();
+        all.add(new dev.qis.fidelity.Measurement(facts.nodeId(), facts.gain(), curate));
+        long s = 0;
+        long f = 0;
+        for (var e : reports.entrySet()) {
+            if (e.getValue().backed()) {
+                all.add(new dev.qis.fidelity.Measurement(e.getKey(), e.getValue().observedGain(),
+                        elections.reportWeight(e.getValue().nEvalSamples())));
+                s += e.getValue().reproduced() ? 1 : 0;
+                f += e.getValue().reproduced() ? 0 : 1;
+            }
+        }
+        double expected = elections.expectedGain(all);
+        return new Candidate(facts, curate, 0, reports, expected, s, f, Elections.listed(expected, s, f),
+                elections.logScore(expected, facts.issuedAt()));
+    }
+
+    /** One packet's elections after a vote: CURATE's claim weight and the backed reports pooled, with decay. */
     @Benchmark
     public FidelityScore electionUpdate() {
         Candidate c = candidates.get(17);
-        double curate = elections.curate(c.facts().gain(), c.facts().confidence(), c.facts().nEvalSamples(), true, 2);
-        return elections.score(curate, 3.4, 1.1, trust.trust(c.facts().nodeId()), c.facts().issuedAt(), NOW);
+        return new Breakdowns(elections).of(c, trust, NOW);
     }
 
     /** A domain's top 10 from its 200 stored candidates, scored with current trust and decay. */
@@ -95,7 +114,7 @@ public class ElectionsBenchmark {
         return topK.top(candidates, c -> true, trust, NOW, 10);
     }
 
-    /** A recommendation (method, hyperparameters, expected gain) from 200 candidates' evidence. */
+    /** A recommendation (a configuration, its expected gain and interval, an alternative) from 200 candidates. */
     @Benchmark
     public Optional<Recommendation> synthesisOver200() {
         return synthesis.recommend(asking, evidence);
