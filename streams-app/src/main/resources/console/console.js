@@ -555,8 +555,8 @@
         field(dl, "trust", num(n.trust) + " (½ until someone reproduces its packets; toward 1 as backed reports "
           + "reproduce them, toward 0 as they refute them)");
         field(dl, "packets accepted", n.packets);
-        field(dl, "votes: reproduced", n.successes);
-        field(dl, "votes: refuted", n.failures);
+        field(dl, "backed reports: reproduced", n.successes);
+        field(dl, "backed reports: refuted", n.failures);
         replace(self.body, dl, h("h3", {}, "Trust since this page opened"),
           h("table", { "class": "grid-table", id: "trust-history" },
             h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "At"), h("th", { scope: "col" }, "Trust"))),
