@@ -6,7 +6,14 @@
   var params = new URLSearchParams(location.search);
   var POLL_MS = Math.max(250, Number(params.get("poll")) || 2000);
   var HISTORY = 40; // polls kept for sparklines
-  var ELECTIONS = ["curate", "vote", "trust", "decay"];
+  var COLUMN_HELP = {
+    "Expected gain": "the claim and the backed reports on it pooled, shrunk toward 0; hover a value for its 95 % interval",
+    "S/F": "backed reports that reproduced / refuted the claim (a report is backed when its reporter also published "
+      + "a run citing the packet)",
+    "Trust": "the author's earned trust: ½ until someone reproduces its packets",
+    "Decay": "2^(−age / half-life)",
+    "Score": "the rank: max(expected gain, 0) × decay"
+  };
 
   var view = document.getElementById("view");
   var notice = document.getElementById("notice");
@@ -40,7 +47,10 @@
 
   function num(x, digits) {
     if (x === null || x === undefined || !isFinite(x)) return "—";
-    return Number(x).toPrecision(digits || 3).replace(/\.?0+(e|$)/, "$1");
+    var n = Number(x), d = digits || 3;
+    if (Math.abs(n) >= Math.pow(10, d)) return String(Math.round(n));
+    var t = n.toPrecision(d); // trailing zeros of the fraction go, never those of an integer (180 stays 180)
+    return t.indexOf("e") >= 0 ? t.replace(/\.?0+e/, "e") : t.indexOf(".") >= 0 ? t.replace(/\.?0+$/, "") : t;
   }
 
   function pct(x) {
@@ -150,49 +160,50 @@
   }
 
   /**
-   * Fidelity = curate × vote × trust × decay, drawn on a log scale as a waterfall: one segment per election, from
-   * the running product before it to the running product after it. Solid segments raise the fidelity, hatched
-   * segments lower it; the bar ends at ln(fidelity).
+   * A packet's gains on a linear scale shared by the rows of one table: the claimed gain as a diamond, the expected
+   * gain (claim and backed reports pooled, shrunk toward 0) as a bar from 0, and its 95 % interval as a whisker.
    */
-  function breakdownBar(entry, scale) {
-    var svg = h("svg:svg", { width: scale.width, height: 18, viewBox: "0 0 " + scale.width + " 18",
-      role: "img", "class": "breakdown", "aria-label": breakdownText(entry) });
-    var acc = 0;
-    ELECTIONS.forEach(function (name) {
-      var v = entry[name];
-      if (!(v > 0)) return;
-      var from = acc, to = acc + Math.log(v);
-      acc = to;
-      var x0 = scale.x(Math.min(from, to)), x1 = scale.x(Math.max(from, to));
-      svg.appendChild(h("svg:rect", { x: x0, y: 2, width: Math.max(1, x1 - x0), height: 14,
-        "class": "seg " + name + (to < from ? " lowers" : ""), "data-election": name },
-        h("svg:title", {}, name + " ×" + num(v))));
-    });
-    svg.appendChild(h("svg:line", { x1: scale.x(0), x2: scale.x(0), y1: 0, y2: 18, "class": "axis" }));
+  function gainChart(e, scale) {
+    var hgt = 18, mid = hgt / 2, x0 = scale.x(0), xe = scale.x(e.expected_gain);
+    var xl = scale.x(e.expected_gain_low), xh = scale.x(e.expected_gain_high), xc = scale.x(e.gain);
+    var svg = h("svg:svg", { width: scale.width, height: hgt, viewBox: "0 0 " + scale.width + " " + hgt,
+      role: "img", "class": "gains", "aria-label": gainText(e) });
+    svg.appendChild(h("svg:rect", { x: Math.min(x0, xe), y: 4, width: Math.max(1, Math.abs(xe - x0)), height: 10,
+      "class": "expected" + (e.expected_gain < 0 ? " neg" : ""), "data-part": "expected" },
+      h("svg:title", {}, "expected gain " + pct(e.expected_gain))));
+    svg.appendChild(h("svg:path", { d: "M" + xl + " " + mid + "H" + xh + "M" + xl + " 5V13M" + xh + " 5V13",
+      "class": "interval", "data-part": "interval" },
+      h("svg:title", {}, "95 % interval " + pct(e.expected_gain_low) + " to " + pct(e.expected_gain_high))));
+    svg.appendChild(h("svg:path", { d: "M" + xc + " 2L" + (xc + 5) + " " + mid + "L" + xc + " 16L" + (xc - 5) + " "
+      + mid + "Z", "class": "claim", "data-part": "claim" }, h("svg:title", {}, "claimed gain " + pct(e.gain))));
+    svg.appendChild(h("svg:line", { x1: x0, x2: x0, y1: 0, y2: hgt, "class": "axis" }));
     return svg;
   }
 
-  function breakdownText(e) {
-    return "fidelity " + num(e.fidelity) + " = curate " + num(e.curate) + " × vote " + num(e.vote) + " × trust "
-      + num(e.trust) + " × decay " + num(e.decay);
+  function gainText(e) {
+    return "claimed " + pct(e.gain) + ", expected " + pct(e.expected_gain) + " (95 %: " + pct(e.expected_gain_low)
+      + " to " + pct(e.expected_gain_high) + ")";
   }
 
-  function logScale(entries, width) {
+  /** One linear scale over every claim, expected gain and interval of the entries, always including 0. */
+  function gainScale(entries, width) {
     var lo = 0, hi = 0;
     entries.forEach(function (e) {
-      var acc = 0;
-      ELECTIONS.forEach(function (n) {
-        if (e[n] > 0) { acc += Math.log(e[n]); lo = Math.min(lo, acc); hi = Math.max(hi, acc); }
+      [e.gain, e.expected_gain, e.expected_gain_low, e.expected_gain_high].forEach(function (v) {
+        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       });
     });
-    if (hi - lo < 1e-9) hi = lo + 1;
-    return { width: width, x: function (v) { return 2 + (v - lo) / (hi - lo) * (width - 4); } };
+    if (hi - lo < 1e-9) hi = lo + 0.01;
+    return { width: width, x: function (v) { return 6 + (v - lo) / (hi - lo) * (width - 12); } };
   }
 
   function legend() {
-    return h("p", { "class": "legend" }, "Each bar is the packet's fidelity = curate × vote × trust × decay on a "
-      + "log scale, one segment per election (solid raises, hatched lowers; the line is ×1): ",
-      ELECTIONS.map(function (n) { return h("span", { "class": "key " + n }, n); }));
+    return h("p", { "class": "legend" }, "Each row on one linear scale from 0 (the line): ",
+      h("span", { "class": "key claim" }, "◆ the claimed gain"), ", ",
+      h("span", { "class": "key expected" }, "the expected gain"),
+      " that the claim and the backed reproductions support, shrunk toward 0, and ",
+      h("span", { "class": "key interval" }, "its 95 % interval"),
+      "; rows rank by expected gain × decay and are listed only with more backed reproductions than refutations.");
   }
 
   /** Rounds on x (every planned round, so the chart fills in as the simulation runs), gains on y. */
@@ -331,8 +342,7 @@
       this.top = h("section", { id: "top", "aria-labelledby": "top-h" });
       this.synth = h("section", { id: "synthesis", "aria-labelledby": "syn-h" });
       replace(root, h("p", { "class": "crumbs" }, link("#/domains", "Domains"), " / "),
-        h("h2", {}, this.domain), form, h("div", { "class": "cols" }, this.top, this.synth));
-      this.evidence = {};
+        h("h2", {}, this.domain), form, this.top, this.synth);
     },
     refresh: function () {
       var self = this, d = encodeURIComponent(this.domain);
@@ -345,27 +355,32 @@
         + (this.tags ? "tags=" + encodeURIComponent(this.tags) : "");
       return Promise.all([api(top), api(syn.replace(/[?&]$/, ""))]).then(function (answers) {
         self.drawTop(answers[0], tagList);
-        return self.drawSynthesis(answers[1]).then(function () { return answers[0]; });
+        self.drawSynthesis(answers[1]);
+        return answers[0];
       });
     },
     drawTop: function (a, tagList) {
       if (unchanged(this.top, a)) return;
       if (a.status !== 200) { replace(this.top, h("h3", { id: "top-h" }, "Top packets"), problem(a, "the top-k")); return; }
       var entries = a.body.entries;
-      var scale = logScale(entries, 160);
+      var scale = gainScale(entries, 200);
       var filter = [this.family && "family " + this.family, tagList.length === 1 && "tag " + tagList[0]]
         .filter(Boolean).join(", ");
+      var cols = ["#", "Packet", "Node", "Family", "Method", "Claimed gain", "Expected gain", "S/F", "Trust",
+        "Decay", "Score", "Gains"];
       replace(this.top, h("h3", { id: "top-h" }, "Top " + a.body.k + (filter ? " (" + filter + ")" : "")),
         legend(),
-        entries.length === 0 ? h("p", {}, "No routed packet matches.") :
+        entries.length === 0 ? h("p", {}, "No listed packet matches (a packet is listed once backed reports "
+          + "reproduce it more often than they refute it).") :
         h("div", { "class": "scroll" }, h("table", { "class": "grid-table", id: "top-table" },
-          h("thead", {}, h("tr", {}, ["#", "Packet", "Node", "Family", "Method", "Gain", "Fidelity", "Elections"]
-            .map(function (c) {
-              return h("th", { scope: "col", "class": /^(#|Gain|Fidelity)$/.test(c) ? "n" : null }, c);
-            }))),
+          h("thead", {}, h("tr", {}, cols.map(function (c) {
+            return h("th", { scope: "col", "class": /^(#|Claimed gain|Expected gain|S\/F|Trust|Decay|Score)$/.test(c)
+              ? "n" : null, title: COLUMN_HELP[c] || null }, c);
+          }))),
           h("tbody", {}, entries.map(function (e, i) {
             var attrs = { "data-packet": e.packet_id };
-            ["fidelity"].concat(ELECTIONS).forEach(function (n) { attrs["data-" + n] = String(e[n]); });
+            ["gain", "expected_gain", "expected_gain_low", "expected_gain_high", "successes", "failures", "curate",
+              "vote", "trust", "decay", "fidelity"].forEach(function (n) { attrs["data-" + n] = String(e[n]); });
             return h("tr", attrs,
               h("td", { "class": "n" }, i + 1),
               h("th", { scope: "row" }, link("#/packet/" + e.packet_id, short(e.packet_id), { title: e.packet_id })),
@@ -373,55 +388,73 @@
               h("td", {}, e.family),
               h("td", {}, e.method_type),
               h("td", { "class": "n" }, pct(e.gain)),
-              h("td", { "class": "n" }, num(e.fidelity)),
-              h("td", {}, breakdownBar(e, scale), h("span", { "class": "sr-only" }, breakdownText(e))));
+              h("td", { "class": "n", title: "95 %: " + pct(e.expected_gain_low) + " to " + pct(e.expected_gain_high) },
+                pct(e.expected_gain)),
+              h("td", { "class": "n" }, e.successes + "/" + e.failures),
+              h("td", { "class": "n" }, num(e.trust)),
+              h("td", { "class": "n" }, num(e.decay)),
+              h("td", { "class": "n" }, pct(e.fidelity)),
+              h("td", {}, gainChart(e, scale)));
           })))));
     },
     drawSynthesis: function (a) {
-      var self = this;
-      if (unchanged(this.synth, a)) return Promise.resolve();
+      if (unchanged(this.synth, a)) return;
       if (a.status !== 200) {
         replace(this.synth, h("h3", { id: "syn-h" }, "Recommendation"), problem(a, "the synthesis"));
-        return Promise.resolve();
+        return;
       }
-      var s = a.body;
-      var ids = s.packet_ids.slice(0, 30);
-      return Promise.all(ids.map(function (id) {
-        if (self.evidence[id]) return Promise.resolve(self.evidence[id]);
-        return api("/v1/packets/" + id).then(function (p) {
-          if (p.status === 200) self.evidence[id] = p.body;
-          return p.status === 200 ? p.body : null;
-        });
-      })).then(function (packets) {
-        packets = packets.filter(Boolean);
-        var same = packets.filter(function (p) { return p.method_type === s.method_type; });
-        var gains = same.map(function (p) { return p.gain; }).sort(function (x, y) { return x - y; });
-        replace(self.synth, h("h3", { id: "syn-h" }, "Recommendation"),
-          h("dl", { "class": "facts", id: "synthesis-facts" },
-            h("dt", {}, "Method"), h("dd", { "data-field": "method_type" }, s.method_type),
-            h("dt", {}, "Hyperparameters"), h("dd", {}, Object.keys(s.hyperparams).sort().map(function (k) {
-              return h("code", { "class": "kv" }, k + "=" + JSON.stringify(s.hyperparams[k]));
-            })),
-            h("dt", {}, "Expected gain"), h("dd", { "data-field": "expected_gain" }, pct(s.expected_gain)),
-            h("dt", {}, "Interval"), h("dd", {}, gains.length ? pct(gains[0]) + " to " + pct(gains[gains.length - 1])
-              + " (claimed gains of the " + gains.length + " " + s.method_type + " packets "
-              + (ids.length < s.packet_ids.length ? "among the first " + ids.length + " of the " + s.packet_ids.length
-                + " behind it)" : "behind it)") : "—"),
-            h("dt", {}, "Evidence"), h("dd", {}, s.evidence_count + " packets from " + s.distinct_nodes + " nodes")),
-          h("h4", {}, "Evidence (cite these in informed_by)"),
-          evidenceList(s.packet_ids.slice(0, 8)),
-          s.packet_ids.length > 8 ? h("details", {}, h("summary", {}, (s.packet_ids.length - 8) + " more"),
-            evidenceList(s.packet_ids.slice(8))) : null);
-        function evidenceList(ids) {
-          return h("ul", { "class": "evidence" }, ids.map(function (id) {
-            var p = self.evidence[id];
-            return h("li", {}, link("#/packet/" + id, short(id), { title: id }),
-              p ? " " + p.method_type + ", gain " + pct(p.gain) + ", fidelity " + num(p.elections.fidelity) : "");
-          }));
-        }
-      });
+      var s = a.body, evidence = s.evidence || [], x = s.exploration;
+      var heaviest = evidence.length ? evidence[0].weight : 1;
+      function evidenceList(list) {
+        return h("ol", { "class": "evidence" }, list.map(function (c) {
+          return h("li", { "data-packet": c.packet_id, "data-weight": String(c.weight) },
+            link("#/packet/" + c.packet_id, short(c.packet_id), { title: c.packet_id }),
+            " by ", link("#/node/" + c.node_id, c.node_id), ": weight ", h("strong", {}, num(c.weight)),
+            h("span", { "class": "weight", "aria-hidden": "true",
+              style: "width:" + Math.max(1, Math.round(c.weight / heaviest * 60)) + "px" }),
+            "gain " + pct(c.gain));
+        }));
+      }
+      replace(this.synth, h("h3", { id: "syn-h" }, "Recommendation"), h("div", { "class": "cols three" },
+        h("dl", { "class": "facts", id: "synthesis-facts" },
+          h("dt", {}, "Method"), h("dd", { "data-field": "method_type" }, s.method_type),
+          h("dt", {}, "Hyperparameters"), h("dd", {}, hyperparams(s.hyperparams)),
+          h("dt", {}, "Expected gain"), h("dd", { "data-field": "expected_gain" }, pct(s.expected_gain)),
+          h("dt", {}, "95 % interval"), h("dd", { "data-field": "interval" }, pct(s.expected_gain_low) + " to "
+            + pct(s.expected_gain_high)),
+          h("dt", {}, "Evidence"), h("dd", {}, plural(s.evidence_count, "packet") + " from "
+            + plural(s.distinct_nodes, "node"))),
+        h("div", {},
+          h("h4", {}, "Evidence, heaviest first (cite these in informed_by)"),
+          evidenceList(evidence.slice(0, 8)),
+          evidence.length > 8 ? h("details", {}, h("summary", {}, (evidence.length - 8) + " more"),
+            evidenceList(evidence.slice(8))) : null,
+          h("p", { "class": "legend" }, "Weight, in eval samples: the run's size and confidence × its author's trust "
+            + "× decay × how close its context and hyperparameters are to the recommendation.")),
+        x ? h("section", { id: "exploration", "aria-labelledby": "exp-h" },
+          h("h4", { id: "exp-h" }, "To explore instead"),
+          h("dl", { "class": "facts" },
+            h("dt", {}, "Method"), h("dd", { "data-field": "method_type" }, x.method_type),
+            h("dt", {}, "Hyperparameters"), h("dd", {}, hyperparams(x.hyperparams)),
+            h("dt", {}, "Expected gain"), h("dd", { "data-field": "expected_gain" }, pct(x.expected_gain)),
+            h("dt", {}, "Upper bound"), h("dd", { "data-field": "upper_bound" }, pct(x.upper_bound)),
+            h("dt", {}, "Packets"), h("dd", {}, x.packet_ids.map(function (id) {
+              return h("span", {}, link("#/packet/" + id, short(id), { title: id }), " ");
+            }))),
+          h("p", { "class": "legend" }, "The configuration with the highest upper bound besides the "
+            + "recommendation: less certain, possibly better.")) : h("div", {})));
     }
   };
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function hyperparams(map) {
+    return Object.keys(map).sort().map(function (k) {
+      return h("code", { "class": "kv" }, k + "=" + JSON.stringify(map[k]));
+    });
+  }
 
   function field(dl, name, value) {
     dl.appendChild(h("dt", {}, name));
@@ -457,33 +490,48 @@
         field(dl, "informed_by", p.informed_by.length ? p.informed_by.map(function (id) {
           return h("span", {}, link("#/packet/" + id, short(id), { title: id }), " ");
         }) : "—");
-        var scale = logScale([e], 320);
-        var elections = h("table", { "class": "grid-table", id: "elections" },
-          h("thead", {}, h("tr", {}, ["curate", "citations", "vote", "reproduced", "refuted", "trust", "decay",
-            "fidelity", "routed"].map(function (c) { return h("th", { scope: "col" }, c); }))),
-          h("tbody", {}, h("tr", {}, [num(e.curate), e.citations, num(e.vote), e.successes, e.failures, num(e.trust),
-            num(e.decay), num(e.fidelity), e.routed ? "yes" : "no"].map(function (v) {
-            return h("td", { "class": "n" }, v);
-          }))));
-        var votes = e.reports.length === 0 ? h("p", {}, "No votes yet.") :
+        var gains = { gain: p.gain, expected_gain: e.expected_gain, expected_gain_low: e.expected_gain_low,
+          expected_gain_high: e.expected_gain_high };
+        var elections = h("table", { "class": "grid-table", id: "elections" }, h("tbody", {}, [
+          ["claimed gain", pct(p.gain), "what the author measured"],
+          ["claim weight (curate)", num(e.curate), "the claim as a measurement, in eval samples: confidence × eval "
+            + "size, halved as a self-report"],
+          ["expected gain", pct(e.expected_gain), "the claim and the backed reports pooled by weight ("
+            + num(e.evidence_weight) + " eval samples), shrunk toward 0"],
+          ["95 % interval", pct(e.expected_gain_low) + " to " + pct(e.expected_gain_high), ""],
+          ["reproduced (S)", e.successes, "backed reports observing at least half the claimed gain"],
+          ["refuted (F)", e.failures, "backed reports observing less"],
+          ["vote", num(e.vote), "2(1+S)/(2+S+F), for reference"],
+          ["author's trust", num(e.trust), "½ until someone reproduces its packets"],
+          ["citations", e.citations, "packets citing this one in informed_by"],
+          ["decay", num(e.decay), "2^(−age / half-life)"],
+          ["score", pct(e.fidelity), "max(expected gain, 0) × decay: the rank in a top-k"],
+          ["listed in top-k", e.routed ? "yes" : "no", "expected gain > 0 and S > F"]
+        ].map(function (r) {
+          return h("tr", { "data-field": r[0] }, h("th", { scope: "row" }, r[0]), h("td", { "class": "n" }, r[1]),
+            h("td", { "class": "muted wrap" }, r[2]));
+        })));
+        var votes = e.reports.length === 0 ? h("p", {}, "No reports yet.") :
           h("table", { "class": "grid-table", id: "votes" },
             h("thead", {}, h("tr", {}, ["Reporter", "Reported at", "Observed", "Observed gain", "Reproduced",
-              "Trust"].map(function (c) { return h("th", { scope: "col" }, c); }))),
+              "Backed", "Reporter trust"].map(function (c) { return h("th", { scope: "col" }, c); }))),
             h("tbody", {}, e.reports.map(function (r) {
-              var g = p.baseline_score === 0 ? null
-                : (r.observed_score - p.baseline_score) / Math.abs(p.baseline_score) * (p.higher_is_better ? 1 : -1);
-              return h("tr", {}, h("td", {}, link("#/node/" + r.reporter, r.reporter)),
+              return h("tr", { "data-backed": String(r.backed) }, h("td", {}, link("#/node/" + r.reporter, r.reporter)),
                 h("td", {}, h("time", { datetime: r.issued_at, title: r.issued_at }, ago(r.issued_at))),
                 h("td", { "class": "n" }, num(r.observed_score, 4)),
-                h("td", { "class": "n" }, pct(g)),
+                h("td", { "class": "n" }, pct(r.observed_gain)),
                 h("td", {}, r.reproduced === null ? "—" : r.reproduced ? "yes" : "no"),
+                h("td", {}, r.backed ? "yes" : "no (no run of the reporter cites it)"),
                 h("td", { "class": "n" }, num(r.reporter_trust)));
             })));
         replace(self.body, h("div", { "class": "cols even" },
           h("section", {}, h("h3", {}, "Fields"), dl),
-          h("section", {}, h("h3", {}, "Elections"), legend(), breakdownBar(e, scale),
+          h("section", {}, h("h3", {}, "Elections"), legend(), gainChart(gains, gainScale([gains], 320)),
             h("div", { "class": "scroll" }, elections),
-            h("h3", {}, "Votes received"), h("div", { "class": "scroll" }, votes))));
+            h("h3", {}, "Reports received"),
+            h("p", { "class": "muted" }, "Only backed reports count: the reporter also published a run citing this "
+              + "packet."),
+            h("div", { "class": "scroll" }, votes))));
         return a;
       });
     }
@@ -504,11 +552,11 @@
         var n = a.body;
         var hist = pushHistory(nodeHistory, n.node_id, { t: Date.now(), trust: n.trust });
         var dl = h("dl", { "class": "facts", id: "node-facts" });
-        field(dl, "trust", num(n.trust) + " (1 with no votes; toward 2 when its packets reproduce, toward 0 when "
-          + "they are refuted)");
+        field(dl, "trust", num(n.trust) + " (½ until someone reproduces its packets; toward 1 as backed reports "
+          + "reproduce them, toward 0 as they refute them)");
         field(dl, "packets accepted", n.packets);
-        field(dl, "votes: reproduced", n.successes);
-        field(dl, "votes: refuted", n.failures);
+        field(dl, "backed reports: reproduced", n.successes);
+        field(dl, "backed reports: refuted", n.failures);
         replace(self.body, dl, h("h3", {}, "Trust since this page opened"),
           h("table", { "class": "grid-table", id: "trust-history" },
             h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "At"), h("th", { scope: "col" }, "Trust"))),

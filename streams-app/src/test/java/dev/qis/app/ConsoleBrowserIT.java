@@ -96,6 +96,7 @@ class ConsoleBrowserIT {
     private ChromeDriverService driverService;
     private WebDriver browser;
     private SignedPacket voted;
+    private SignedPacket refuted;
 
     @BeforeAll
     void start() throws Exception {
@@ -114,9 +115,15 @@ class ConsoleBrowserIT {
                 .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1)));
         publishKnownPackets();
         waitForApi("/v1/domains", d -> d.path("domains").size() == 2
-                && d.path("domains").get(0).path("packets").asLong() == 5, "both domains and all five packets");
-        waitForApi("/v1/packets/" + voted.id(), p -> p.path("elections").path("reports").size() == 1,
-                "the vote counted");
+                && d.path("domains").get(0).path("packets").asLong() == 6, "both domains and all seven packets");
+        waitForApi("/v1/domains/" + CLINICAL + "/top?k=10", t -> t.path("entries").size() == 4,
+                "the four reproduced packets listed");
+        waitForApi("/v1/packets/" + refuted.id(), p -> p.path("elections").path("failures").asLong() == 1,
+                "the refutation counted");
+        for (Map.Entry<NodeIdentity, Integer> author : Map.of(alice, 2, bob, 1, carol, 2).entrySet()) { // trust settled
+            waitForApi("/v1/nodes/" + author.getKey().nodeId(), n -> n.path("successes").asLong()
+                    + n.path("failures").asLong() == author.getValue(), "the reports on " + author.getKey().nodeId());
+        }
 
         driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()) // given, so Selenium never looks for or downloads one
@@ -174,17 +181,30 @@ class ConsoleBrowserIT {
                 .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
     }
 
+    /**
+     * Five packets in the clinical domain; the voter reproduces four of them and refutes the fifth, and backs its
+     * reports with a run of its own citing all five (only backed reports count), so the top-k lists exactly the four.
+     */
     private void publishKnownPackets() {
         publisher.register(List.of(alice, bob, carol, voter));
         voted = packet("llama-3-8b", CLINICAL, 60, 66, "LoRA", 16).sign(alice);
-        publisher.publish(List.of(voted,
-                packet("llama-3-8b", CLINICAL, 60, 70, "QLoRA", 8).sign(bob),
-                packet("mistral-7b", CLINICAL, 50, 54, "LoRA", 32).sign(carol),
-                packet("llama-3-8b", CLINICAL, 60, 63, "LoRA", 4).sign(carol),
-                packet("llama-3-8b", CLINICAL, 60, 61.5, "full", 0).sign(alice),
+        SignedPacket qlora = packet("llama-3-8b", CLINICAL, 60, 70, "QLoRA", 8).sign(bob);
+        SignedPacket mistral = packet("mistral-7b", CLINICAL, 50, 54, "LoRA", 32).sign(carol);
+        SignedPacket small = packet("llama-3-8b", CLINICAL, 60, 63, "LoRA", 4).sign(carol);
+        refuted = packet("llama-3-8b", CLINICAL, 60, 61.5, "full", 0).sign(alice);
+        publisher.publish(List.of(voted, qlora, mistral, small, refuted,
                 packet("llama-7b", LEGAL, 70, 75, "full", 0).sign(alice)));
-        publisher.publishVote(new ValidationReportBuilder().packetId(voted.id()).observedScore(65.5)
-                .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+        Map<SignedPacket, Double> observed = new LinkedHashMap<>();
+        observed.put(voted, 65.5);
+        observed.put(qlora, 69.0);
+        observed.put(mistral, 53.5);
+        observed.put(small, 62.5);
+        observed.put(refuted, 59.0); // below the baseline: refutes the claimed gain
+        observed.forEach((p, score) -> publisher.publishVote(new ValidationReportBuilder().packetId(p.id())
+                .observedScore(score).nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter)));
+        publisher.publish(List.of(packet("llama-3-8b", CLINICAL, 60, 64, "LoRA", 8)
+                .informedBy(observed.keySet().stream().map(SignedPacket::id).toList())
+                .issuedAt(ISSUED.plusSeconds(120)).sign(voter)));
     }
 
     // ---- the pages -------------------------------------------------------------------------------------------------
@@ -220,31 +240,76 @@ class ConsoleBrowserIT {
     void aClickOpensTheDomainWithTheTopKInTheApiOrderAndItsBreakdown() throws Exception {
         browser.get(base(app) + "/#/domains");
         waitFor(By.cssSelector("#domains tbody tr"), 2);
-        browser.findElement(By.linkText(CLINICAL)).click();
-        List<WebElement> rows = waitFor(By.cssSelector("#top-table tbody tr"), 4);
+        click(By.linkText(CLINICAL));
+        waitFor(By.cssSelector("#top-table tbody tr"), 4);
+        // the page redraws every refresh (decay moves), so each part of it is read in one script, never row by row
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#top-table tbody tr')).map(function (tr) {"
+                + " var o = {}; Array.from(tr.attributes).forEach(function (a) { o[a.name] = a.value; });"
+                + " o.parts = Array.from(tr.querySelectorAll('svg.gains [data-part]'))"
+                + "   .map(function (p) { return p.getAttribute('data-part'); }).sort();"
+                + " o.width = tr.querySelector('svg.gains [data-part=expected]').getAttribute('width');"
+                + " return o; });");
         JsonNode top = api(app, "/v1/domains/" + CLINICAL + "/top?k=10").path("entries");
         assertEquals(top.size(), rows.size(), "one row per entry");
+        List<Double> pixelsPerGain = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            WebElement row = rows.get(i);
+            Map<String, Object> row = rows.get(i);
             JsonNode entry = top.get(i);
-            assertEquals(entry.path("packet_id").asText(), row.getAttribute("data-packet"), "rank " + (i + 1));
-            for (String election : List.of("curate", "vote", "trust")) {
-                assertEquals(entry.path(election).asDouble(), Double.parseDouble(row.getAttribute("data-" + election)),
-                        election + " of rank " + (i + 1));
+            assertEquals(entry.path("packet_id").asText(), row.get("data-packet"), "rank " + (i + 1));
+            for (String field : List.of("gain", "expected_gain", "expected_gain_low", "expected_gain_high", "curate",
+                    "trust", "successes", "failures")) {
+                assertEquals(entry.path(field).asDouble(), Double.parseDouble((String) row.get("data-" + field)),
+                        field + " of rank " + (i + 1));
             }
             for (String timed : List.of("decay", "fidelity")) { // decay moves with the clock between the two reads
-                assertEquals(entry.path(timed).asDouble(), Double.parseDouble(row.getAttribute("data-" + timed)),
+                assertEquals(entry.path(timed).asDouble(), Double.parseDouble((String) row.get("data-" + timed)),
                         entry.path(timed).asDouble() * 1e-4, timed + " of rank " + (i + 1));
             }
-            List<String> segments = row.findElements(By.cssSelector("svg.breakdown [data-election]")).stream()
-                    .map(s -> s.getAttribute("data-election")).toList();
-            assertEquals(List.of("curate", "vote", "trust", "decay"), segments, "the bar draws each election");
+            assertEquals(List.of("claim", "expected", "interval"), row.get("parts"),
+                    "the chart draws claim, expected, interval");
+            assertTrue(entry.path("expected_gain").asDouble() > 0, "a listed packet has a positive expected gain");
+            pixelsPerGain.add(Double.parseDouble((String) row.get("width")) / entry.path("expected_gain").asDouble());
         }
+        for (double scale : pixelsPerGain) { // one linear scale: each bar's length is its expected gain
+            assertEquals(pixelsPerGain.get(0), scale, pixelsPerGain.get(0) * 0.01, "bars on one linear scale");
+        }
+        assertFalse(top.findValues("packet_id").stream().anyMatch(id -> id.asText().equals(refuted.id())),
+                "the refuted packet is not listed");
+
         JsonNode synthesis = api(app, "/v1/domains/" + CLINICAL + "/synthesis");
-        WebElement method = waitFor(By.cssSelector("#synthesis [data-field=method_type]"), 1).get(0);
-        assertEquals(synthesis.path("method_type").asText(), method.getText());
-        waitUntil(b -> b.findElements(By.cssSelector("#synthesis .evidence li")).size()
-                == Math.min(8, synthesis.path("packet_ids").size()), "the evidence listed");
+        JsonNode evidence = synthesis.path("evidence");
+        assertTrue(evidence.size() > 0, "the recommendation rests on evidence");
+        waitFor(By.cssSelector("#synthesis .evidence li"), Math.min(8, evidence.size()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "function text(css) { var e = document.querySelector(css); return e ? e.textContent : null; }"
+                + " return { method: text('#synthesis-facts [data-field=method_type]'),"
+                + "  expected: text('#synthesis-facts [data-field=expected_gain]'),"
+                + "  interval: text('#synthesis-facts [data-field=interval]'),"
+                + "  exploration: text('#exploration [data-field=method_type]'),"
+                + "  evidence: Array.from(document.querySelectorAll('#synthesis .evidence li')).map(function (li) {"
+                + "   return [li.getAttribute('data-packet'), li.getAttribute('data-weight')]; }) };");
+        assertEquals(synthesis.path("method_type").asText(), shown.get("method"));
+        assertEquals(pct(synthesis.path("expected_gain").asDouble()), shown.get("expected"));
+        assertEquals(pct(synthesis.path("expected_gain_low").asDouble()) + " to "
+                + pct(synthesis.path("expected_gain_high").asDouble()), shown.get("interval"));
+        @SuppressWarnings("unchecked")
+        List<List<String>> listed = (List<List<String>>) shown.get("evidence");
+        assertEquals(Math.min(8, evidence.size()), listed.size(), "the evidence listed, at most eight at once");
+        for (int i = 0; i < listed.size(); i++) {
+            assertEquals(evidence.get(i).path("packet_id").asText(), listed.get(i).get(0),
+                    "evidence " + i + " in the API's order, heaviest first");
+            assertEquals(evidence.get(i).path("weight").asDouble(), // the weight holds the decay: it moves with the clock
+                    Double.parseDouble(listed.get(i).get(1)), evidence.get(i).path("weight").asDouble() * 1e-4,
+                    "weight of evidence " + i);
+            if (i > 0) {
+                assertTrue(evidence.get(i).path("weight").asDouble() <= evidence.get(i - 1).path("weight").asDouble());
+            }
+        }
+        assertEquals(synthesis.hasNonNull("exploration") ? synthesis.path("exploration").path("method_type").asText()
+                : null, shown.get("exploration"), "the exploration alternative, when the API has one");
         screenshot("domain");
 
         // another family: the form asks again, and the page shows that family's top-k
@@ -252,8 +317,8 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("#domain-form button[type=submit]")).click();
         waitUntil(b -> b.findElements(By.cssSelector("#top-table tbody tr")).size() == 1, "one mistral-7b packet");
         assertEquals(api(app, "/v1/domains/" + CLINICAL + "/top?k=10&family=mistral-7b").path("entries").get(0)
-                .path("packet_id").asText(), browser.findElement(By.cssSelector("#top-table tbody tr"))
-                .getAttribute("data-packet"));
+                .path("packet_id").asText(), fresh(() -> browser.findElement(By.cssSelector("#top-table tbody tr"))
+                .getAttribute("data-packet")));
     }
 
     @Test
@@ -266,18 +331,38 @@ class ConsoleBrowserIT {
             assertEquals(packet.path(f).asText(), text(By.cssSelector("#packet-facts [data-field=" + f + "]")), f);
         }
         assertTrue(text(By.cssSelector("#packet-facts [data-field=signature]")).startsWith("verified"));
-        List<WebElement> votes = waitFor(By.cssSelector("#votes tbody tr"), 1);
-        assertTrue(votes.get(0).getText().contains(voter.nodeId()), votes.get(0).getText());
-        assertTrue(votes.get(0).getText().contains("9.2 %"), "observed gain (65.5 - 60) / 60: " + votes.get(0).getText());
+        waitFor(By.cssSelector("#votes tbody tr"), 1);
+        String vote = text(By.cssSelector("#votes tbody tr"));
+        assertTrue(vote.contains(voter.nodeId()), vote);
+        assertTrue(vote.contains("9.2 %"), "observed gain (65.5 - 60) / 60: " + vote);
+        assertEquals(1, browser.findElements(By.cssSelector("#votes tbody tr[data-backed=true]")).size(),
+                "the voter published a run citing it");
+        JsonNode elections = packet.path("elections");
+        assertEquals(pct(elections.path("expected_gain").asDouble()),
+                text(By.cssSelector("#elections [data-field='expected gain'] td")));
+        assertEquals(pct(elections.path("expected_gain_low").asDouble()) + " to "
+                + pct(elections.path("expected_gain_high").asDouble()),
+                text(By.cssSelector("#elections [data-field='95 % interval'] td")));
+        assertEquals("1", text(By.cssSelector("#elections [data-field='reproduced (S)'] td")));
+        assertEquals(elections.path("curate").asDouble(),
+                Double.parseDouble(text(By.cssSelector("#elections [data-field='claim weight (curate)'] td"))),
+                elections.path("curate").asDouble() * 0.01, "the claim weight as a number, trailing zeros kept");
+        assertEquals("yes", text(By.cssSelector("#elections [data-field='listed in top-k'] td")));
         screenshot("packet");
 
-        browser.findElement(By.cssSelector("#packet-facts [data-field=node] a")).click();
+        click(By.cssSelector("#packet-facts [data-field=node] a"));
         waitFor(By.cssSelector("#node-facts"), 1);
         JsonNode node = api(app, "/v1/nodes/" + alice.nodeId());
         assertEquals(node.path("packets").asText(), text(By.cssSelector("#node-facts [data-field='packets accepted']")));
         assertEquals(node.path("successes").asText(),
-                text(By.cssSelector("#node-facts [data-field='votes: reproduced']")));
+                text(By.cssSelector("#node-facts [data-field='backed reports: reproduced']")));
+        assertTrue(text(By.cssSelector("#node-facts [data-field=trust]")).contains("½ until someone reproduces"));
         screenshot("node");
+
+        browser.get(base(app) + "/#/packet/" + refuted.id());
+        waitFor(By.cssSelector("#elections"), 1);
+        assertEquals("1", text(By.cssSelector("#elections [data-field='refuted (F)'] td")));
+        assertEquals("no", text(By.cssSelector("#elections [data-field='listed in top-k'] td")));
     }
 
     @Test
@@ -419,8 +504,38 @@ class ConsoleBrowserIT {
         }
     }
 
+    /** A share as the console prints it. */
+    private static String pct(double x) {
+        return String.format(java.util.Locale.ROOT, "%.1f %%", x * 100);
+    }
+
+    /** Clicks the first match. */
+    private void click(By by) {
+        fresh(() -> {
+            browser.findElement(by).click();
+            return null;
+        });
+    }
+
+    /** The text of the first match. */
     private String text(By by) {
-        return browser.findElement(by).getText();
+        return fresh(() -> browser.findElement(by).getText());
+    }
+
+    /**
+     * Reads the page, again when a refresh redrew it between finding an element and reading it (the decay in every
+     * answer moves, so the pages that show it redraw on each refresh).
+     */
+    private <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void screenshot(String name) throws IOException {
