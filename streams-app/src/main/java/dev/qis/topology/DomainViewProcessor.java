@@ -63,7 +63,9 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
         candidates.put(key, c);
         if (!present) {
             count++;
-            if (evict(domain, c.facts().nodeId(), count > maxCandidates)) {
+            // no node can be over its share while the whole domain is within it: scan only when one may be
+            boolean overBound = count > maxCandidates;
+            if ((overBound || count > maxStoredPerNode) && evict(domain, c.facts().nodeId(), overBound)) {
                 count--;
             }
         }
