@@ -58,7 +58,8 @@ public final class KRaftProcesses implements AutoCloseable {
      * Starts one controller and {@code brokers} brokers (2-{@value KRaftCluster#MAX_BROKERS}), each in its own JVM,
      * with {@code settings} over the sizing defaults (replication 3 where there are three brokers, min.insync 2), and
      * returns once every broker serves and sees the others. {@code directory} null: a fresh temporary one, deleted on
-     * close. {@code jvmOptions} are given to every node's JVM (e.g. {@code -Dqis.log.file=...}).
+     * close. {@code jvmOptions} are given to every node's JVM, with {@code {id}} replaced by the node's id (e.g.
+     * {@code -Dqis.log.file=/tmp/kafka-{id}.log}).
      *
      * @throws IllegalArgumentException for a number of brokers outside 2-{@value KRaftCluster#MAX_BROKERS}
      * @throws IllegalStateException    when the cluster does not start, with the reason; no process is left running
@@ -232,7 +233,7 @@ public final class KRaftProcesses implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(DEFAULT_JVM_OPTIONS);
-            command.addAll(jvmOptions);
+            jvmOptions.forEach(o -> command.add(o.replace("{id}", Integer.toString(id))));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(KRaftNode.class.getName());
