@@ -15,6 +15,7 @@ public final class QisApp {
         cli.addSubcommand(new QueryCommand());
         cli.addSubcommand(new BrokerCommand());
         cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new ChaosCommand());
         return cli;
     }
 

@@ -1,5 +1,7 @@
 package dev.qis.query;
 
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -20,6 +22,40 @@ public final class OwnerLocator {
 
     public HostInfo self() {
         return self;
+    }
+
+    /**
+     * Where a key's partition lives: its active instance (empty while none is assigned) and the instances that hold
+     * standby copies, as the last assignment says. Answered while the group rebalances too, so that a standby can
+     * answer when the active instance has died.
+     */
+    public record Placement(int partition, Optional<HostInfo> active, Set<HostInfo> standbys) {
+        public Placement {
+            standbys = Set.copyOf(standbys);
+        }
+    }
+
+    public <K> Placement placement(String store, K key, Serializer<K> serializer) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
+        }
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, serializer);
+        } catch (RuntimeException e) {
+            throw new StateUnavailableException("metadata for store " + store + " is not available: " + e.getMessage(), e);
+        }
+        if (metadata == null) {
+            throw new IllegalStateException("store " + store + " is not in the topology");
+        }
+        if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            throw new StateUnavailableException("metadata for store " + store + " is not available (rebalancing)");
+        }
+        HostInfo active = metadata.activeHost();
+        boolean known = active != null && !HostInfo.unavailable().equals(active);
+        return new Placement(metadata.partition(), known ? Optional.of(active) : Optional.empty(),
+                metadata.standbyHosts());
     }
 
     public <K> Owner locate(String store, K key, Serializer<K> serializer) {
