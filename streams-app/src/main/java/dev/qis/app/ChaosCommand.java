@@ -77,6 +77,10 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "An environment setting of both instances (repeatable), e.g. QIS_SESSION_TIMEOUT_MS=10000.")
     Map<String, String> appSettings = new LinkedHashMap<>();
 
+    @Option(names = "--app-jar", paramLabel = "QIS_JAR",
+            description = "Run the qis serve instances from this qis.jar (another build, to compare its figures).")
+    Path appJar;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated stream (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -86,10 +90,13 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new InputException("--broker-kills needs the harness's own broker processes: leave out -b, or"
                     + " give --broker-kills 0");
         }
+        if (appJar != null && !java.nio.file.Files.isRegularFile(appJar)) {
+            throw new InputException("--app-jar " + appJar + " is not a file");
+        }
         ChaosRun.Settings settings;
         try {
             settings = new ChaosRun.Settings(packets, publishers, voters, appKills, brokerKills, killInterval,
-                    downtime, batchPause, convergeTimeout, bootstrapServers, workDir, appSettings, seed);
+                    downtime, batchPause, convergeTimeout, bootstrapServers, workDir, appSettings, appJar, seed);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage(), e);
         }

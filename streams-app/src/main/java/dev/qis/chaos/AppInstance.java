@@ -25,10 +25,15 @@ final class AppInstance {
     private final Path stateDir;
     private final Path logFile;
     private final Map<String, String> environment;
+    private final String classPath;
     private Process process;
 
-    /** {@code environment}: the {@code QIS_*} settings of the instance (bootstrap servers, standbys, ...). */
-    AppInstance(String name, int port, Path workDir, Map<String, String> environment) {
+    /**
+     * {@code environment}: the {@code QIS_*} settings of the instance (bootstrap servers, standbys, ...);
+     * {@code classPath}: where its classes come from (this JVM's class path, or another build's qis.jar).
+     */
+    AppInstance(String name, int port, Path workDir, Map<String, String> environment, String classPath) {
+        this.classPath = classPath;
         this.name = name;
         this.port = port;
         this.stateDir = workDir.resolve("state-" + name);
@@ -60,7 +65,7 @@ final class AppInstance {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add("dev.qis.app.QisApp");
         command.addAll(List.of("serve", "--log-file", logFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -38,11 +38,12 @@ public final class ChaosRun {
      * and a forgery every {@code batchPause}. {@code bootstrapServers} null:
      * the run starts 3 brokers and a controller as processes of its own; otherwise it uses that cluster and kills no
      * broker. {@code appSettings}: {@code QIS_*} environment of both instances, over the harness's own.
+     * {@code appJar}: run the instances from this {@code qis.jar} (another build, to compare); null: this one.
      */
     public record Settings(int packets, int publishers, int voters, int appKills, int brokerKills,
                            Duration killInterval, Duration downtime, Duration batchPause, Duration convergeTimeout,
                            String bootstrapServers,
-                           Path workDir, Map<String, String> appSettings, long seed) {
+                           Path workDir, Map<String, String> appSettings, Path appJar, long seed) {
         public Settings {
             appSettings = Map.copyOf(appSettings);
             if (bootstrapServers != null && brokerKills > 0) {
@@ -89,8 +90,10 @@ public final class ChaosRun {
             env.put("QIS_NUM_STANDBY_REPLICAS", "1");
             env.putAll(s.appSettings());
             int[] ports = freePorts(2);
-            instances.add(new AppInstance("a", ports[0], work, env));
-            instances.add(new AppInstance("b", ports[1], work, env));
+            String classPath = s.appJar() != null ? s.appJar().toAbsolutePath().toString()
+                    : System.getProperty("java.class.path");
+            instances.add(new AppInstance("a", ports[0], work, env, classPath));
+            instances.add(new AppInstance("b", ports[1], work, env, classPath));
             progress.accept("starting qis serve a (port " + ports[0] + ") and b (port " + ports[1] + ")");
             for (AppInstance i : instances) {
                 i.start();
@@ -151,7 +154,8 @@ public final class ChaosRun {
                     (System.nanoTime() - publishedAt) / 1e9));
             figures.add("answers during the run: " + probe.summary());
             figures.add(expected.accepted.size() + " packets stored once, " + expected.routedCount
-                    + " of them routed once; " + expected.badHashes.size() + " forged or tampered dead-lettered once;"
+                    + " of them routed once; " + expected.badHashes.size() + " forged or tampered dead-lettered once per"
+                    + " committed input;"
                     + " vote tallies of " + expected.latestVotes.size() + " packets and citation counts of "
                     + expected.citingPackets.size() + " packets equal the inputs'");
             return new Result(differences, figures);
