@@ -26,6 +26,8 @@ final class AnswerProbe implements Runnable {
     private long longestInstanceGapMs;
     private String longestInstanceGapOf = "-";
     private final Map<String, Long> answers = new TreeMap<>();
+    /** Why the 503s were 503s: the start of each problem detail, counted. */
+    private final Map<String, Long> unavailable = new TreeMap<>();
 
     AnswerProbe(List<AppInstance> instances, String path) {
         this.instances = List.copyOf(instances);
@@ -79,6 +81,13 @@ final class AnswerProbe implements Runnable {
     private String ask(AppInstance instance) {
         try {
             HttpResponse<String> r = instance.get(path);
+            if (r.statusCode() == 503) {
+                String detail = r.body().replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1")
+                        .replaceAll("[0-9]+", "N");
+                synchronized (this) {
+                    unavailable.merge(detail.substring(0, Math.min(110, detail.length())), 1L, Long::sum);
+                }
+            }
             return r.statusCode() == 200
                     ? "200 " + r.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse("")
                     : Integer.toString(r.statusCode());
@@ -96,7 +105,8 @@ final class AnswerProbe implements Runnable {
 
     synchronized String summary() {
         return String.format("answers %s; longest time with no 200 from any instance %.1f s (%s); longest run of"
-                + " non-200 from one instance that had answered since its start %.1f s (%s)", answers,
-                longestNoAnswerMs / 1000.0, longestNoAnswerAt, longestInstanceGapMs / 1000.0, longestInstanceGapOf);
+                + " non-200 from one instance that had answered since its start %.1f s (%s); 503 because: %s",
+                answers, longestNoAnswerMs / 1000.0, longestNoAnswerAt, longestInstanceGapMs / 1000.0,
+                longestInstanceGapOf, unavailable);
     }
 }
