@@ -349,9 +349,9 @@ public final class QisConfig {
         p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, "60000");
         // KIP-892: writes stay in a buffer until their changelog transaction commits, so a crash under exactly-once
         // leaves a consistent store to resume from instead of one that must be wiped and restored in full.
-        // Queries read what is committed, as read_committed consumers of the outputs do.
+        // Queries keep the default isolation (READ_UNCOMMITTED: what the task has applied): with READ_COMMITTED, reads
+        // of the global stores through the store view lag behind what their thread has applied.
         p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
-        p.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
         values.forEach((name, value) -> {
             if (!name.startsWith("qis.") && !RegistrySettings.KEYS.contains(name) && !value.isEmpty()) {
                 p.put(name, value);

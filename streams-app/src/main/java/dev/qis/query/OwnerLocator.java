@@ -3,6 +3,7 @@ package dev.qis.query;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -14,10 +15,17 @@ import org.apache.kafka.streams.state.HostInfo;
 public final class OwnerLocator {
     private final KafkaStreams streams;
     private final HostInfo self;
+    /** Partitions of the stores' input topics; 0 when unknown (then no placement without the assignment). */
+    private final int partitions;
 
     public OwnerLocator(KafkaStreams streams, HostInfo self) {
+        this(streams, self, 0);
+    }
+
+    public OwnerLocator(KafkaStreams streams, HostInfo self, int partitions) {
         this.streams = streams;
         this.self = self;
+        this.partitions = partitions;
     }
 
     public HostInfo self() {
@@ -30,6 +38,11 @@ public final class OwnerLocator {
      * answer when the active instance has died.
      */
     public record Placement(int partition, Optional<HostInfo> active, Set<HostInfo> standbys) {
+        /** Only the partition is known (the assignment is being rebalanced): whatever copy is here may answer. */
+        static Placement partitionOnly(int partition) {
+            return new Placement(partition, Optional.empty(), Set.of());
+        }
+
         public Placement {
             standbys = Set.copyOf(standbys);
         }
@@ -50,6 +63,11 @@ public final class OwnerLocator {
             throw new IllegalStateException("store " + store + " is not in the topology");
         }
         if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            if (partitions > 0) {
+                // the key's partition, as the producer's default partitioner chose it for the store's input
+                byte[] bytes = serializer.serialize(null, key);
+                return Placement.partitionOnly(Utils.toPositive(Utils.murmur2(bytes)) % partitions);
+            }
             throw new StateUnavailableException("metadata for store " + store + " is not available (rebalancing)");
         }
         HostInfo active = metadata.activeHost();

@@ -113,7 +113,7 @@ public final class QueryRoutes {
                 request.param("tag").map(t -> name("tag", t)),
                 request.doubleParam("min_confidence", 0.0, 1.0));
         return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, (views, partition) -> {
-            requireDomain(domain, partition);
+            requireDomain(views, domain, partition);
             List<TopK.Ranked> top = topK.top(views.candidates(domain, partition), filter, views.trust(),
                     views.nowMillis(), k);
             return ApiResponse.json(new TopResponse(domain, k,
@@ -126,7 +126,7 @@ public final class QueryRoutes {
         Optional<String> family = request.param("family").map(f -> name("family", f));
         List<String> tags = tags(request);
         return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, (views, partition) -> {
-            requireDomain(domain, partition);
+            requireDomain(views, domain, partition);
             TrustLookup trust = views.trust();
             long now = views.nowMillis();
             List<Evidence> evidence = new ArrayList<>();
@@ -249,15 +249,19 @@ public final class QueryRoutes {
         } catch (StateUnavailableException e) {
             activeFailure = e;
         }
-        if (placement.standbys().contains(locator.self()) || placement.active().filter(locator.self()::equals)
-                .isPresent()) {
-            Optional<Long> lag = views.lag(store, partition);
-            if (lag.isPresent() && lag.get() <= maxLag) {
-                try {
-                    return freshness(local.apply(views.withStandbys(), partition), "standby", lag.get());
-                } catch (StateUnavailableException e) {
-                    activeFailure.addSuppressed(e);
-                }
+        // any copy this instance holds of the partition (a standby, or an active one still restoring) may answer
+        Optional<Long> lag;
+        try {
+            lag = views.lag(store, partition);
+        } catch (StateUnavailableException e) {
+            activeFailure.addSuppressed(e);
+            lag = Optional.empty();
+        }
+        if (lag.isPresent() && lag.get() <= maxLag) {
+            try {
+                return freshness(local.apply(views.withStandbys(), partition), "standby", lag.get());
+            } catch (StateUnavailableException e) {
+                activeFailure.addSuppressed(e);
             }
         }
         if (!request.forwarded()) {
@@ -294,7 +298,7 @@ public final class QueryRoutes {
         return new ApiResponse(answer.status(), answer.contentType(), answer.body(), headers);
     }
 
-    private void requireDomain(String domain, int partition) {
+    private static void requireDomain(StateViews views, String domain, int partition) {
         if (views.domain(domain, partition).isEmpty()) {
             throw ProblemException.notFound("no packet has been accepted for domain '" + domain + "'");
         }
