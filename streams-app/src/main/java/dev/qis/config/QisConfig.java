@@ -347,11 +347,9 @@ public final class QisConfig {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
         p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, "60000");
-        // KIP-892: writes stay in a buffer until their changelog transaction commits, so a crash under exactly-once
-        // leaves a consistent store to resume from instead of one that must be wiped and restored in full.
-        // Queries keep the default isolation (READ_UNCOMMITTED: what the task has applied): with READ_COMMITTED, reads
-        // of the global stores through the store view lag behind what their thread has applied.
-        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
+        // Transactional state stores (KIP-892, enable.transactional.statestores) are not set: in Kafka 4.4 they do not
+        // spare a crashed instance's state (its start-up still wipes it) and they hid applied node keys from reads of
+        // the global store; docs/reliability.md.
         values.forEach((name, value) -> {
             if (!name.startsWith("qis.") && !RegistrySettings.KEYS.contains(name) && !value.isEmpty()) {
                 p.put(name, value);
