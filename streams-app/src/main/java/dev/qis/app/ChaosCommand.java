@@ -1,11 +1,12 @@
 package dev.qis.app;
 
 import dev.qis.chaos.ChaosRun;
+import dev.qis.cli.DurationConverter;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.QisCommand;
-import dev.qis.cli.DurationConverter;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -90,7 +91,7 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new InputException("--broker-kills needs the harness's own broker processes: leave out -b, or"
                     + " give --broker-kills 0");
         }
-        if (appJar != null && !java.nio.file.Files.isRegularFile(appJar)) {
+        if (appJar != null && !Files.isRegularFile(appJar)) {
             throw new InputException("--app-jar " + appJar + " is not a file");
         }
         ChaosRun.Settings settings;

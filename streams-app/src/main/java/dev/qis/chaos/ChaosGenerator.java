@@ -1,12 +1,12 @@
 package dev.qis.chaos;
 
 import dev.qis.protocol.NodeIdentity;
+import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
-import dev.qis.protocol.avro.DataScale;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ValidationReportBuilder;
+import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublishException;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
