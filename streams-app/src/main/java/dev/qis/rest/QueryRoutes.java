@@ -262,6 +262,12 @@ public final class QueryRoutes {
                 return freshness(local.apply(views.withStandbys(), partition), "standby", lag.get());
             } catch (StateUnavailableException e) {
                 activeFailure.addSuppressed(e);
+            } catch (ProblemException e) {
+                if (e.problem().status() != 404) {
+                    throw e;
+                }
+                // a copy that is behind cannot tell that something does not exist: only the active copy says 404
+                activeFailure.addSuppressed(e);
             }
         }
         if (!request.forwarded()) {
