@@ -18,6 +18,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             "group.initial.rebalance.delay.ms", "0",
             "min.insync.replicas", "1");
 
+    /**
+     * The same for brokers in separate processes ({@link KRaftProcesses}): there are enough brokers for a write to
+     * need two in-sync replicas, so a broker's loss loses no acknowledged record.
+     */
+    public static final Map<String, String> PROCESS_BROKER_SETTINGS = Map.of(
+            "auto.create.topics.enable", "false",
+            "group.initial.rebalance.delay.ms", "0",
+            "min.insync.replicas", "2");
+
     private final KRaftCluster cluster;
 
     private EmbeddedKafka(KRaftCluster cluster) {

@@ -42,7 +42,7 @@ public final class KRaftCluster implements AutoCloseable {
     /** A port found free can be taken by another process before a node binds it: then start again on new ports. */
     private static final int START_ATTEMPTS = 3;
     private static final int COMBINED_NODE_ID = 1;
-    private static final int CONTROLLER_ID = 0;
+    static final int CONTROLLER_ID = 0;
 
     private final Path directory;
     /** The controller (or the combined node) first, then the brokers. */
@@ -176,7 +176,7 @@ public final class KRaftCluster implements AutoCloseable {
         return specs;
     }
 
-    private static Map<String, String> sizingDefaults(int brokers) {
+    static Map<String, String> sizingDefaults(int brokers) {
         String replication = Integer.toString(Math.min(3, brokers));
         String minInSync = Integer.toString(Math.min(2, brokers));
         Map<String, String> defaults = new LinkedHashMap<>();
@@ -354,7 +354,7 @@ public final class KRaftCluster implements AutoCloseable {
     }
 
     /** The messages down the cause chain, without repeats: the reason a start failed, in one line. */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
@@ -373,7 +373,7 @@ public final class KRaftCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,13 +1,19 @@
 package dev.qis.embedded;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -16,7 +22,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 /**
  * One node of a KRaft cluster on the loopback interface: a combined broker and controller, a controller, or a broker.
  * Everything the node needs is in its {@link Spec} (id, role, ports, quorum, directory, settings), so the same node
- * can run in this JVM, as {@link KRaftCluster} runs it, or alone in a process of its own.
+ * can run in this JVM, as {@link KRaftCluster} runs it, or alone in a process of its own, as {@link #main} runs it
+ * for {@link KRaftProcesses}.
  */
 public final class KRaftNode implements AutoCloseable {
     /** Every listener binds here, so nothing is reachable from another machine. */
@@ -73,6 +80,47 @@ public final class KRaftNode implements AutoCloseable {
             settings = Map.copyOf(settings);
         }
 
+        /**
+         * The node as a properties file holds it for {@link #main}: the {@code qis.node.*} keys below, the cluster id,
+         * and the shared settings under their own Kafka names.
+         */
+        public Properties toProperties(String clusterId) {
+            Properties p = new Properties();
+            p.putAll(settings);
+            p.setProperty(FILE_ID, Integer.toString(id));
+            p.setProperty(FILE_ROLE, role.name().toLowerCase(java.util.Locale.ROOT));
+            p.setProperty(FILE_BROKER_PORT, Integer.toString(brokerPort));
+            p.setProperty(FILE_CONTROLLER_PORT, Integer.toString(controllerPort));
+            p.setProperty(FILE_QUORUM_VOTERS, quorumVoters);
+            p.setProperty(FILE_DIRECTORY, directory.toString());
+            p.setProperty(FILE_CLUSTER_ID, clusterId);
+            return p;
+        }
+
+        /**
+         * The node a properties file of {@link #toProperties} describes.
+         *
+         * @throws IllegalArgumentException naming the missing or malformed key
+         */
+        public static Spec fromProperties(Properties p) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (!key.startsWith(FILE_PREFIX)) {
+                    settings.put(key, p.getProperty(key));
+                }
+            }
+            String role = required(p, FILE_ROLE);
+            Role parsed;
+            try {
+                parsed = Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FILE_ROLE + " must be combined, controller or broker, got '" + role
+                        + "'");
+            }
+            return new Spec(integer(p, FILE_ID), parsed, integer(p, FILE_BROKER_PORT), integer(p, FILE_CONTROLLER_PORT),
+                    required(p, FILE_QUORUM_VOTERS), Path.of(required(p, FILE_DIRECTORY)), settings);
+        }
+
         /** {@code host:port} of the client listener; only brokers have one. */
         public String bootstrapAddress() {
             if (!role.isBroker()) {
@@ -105,6 +153,20 @@ public final class KRaftNode implements AutoCloseable {
             return config;
         }
     }
+
+    // The keys of a node's properties file (see Spec#toProperties); every other key is a Kafka setting.
+    static final String FILE_PREFIX = "qis.node.";
+    static final String FILE_ID = FILE_PREFIX + "id";
+    static final String FILE_ROLE = FILE_PREFIX + "role";
+    static final String FILE_BROKER_PORT = FILE_PREFIX + "broker.port";
+    static final String FILE_CONTROLLER_PORT = FILE_PREFIX + "controller.port";
+    static final String FILE_QUORUM_VOTERS = FILE_PREFIX + "quorum.voters";
+    static final String FILE_DIRECTORY = FILE_PREFIX + "directory";
+    static final String FILE_CLUSTER_ID = FILE_PREFIX + "cluster.id";
+    /** Written beside the properties file once the node serves, removed when it stops. */
+    static final String READY_SUFFIX = ".ready";
+    /** A node's metadata file: present once its directory is formatted. */
+    private static final String META_PROPERTIES = "meta.properties";
 
     private final Spec spec;
     private KafkaRaftServer server;
@@ -145,6 +207,86 @@ public final class KRaftNode implements AutoCloseable {
         }
         server = new KafkaRaftServer(new KafkaConfig(spec.config()), Time.SYSTEM);
         server.startup();
+    }
+
+    /** Whether the node's directory was formatted already (a node that restarts keeps its data). */
+    public boolean isFormatted() {
+        return Files.exists(spec.directory().resolve(META_PROPERTIES));
+    }
+
+    /**
+     * Runs one node in this process until it is told to stop (SIGTERM or SIGINT: a clean shutdown) or killed:
+     * {@code KRaftNode FILE}, where FILE holds the node as {@link Spec#toProperties} writes it. The directory is
+     * formatted with the file's cluster id on the first start only. Once the node serves, {@code FILE.ready} holds
+     * its process id. Exit codes: 0 stopped, 1 the node failed, 2 a bad or missing file.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: KRaftNode NODE.properties (qis.node.id, .role, .broker.port, .controller.port,"
+                    + " .quorum.voters, .directory, .cluster.id, and Kafka settings)");
+            System.exit(2);
+        }
+        Path file = Path.of(args[0]);
+        Spec spec;
+        String clusterId;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Properties p = new Properties();
+            p.load(reader);
+            spec = Spec.fromProperties(p);
+            clusterId = required(p, FILE_CLUSTER_ID);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("KRaftNode: cannot read " + file + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path ready = file.resolveSibling(file.getFileName() + READY_SUFFIX);
+        KRaftNode node = new KRaftNode(spec);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            Files.deleteIfExists(ready);
+            if (!node.isFormatted()) {
+                node.format(clusterId);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Files.deleteIfExists(ready);
+                    node.close();
+                } catch (Exception e) {
+                    System.err.println("KRaftNode " + spec.id() + ": while stopping: " + e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "qis-kraft-node-shutdown"));
+            node.start();
+            Path tmp = ready.resolveSibling(ready.getFileName() + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(ProcessHandle.current().pid() + "\n");
+            }
+            Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("KRaftNode " + spec.id() + " (" + spec.role() + ") ready");
+            stopped.await();
+        } catch (Exception e) {
+            System.err.println("KRaftNode " + spec.id() + " failed: " + e);
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    private static String required(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is missing");
+        }
+        return value.trim();
+    }
+
+    private static int integer(Properties p, String key) {
+        String value = required(p, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+        }
     }
 
     /** Stops the node (a broker hands its partitions over first) and waits until it has stopped. */

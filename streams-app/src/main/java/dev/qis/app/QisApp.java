@@ -17,6 +17,7 @@ public final class QisApp {
         cli.addSubcommand(new BrokerCommand());
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new BenchCommand());
+        cli.addSubcommand(new ChaosCommand());
         return cli;
     }
 

@@ -265,6 +265,14 @@ public final class QisServer implements AutoCloseable {
     }
 
     /**
+     * Stops answering queries but stays in the group with its tasks, as an instance does from the moment it dies
+     * until the group notices (the session timeout): the other instances must then answer from standby copies.
+     */
+    void stopAnswering() {
+        api.close();
+    }
+
+    /**
      * Stops answering, then leaves the consumer group so the other instances take over the partitions at once
      * rather than after the session timeout.
      */

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
@@ -19,11 +20,13 @@ import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Reads this instance's own state with IQv2, from active tasks only (a standby or restoring copy may be stale),
- * checking every partition's result: a partition that failed is never mistaken for an empty one.
+ * Reads this instance's own state with IQv2, checking every partition's result: a partition that failed is never
+ * mistaken for an empty one. By default from active tasks only; {@link #withStandbys()} also reads standby and
+ * restoring copies (KIP-535), for a client that accepts an answer a bounded number of records behind.
  */
 public final class LocalState {
     private final KafkaStreams streams;
+    private final boolean activeOnly;
 
     /** Rows read from the partitions this instance answered for; {@code partitions} says which those were. */
     public record Slice<K, V>(List<KeyValue<K, V>> rows, Set<Integer> partitions) {
@@ -34,15 +37,39 @@ public final class LocalState {
     }
 
     public LocalState(KafkaStreams streams) {
+        this(streams, true);
+    }
+
+    private LocalState(KafkaStreams streams, boolean activeOnly) {
         this.streams = streams;
+        this.activeOnly = activeOnly;
+    }
+
+    /** The same reads from any copy this instance holds of a partition: active, restoring or standby. */
+    public LocalState withStandbys() {
+        return new LocalState(streams, false);
+    }
+
+    /**
+     * How many records this instance's copy of a store partition is behind the end of its changelog, from
+     * {@code allLocalStorePartitionLags()}; empty when this instance holds no copy of it.
+     */
+    public Optional<Long> lag(String store, int partition) {
+        Map<Integer, LagInfo> lags;
+        try {
+            lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
+        } catch (StreamsException | IllegalStateException e) {
+            throw new StateUnavailableException("the lag of store " + store + " is not known now: " + e.getMessage(),
+                    e);
+        }
+        return Optional.ofNullable(lags.get(partition)).map(LagInfo::offsetLag);
     }
 
     /** One key from one partition this instance must own (the partition came from the key's metadata). */
     public <K, V> Optional<V> get(String store, K key, int partition) {
-        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
+        StateQueryRequest<V> request = mode(StateQueryRequest.inStore(store)
                 .withQuery(KeyQuery.<K, V>withKey(key))
-                .withPartitions(Set.of(partition))
-                .requireActive();
+                .withPartitions(Set.of(partition)));
         StateQueryResult<V> result = run(request);
         QueryResult<V> partitionResult = result.getPartitionResults().get(partition);
         if (partitionResult == null) {
@@ -63,10 +90,9 @@ public final class LocalState {
                                     Predicate<KeyValue<K, V>> keep) {
         RangeQuery<K, V> range = from == null && to == null ? RangeQuery.withNoBounds() : RangeQuery.withRange(from, to);
         StateQueryRequest<KeyValueIterator<K, V>> query = StateQueryRequest.inStore(store).withQuery(range);
-        StateQueryRequest<KeyValueIterator<K, V>> request = partition
+        StateQueryRequest<KeyValueIterator<K, V>> request = mode(partition
                 .map(p -> query.withPartitions(Set.of(p)))
-                .orElseGet(query::withAllPartitions)
-                .requireActive();
+                .orElseGet(query::withAllPartitions));
         StateQueryResult<KeyValueIterator<K, V>> result = run(request);
         List<KeyValue<K, V>> rows = new ArrayList<>();
         Set<Integer> answered = new TreeSet<>();
@@ -113,9 +139,16 @@ public final class LocalState {
         return new Slice<>(rows, answered);
     }
 
+    private <R> StateQueryRequest<R> mode(StateQueryRequest<R> request) {
+        return activeOnly ? request.requireActive() : request;
+    }
+
     private <R> StateQueryResult<R> run(StateQueryRequest<R> request) {
         KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING) {
+        // a standby copy stays readable while the group rebalances; an active answer waits for RUNNING
+        boolean readable = state == KafkaStreams.State.RUNNING
+                || (!activeOnly && state == KafkaStreams.State.REBALANCING);
+        if (!readable) {
             throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
         }
         try {

@@ -9,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -29,8 +32,18 @@ public final class PeerClient {
 
     /** The owner's answer, passed on as it is. */
     public record PeerResponse(int status, String contentType, byte[] body, Optional<String> retryAfter,
-                               Optional<String> partitions) {
+                               Optional<String> partitions, Map<String, String> freshness) {
+        public PeerResponse {
+            freshness = Map.copyOf(freshness);
+        }
     }
+
+    /** Which copy of the state answered: {@code active} or {@code standby}. */
+    public static final String READ_FROM_HEADER = "Qis-Read-From";
+    /** How many records the answering copy was behind its changelog (a standby's answer only). */
+    public static final String LAG_HEADER = "Qis-Lag";
+    /** The headers that say which copy answered, passed back to the client as the owner sent them. */
+    public static final List<String> FRESHNESS_HEADERS = List.of(READ_FROM_HEADER, LAG_HEADER);
 
     public PeerClient(HostInfo self, Duration timeout, MeterRegistry registry) {
         this.self = self;
@@ -68,7 +81,8 @@ public final class PeerClient {
                     response.headers().firstValue("Content-Type").orElse("application/octet-stream"),
                     response.body(),
                     response.headers().firstValue("Retry-After"),
-                    response.headers().firstValue(FanOut.PARTITIONS_HEADER));
+                    response.headers().firstValue(FanOut.PARTITIONS_HEADER),
+                    freshness(response));
         } catch (HttpTimeoutException e) {
             failed.increment();
             throw new StateUnavailableException("instance " + address(host) + " did not answer within "
@@ -80,6 +94,14 @@ public final class PeerClient {
             Thread.currentThread().interrupt();
             throw new StateUnavailableException("interrupted while asking instance " + address(host), e);
         }
+    }
+
+    private static Map<String, String> freshness(HttpResponse<?> response) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : FRESHNESS_HEADERS) {
+            response.headers().firstValue(name).ifPresent(v -> out.put(name, v));
+        }
+        return out;
     }
 
     /** host:port, as in application.server. */

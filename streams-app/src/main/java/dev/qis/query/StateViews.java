@@ -38,10 +38,24 @@ public final class StateViews {
     }
 
     public StateViews(KafkaStreams streams, Breakdowns breakdowns, Clock clock) {
+        this(streams, new LocalState(streams), breakdowns, clock);
+    }
+
+    private StateViews(KafkaStreams streams, LocalState local, Breakdowns breakdowns, Clock clock) {
         this.streams = streams;
-        this.local = new LocalState(streams);
+        this.local = local;
         this.breakdowns = breakdowns;
         this.clock = clock;
+    }
+
+    /** The same views read from any copy this instance holds (standby or restoring included): see {@link #lag}. */
+    public StateViews withStandbys() {
+        return new StateViews(streams, local.withStandbys(), breakdowns, clock);
+    }
+
+    /** Records this instance's copy of a store partition is behind its changelog; empty when it holds none. */
+    public Optional<Long> lag(String store, int partition) {
+        return local.lag(store, partition);
     }
 
     /** Every domain whose stats this instance owns, and the partitions it answered for. */

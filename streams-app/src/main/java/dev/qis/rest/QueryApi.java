@@ -55,7 +55,7 @@ public final class QueryApi implements AutoCloseable {
     public QueryApi serve(KafkaStreams streams, Settings settings) {
         PeerClient peers = new PeerClient(settings.self(), settings.queryTimeout(), registry);
         StateViews views = new StateViews(streams, new Breakdowns(new Elections(settings.fidelity())), settings.clock());
-        QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self()), peers,
+        QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self(), settings.partitions()), peers,
                 new FanOut(streams, settings.self(), peers, settings.partitions()), settings.fidelity());
         OperationsRoutes operations = new OperationsRoutes(() -> streams, settings.self(), registry);
         ConsoleRoutes console = new ConsoleRoutes(settings.simulation());

@@ -11,9 +11,9 @@ import dev.qis.protocol.Fingerprint;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.query.FanOut;
-import dev.qis.query.Owner;
 import dev.qis.query.OwnerLocator;
 import dev.qis.query.PeerClient;
+import dev.qis.query.StateUnavailableException;
 import dev.qis.query.StateViews;
 import dev.qis.query.TopFilter;
 import dev.qis.store.Breakdowns;
@@ -35,9 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntFunction;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The {@code /v1} endpoints. A keyed read is answered here when this instance owns the key and forwarded to the
@@ -49,6 +50,12 @@ public final class QueryRoutes {
     static final int MAX_K = 1000;
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 1000;
+    /**
+     * How many records a standby copy may be behind its changelog and still answer a keyed query when the active
+     * copy cannot ({@code max_lag}); a standby that keeps up is a few records behind at most.
+     */
+    static final int DEFAULT_MAX_LAG = 10_000;
+    static final String MAX_LAG = "max_lag";
 
     private static final Serializer<String> KEYS = new StringSerializer();
 
@@ -73,11 +80,12 @@ public final class QueryRoutes {
     public List<Route> routes() {
         return List.of(
                 Route.get("/v1/domains", this::domains),
-                Route.get("/v1/domains/{domain}/top", Set.of("k", "family", "tag", "min_confidence"), this::top),
-                Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags"), this::domainSynthesis),
-                Route.get("/v1/fingerprints/{fingerprint}/packets", Set.of("limit", "cursor"), this::packets),
-                Route.get("/v1/fingerprints/{fingerprint}/synthesis", this::fingerprintSynthesis),
-                Route.get("/v1/packets/{packet_id}", this::packet),
+                Route.get("/v1/domains/{domain}/top", Set.of("k", "family", "tag", "min_confidence", MAX_LAG),
+                        this::top),
+                Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags", MAX_LAG), this::domainSynthesis),
+                Route.get("/v1/fingerprints/{fingerprint}/packets", Set.of("limit", "cursor", MAX_LAG), this::packets),
+                Route.get("/v1/fingerprints/{fingerprint}/synthesis", Set.of(MAX_LAG), this::fingerprintSynthesis),
+                Route.get("/v1/packets/{packet_id}", Set.of(MAX_LAG), this::packet),
                 Route.get("/v1/nodes/{node_id}", this::node));
     }
 
@@ -104,8 +112,8 @@ public final class QueryRoutes {
                 request.param("family").map(f -> name("family", f)),
                 request.param("tag").map(t -> name("tag", t)),
                 request.doubleParam("min_confidence", 0.0, 1.0));
-        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
-            requireDomain(domain, partition);
+        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, (views, partition) -> {
+            requireDomain(views, domain, partition);
             List<TopK.Ranked> top = topK.top(views.candidates(domain, partition), filter, views.trust(),
                     views.nowMillis(), k);
             return ApiResponse.json(new TopResponse(domain, k,
@@ -117,8 +125,8 @@ public final class QueryRoutes {
         String domain = domain(request);
         Optional<String> family = request.param("family").map(f -> name("family", f));
         List<String> tags = tags(request);
-        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, partition -> {
-            requireDomain(domain, partition);
+        return owned(request, StoreNames.DOMAIN_CANDIDATES, domain, (views, partition) -> {
+            requireDomain(views, domain, partition);
             TrustLookup trust = views.trust();
             long now = views.nowMillis();
             List<Evidence> evidence = new ArrayList<>();
@@ -140,7 +148,7 @@ public final class QueryRoutes {
             throw ProblemException.badRequest("cursor must be a packet id of fingerprint " + fp + ", got '"
                     + ProblemException.echo(cursor.get()) + "'");
         }
-        return owned(request, StoreNames.PACKETS, fp, partition -> {
+        return owned(request, StoreNames.PACKETS, fp, (views, partition) -> {
             StateViews.PacketPage page = views.packets(fp, cursor, limit, partition);
             return ApiResponse.json(new PacketsPage(fp,
                     page.packets().stream().map(p -> PacketEntry.of(p.value(), p.score())).toList(),
@@ -150,7 +158,7 @@ public final class QueryRoutes {
 
     ApiResponse fingerprintSynthesis(ApiRequest request) {
         String fp = fingerprint(request);
-        return owned(request, StoreNames.PACKETS, fp, partition -> {
+        return owned(request, StoreNames.PACKETS, fp, (views, partition) -> {
             List<StateViews.Scored<PacketState>> all = new ArrayList<>();
             Optional<String> cursor = Optional.empty();
             do {
@@ -179,7 +187,7 @@ public final class QueryRoutes {
             throw ProblemException.badRequest("packet_id must be <16 hex fingerprint>-<16 hex>, got '" + ProblemException.echo(id) + "'");
         }
         String fp = id.substring(0, Fingerprint.LENGTH);
-        return owned(request, StoreNames.PACKETS, fp, partition -> {
+        return owned(request, StoreNames.PACKETS, fp, (views, partition) -> {
             StateViews.Scored<PacketState> scored = views.packet(id, partition)
                     .orElseThrow(() -> ProblemException.notFound("no packet " + id));
             return ApiResponse.json(detail(scored, views.trust()));
@@ -200,24 +208,96 @@ public final class QueryRoutes {
                 tally.failures()));
     }
 
-    /** Runs {@code local} on the owning partition here, or passes the request to the owner and its answer back. */
-    private ApiResponse owned(ApiRequest request, String store, String routingKey, IntFunction<ApiResponse> local) {
-        Owner owner = locator.locate(store, routingKey, KEYS);
-        if (owner instanceof Owner.Local here) {
-            return local.apply(here.partition());
+    /**
+     * Answers a keyed read from the partition's active copy: here, or by passing the request to the active instance
+     * and its answer back. When the active copy cannot answer (its instance is dead or unreachable, the partition is
+     * moving or restoring), a standby copy at most {@code max_lag} records behind answers instead (KIP-535): this
+     * instance's own, else another instance's. The answer says which copy it came from ({@code Qis-Read-From}) and,
+     * for a standby, how far behind it was ({@code Qis-Lag}).
+     */
+    private ApiResponse owned(ApiRequest request, String store, String routingKey,
+                              BiFunction<StateViews, Integer, ApiResponse> local) {
+        int maxLag = request.intParam(MAX_LAG, DEFAULT_MAX_LAG, 0, Integer.MAX_VALUE);
+        OwnerLocator.Placement placement = locator.placement(store, routingKey, KEYS);
+        int partition = placement.partition();
+        StateUnavailableException activeFailure;
+        try {
+            if (placement.active().filter(locator.self()::equals).isPresent()) {
+                return freshness(local.apply(views, partition), "active", null);
+            }
+            if (placement.active().isEmpty()) {
+                throw new StateUnavailableException("no instance is active for store " + store + " partition "
+                        + partition + " yet");
+            }
+            if (request.forwarded()) {
+                throw new StateUnavailableException("this instance was asked for '" + routingKey + "', but "
+                        + PeerClient.address(placement.active().get()) + " owns it now (ownership is moving)");
+            }
+            PeerClient.PeerResponse answer = peers.get(placement.active().get(), request.pathAndQuery());
+            if (answer.status() != 503) {
+                return passedBack(answer);
+            }
+            throw new StateUnavailableException("the active instance " + PeerClient.address(placement.active().get())
+                    + " cannot answer now (503)");
+        } catch (StateUnavailableException e) {
+            activeFailure = e;
         }
-        Owner.Remote remote = (Owner.Remote) owner;
-        if (request.forwarded()) {
-            throw ProblemException.unavailable("this instance was asked as the owner of '" + routingKey
-                    + "', but " + PeerClient.address(remote.host()) + " owns it now (ownership is moving)");
+        // any copy this instance holds of the partition (a standby, or an active one still restoring) may answer
+        Optional<Long> lag;
+        try {
+            lag = views.lag(store, partition);
+        } catch (StateUnavailableException e) {
+            activeFailure.addSuppressed(e);
+            lag = Optional.empty();
         }
-        PeerClient.PeerResponse answer = peers.get(remote.host(), request.pathAndQuery());
-        Map<String, String> headers = new HashMap<>();
+        if (lag.isPresent() && lag.get() <= maxLag) {
+            try {
+                return freshness(local.apply(views.withStandbys(), partition), "standby", lag.get());
+            } catch (StateUnavailableException e) {
+                activeFailure.addSuppressed(e);
+            } catch (ProblemException e) {
+                if (e.problem().status() != 404) {
+                    throw e;
+                }
+                // a copy that is behind cannot tell that something does not exist: only the active copy says 404
+                activeFailure.addSuppressed(e);
+            }
+        }
+        if (!request.forwarded()) {
+            for (HostInfo standby : placement.standbys()) {
+                if (standby.equals(locator.self())) {
+                    continue;
+                }
+                try {
+                    PeerClient.PeerResponse answer = peers.get(standby, request.pathAndQuery());
+                    if (answer.status() != 503) {
+                        return passedBack(answer);
+                    }
+                } catch (StateUnavailableException e) {
+                    activeFailure.addSuppressed(e);
+                }
+            }
+        }
+        throw new StateUnavailableException(activeFailure.getMessage() + "; no standby copy within " + MAX_LAG + "="
+                + maxLag + " records could answer either", activeFailure);
+    }
+
+    private static ApiResponse passedBack(PeerClient.PeerResponse answer) {
+        Map<String, String> headers = new HashMap<>(answer.freshness());
         answer.retryAfter().ifPresent(v -> headers.put("Retry-After", v));
         return new ApiResponse(answer.status(), answer.contentType(), answer.body(), headers);
     }
 
-    private void requireDomain(String domain, int partition) {
+    private static ApiResponse freshness(ApiResponse answer, String readFrom, Long lag) {
+        Map<String, String> headers = new HashMap<>(answer.headers());
+        headers.put(PeerClient.READ_FROM_HEADER, readFrom);
+        if (lag != null) {
+            headers.put(PeerClient.LAG_HEADER, Long.toString(lag));
+        }
+        return new ApiResponse(answer.status(), answer.contentType(), answer.body(), headers);
+    }
+
+    private static void requireDomain(StateViews views, String domain, int partition) {
         if (views.domain(domain, partition).isEmpty()) {
             throw ProblemException.notFound("no packet has been accepted for domain '" + domain + "'");
         }
