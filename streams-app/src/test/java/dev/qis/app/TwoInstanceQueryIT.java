@@ -330,15 +330,18 @@ class TwoInstanceQueryIT {
         assertEquals(1, mistral.path("entries").get(0).path("citations").asLong());
 
         JsonNode synthesis = getJson(first, "/v1/domains/" + CLINICAL + "/synthesis?family=llama-3-8b&tags=en-US,healthcare");
-        // a configuration some packet ran, cited by the packets that ran it, heaviest first
+        // a configuration some packet ran; its evidence (that packet and its close neighbours) heaviest first
         assertTrue(synthesis.path("evidence_count").asInt() >= 1, synthesis.toString());
         double heaviest = Double.MAX_VALUE;
         for (JsonNode e : synthesis.path("evidence")) {
             SignedPacket p = packets.stream().filter(x -> x.id().equals(e.path("packet_id").asText())).findFirst()
                     .orElseThrow(() -> new AssertionError("evidence names an unknown packet: " + e));
             assertEquals(synthesis.path("method_type").asText(), p.packet().getMethod().getMethodType());
-            assertEquals(synthesis.path("hyperparams").path("r").asLong(),
-                    ((Number) p.packet().getMethod().getHyperparams().get("r")).longValue(), synthesis.toString());
+            if (heaviest == Double.MAX_VALUE) {
+                assertEquals(synthesis.path("hyperparams").path("r").asLong(),
+                        ((Number) p.packet().getMethod().getHyperparams().get("r")).longValue(),
+                        "the heaviest evidence ran the recommended configuration: " + synthesis);
+            }
             assertTrue(e.path("weight").asDouble() <= heaviest, "heaviest first");
             heaviest = e.path("weight").asDouble();
         }
