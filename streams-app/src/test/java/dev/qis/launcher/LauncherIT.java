@@ -237,9 +237,12 @@ class LauncherIT {
         HttpClient http = HttpClient.newHttpClient();
         waitFor(() -> {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/domains/" + domain + "/top?k=1"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 && r.body().contains("\"packet_id\"") ? r.body() : null;
+                // the domain has a stored candidate: its packet was routed in the transaction before (a top-k lists
+                // only packets others reproduced, which the README's examples do not publish)
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/domains/" + domain
+                                + "/synthesis")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 && r.body().contains("\"packet_ids\"") ? r.body() : null;
             } catch (IOException e) {
                 return null;
             } catch (InterruptedException e) {
