@@ -3,7 +3,6 @@ package dev.qis.fidelity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,7 +111,7 @@ public final class Synthesis {
                 .thenComparing(Estimate::key, Comparator.reverseOrder());
         Estimate best = estimates.stream().max(byEstimate).orElseThrow();
         Estimate explore = estimates.stream().filter(x -> x != best)
-                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + Double.parseDouble(System.getProperty("qis.z", "1.96")) / 1.96 * x.half)
+                .max(Comparator.comparingDouble((Estimate x) -> x.estimate + x.half)
                         .thenComparing(Estimate::key, Comparator.reverseOrder()))
                 .orElse(null);
 
@@ -339,9 +338,5 @@ public final class Synthesis {
             }
             return Math.exp(-d2 / (2 * width * width));
         }
-    }
-
-    static Map<String, Object> ordered(Map<String, Object> hp) {
-        return new LinkedHashMap<>(new TreeMap<>(hp));
     }
 }
