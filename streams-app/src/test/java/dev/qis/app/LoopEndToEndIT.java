@@ -20,6 +20,7 @@ import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
+import dev.qis.simulation.SimulationGoals;
 import dev.qis.simulation.SimulationReport;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.Timeout;
  * while Byzantine actors forge, replay and flood. The loop must beat no coordination, and nothing forged may ever
  * reach a domain topic.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class LoopEndToEndIT {
     private static final int PARTITIONS = 3;
     private static EmbeddedKafka kafka;
@@ -116,6 +117,36 @@ class LoopEndToEndIT {
             Verdict<?> verdict = verifier.verifyPacket(r.value(), PacketHistory.NONE);
             assertInstanceOf(Verdict.Accepted.class, verdict, r.topic() + "@" + r.offset() + ": " + verdict);
         }
+    }
+
+    /**
+     * The elections elect: in the base scenario of docs/simulation.md (on its own domains of the same app), the
+     * loop's recommendations must beat naive averaging of every packet in popular domains and overall, beat no
+     * coordination in rare domains, and keep Byzantine packets out of the top-10. The goal of regret below naive
+     * averaging in rare domains too is not asserted: with two or three honest nodes per rare domain it is missed by a
+     * small margin in this scenario (docs/simulation.md gives the figures for every scenario and seed).
+     */
+    @Test
+    void theLoopBeatsNaiveAveragingWhereTheElectionsMeetTheirGoalsAndKeepsByzantinePacketsOutOfTheTop() {
+        // the base scenario of the matrix in docs/simulation.md, seed 42
+        SimulationConfig base = SimulationConfig.defaults();
+        SimulationConfig config = new SimulationConfig(150, 15, 8, base.byzantineShare(), base.sybilKeys(),
+                base.epsilon(), 42, base.zipfExponent(), base.topK(), "goals", base.families());
+        PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
+                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1));
+        SimulationReport report;
+        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings,
+                URI.create("http://127.0.0.1:" + server.port()))) {
+            report = new EcosystemSimulator(Clock.systemUTC(), Duration.ofSeconds(90), 4)
+                    .run(config, network, ProgressListener.NONE);
+        }
+        assertTrue(report.warnings().isEmpty(), "the app kept up: " + report.warnings());
+        SimulationGoals.check(report, SimulationGoals.REGRET_POPULAR);
+        SimulationGoals.checkByzantineTopShare(report, 0.05);
+        assertTrue(report.gains().loop() > report.gains().naive(),
+                "loop " + report.gains().loop() + " vs naive averaging " + report.gains().naive());
+        assertTrue(report.gains().rare().capturedImprovement() > 0,
+                "in rare domains the loop beats no coordination: " + report.gains().rare());
     }
 
     private static Map<String, PublicKey> registeredKeys() {
