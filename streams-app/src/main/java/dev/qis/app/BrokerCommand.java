@@ -80,11 +80,20 @@ public final class BrokerCommand implements Callable<Integer> {
         LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("starting {} in-process Kafka broker(s)...", brokers);
         EmbeddedKafka kafka = EmbeddedKafka.start(brokers);
+        CountDownLatch stop = stopOnShutdown(kafka, "the brokers", kafka.directory());
+        announce(kafka.bootstrapServers());
+        LOG.info("{} broker(s) ready at {}; Ctrl-C stops them", brokers, kafka.bootstrapServers());
+        stop.await();
+        return QisCommand.EXIT_OK;
+    }
+
+    /** On Ctrl-C: closes the cluster, deletes the bootstrap file, and counts the returned latch down. */
+    private CountDownLatch stopOnShutdown(AutoCloseable cluster, String what, Object directory) {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping the brokers and deleting {}", kafka.directory());
+            LOG.info("stopping {} and deleting {}", what, directory);
             try {
-                kafka.close();
+                cluster.close();
                 if (bootstrapFile != null) {
                     Files.deleteIfExists(bootstrapFile);
                 }
@@ -94,10 +103,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 stop.countDown();
             }
         }, "qis-broker-shutdown"));
-        announce(kafka.bootstrapServers());
-        LOG.info("{} broker(s) ready at {}; Ctrl-C stops them", brokers, kafka.bootstrapServers());
-        stop.await();
-        return QisCommand.EXIT_OK;
+        return stop;
     }
 
     private void announce(String bootstrapServers) throws java.io.IOException {
@@ -119,20 +125,7 @@ public final class BrokerCommand implements Callable<Integer> {
         KRaftProcesses kafka = KRaftProcesses.start(brokers, EmbeddedKafka.PROCESS_BROKER_SETTINGS, null,
                 List.of("-D" + LogSetup.FILE_PROPERTY + "=" + logDir.resolve("kafka-node-{id}.log"),
                         "-D" + LogSetup.CONSOLE_INTERNAL_PROPERTY + "=OFF"));
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping the Kafka processes and deleting {}", kafka.directory());
-            try {
-                kafka.close();
-                if (bootstrapFile != null) {
-                    Files.deleteIfExists(bootstrapFile);
-                }
-            } catch (Exception e) {
-                LOG.warn("while stopping: {}", e.getMessage());
-            } finally {
-                stop.countDown();
-            }
-        }, "qis-broker-shutdown"));
+        CountDownLatch stop = stopOnShutdown(kafka, "the Kafka processes", kafka.directory());
         announce(kafka.bootstrapServers());
         PrintWriter out = spec.commandLine().getOut();
         printNodes(kafka, out);

@@ -44,15 +44,23 @@ public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts
 
     /** Backed reproductions (S): reports that reproduce the claim from nodes whose own run cites the packet. */
     public long successes() {
-        TreeSet<String> backers = citingNodes();
-        return votes.entrySet().stream()
-                .filter(v -> backers.contains(v.getKey()) && Boolean.TRUE.equals(v.getValue().reproduced())).count();
+        return backedTally()[0];
     }
 
     /** Backed refutations (F). */
     public long failures() {
+        return backedTally()[1];
+    }
+
+    /** {S, F} in one pass over the reports. */
+    public long[] backedTally() {
         TreeSet<String> backers = citingNodes();
-        return votes.entrySet().stream()
-                .filter(v -> backers.contains(v.getKey()) && Boolean.FALSE.equals(v.getValue().reproduced())).count();
+        long[] sf = new long[2];
+        for (Map.Entry<String, VoteEntry> v : votes.entrySet()) {
+            if (backers.contains(v.getKey()) && v.getValue().reproduced() != null) {
+                sf[v.getValue().reproduced() ? 0 : 1]++;
+            }
+        }
+        return sf;
     }
 }

@@ -74,13 +74,14 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
             return;
         }
         boolean first = before == null || before.isPending();
+        Candidate candidate = breakdowns.candidate(after); // counts the backed S and F once
+        long[] was = first ? new long[2] : before.backedTally();
         long dPackets = first ? 1 : 0;
-        long dS = after.successes() - (first ? 0 : before.successes());
-        long dF = after.failures() - (first ? 0 : before.failures());
+        long dS = candidate.successes() - was[0];
+        long dF = candidate.failures() - was[1];
         if (dPackets != 0 || dS != 0 || dF != 0) {
             forward(after.facts().nodeId(), new PacketOutput.NodeDelta(dPackets, dS, dF), record.timestamp());
         }
-        Candidate candidate = breakdowns.candidate(after);
         forward(after.facts().task(), new PacketOutput.CandidateUpdate(candidate, first), record.timestamp());
         if (event.kind() == StreamEvent.Kind.PACKET) {
             route(after, candidate, record.timestamp());
