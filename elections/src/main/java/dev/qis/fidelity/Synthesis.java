@@ -38,6 +38,10 @@ public final class Synthesis {
     static final int MAX_GRID = 512;
     /** A packet counts as evidence FOR a point when its kernel weight there is at least this. */
     static final double CITED_KERNEL = 0.5;
+    /** Robust deviations above the evidence's median within which a packet keeps its whole weight. */
+    static final double OUTLIER_K = 3.0;
+    /** Smallest scale of the robust deviation, in gain units: evidence that agrees exactly spares no one. */
+    static final double OUTLIER_SCALE_MIN = 0.01;
 
     private final FidelityParams params;
 
@@ -92,6 +96,7 @@ public final class Synthesis {
             return Optional.empty();
         }
         weighted.sort(Comparator.comparing(x -> x.e.packetId()));
+        weighted = discountOutliers(weighted);
         double prior = params.priorWeight();
         double totalW = 0;
         double totalWG = 0;
@@ -128,6 +133,71 @@ public final class Synthesis {
                 best.estimate - best.half, best.estimate + best.half, best.parts.size(), nodes.size(),
                 contributions.stream().map(Recommendation.Contribution::packetId).toList(), best.weight,
                 contributions, alternative));
+    }
+
+    /**
+     * Bounds what one uncorroborated packet far above the rest can do. With m the weighted median of the evidence's
+     * gains and s its robust scale (1.4826 × the weighted median absolute deviation, at least
+     * {@link #OUTLIER_SCALE_MIN}), a packet whose gain g exceeds m + K·s ({@link #OUTLIER_K}) keeps the weight
+     * w · exp(−(g − m − K·s)² / 2s²): the chance, under a normal model of the rest, of a value that far beyond the
+     * bound — one scale beyond keeps 61 % of its weight, two 14 %, four 0.03 %. A packet within the bound keeps its
+     * weight, so does one below the median (nobody gains by understating a run), and so does one that another node
+     * corroborates: a packet of a different node that ran the same configuration and measured a gain within K·s of
+     * it. So one node's claim of a gain no one else sees cannot outvote the rest, while a configuration that really
+     * is better counts in full once a second node has run it (the exploration alternative points there).
+     */
+    static List<Weighted> discountOutliers(List<Weighted> weighted) {
+        if (weighted.size() < 3) {
+            return weighted;
+        }
+        double median = weightedMedian(weighted, x -> x.gain);
+        double mad = weightedMedian(weighted, x -> Math.abs(x.gain - median));
+        double scale = Math.max(1.4826 * mad, OUTLIER_SCALE_MIN);
+        double bound = OUTLIER_K * scale;
+        Map<String, List<Weighted>> byConfiguration = new TreeMap<>();
+        for (Weighted x : weighted) {
+            byConfiguration.computeIfAbsent(configurationKey(x.e.methodType(), x.e.hyperparams()),
+                    k -> new ArrayList<>()).add(x);
+        }
+        List<Weighted> out = new ArrayList<>(weighted.size());
+        for (Weighted x : weighted) {
+            double beyond = x.gain - median - bound;
+            if (beyond <= 0 || corroborated(x, byConfiguration.get(configurationKey(x.e.methodType(),
+                    x.e.hyperparams())), bound)) {
+                out.add(x);
+            } else {
+                out.add(new Weighted(x.e, x.w * Math.exp(-beyond * beyond / (2 * scale * scale)), x.gain));
+            }
+        }
+        return out;
+    }
+
+    private static boolean corroborated(Weighted x, List<Weighted> sameConfiguration, double bound) {
+        for (Weighted other : sameConfiguration) {
+            if (!other.e.nodeId().equals(x.e.nodeId()) && Math.abs(other.gain - x.gain) <= bound) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The lower weighted median of f over the evidence (the smallest value with half the weight at or below it). */
+    private static double weightedMedian(List<Weighted> weighted, java.util.function.ToDoubleFunction<Weighted> f) {
+        double[][] pairs = new double[weighted.size()][];
+        double total = 0;
+        for (int i = 0; i < weighted.size(); i++) {
+            pairs[i] = new double[] {f.applyAsDouble(weighted.get(i)), weighted.get(i).w};
+            total += weighted.get(i).w;
+        }
+        java.util.Arrays.sort(pairs, (a, b) -> Double.compare(a[0], b[0]));
+        double acc = 0;
+        for (double[] p : pairs) {
+            acc += p[1];
+            if (acc >= total / 2) {
+                return p[0];
+            }
+        }
+        return pairs[pairs.length - 1][0];
     }
 
     /** One packet as evidence: its similarity-weighted weight and its weighted mean gain. */

@@ -105,6 +105,49 @@ class SynthesisTest {
         assertEquals(List.of("a"), r.packetIds());
     }
 
+    /** Ten honest runs of LoRA: six at r=16 near 0.06, four at r=32 near 0.08, each from its own node. */
+    private static List<Evidence> honestRuns() {
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            evidence.add(e("a" + i, "n" + i, "llama-3-8b", "LoRA", Map.of("r", 16L), 0.058 + 0.001 * i, 400));
+        }
+        for (int i = 0; i < 4; i++) {
+            evidence.add(e("b" + i, "m" + i, "llama-3-8b", "LoRA", Map.of("r", 32L), 0.078 + 0.001 * i, 400));
+        }
+        return evidence;
+    }
+
+    @Test
+    void oneNodesClaimFarAboveTheRestDoesNotBecomeTheRecommendation() {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(e("inflated", "byz", "llama-3-8b", "full", Map.of("epochs", 3L), 0.35, 1000));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        assertEquals(Map.of("r", 32L), r.hyperparams());
+        assertTrue(r.expectedGain() < 0.09, "the inflated claim does not lift the answer: " + r.expectedGain());
+    }
+
+    @Test
+    void aSecondNodeMeasuringTheSameHighGainMakesItCountInFull() {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(e("first", "x1", "llama-3-8b", "full", Map.of("epochs", 3L), 0.35, 1000));
+        evidence.add(e("second", "x2", "llama-3-8b", "full", Map.of("epochs", 3L), 0.34, 1000));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("full", r.methodType(), "two nodes agree on a much better configuration");
+        assertTrue(r.expectedGain() > 0.2, "and its estimate is theirs, shrunk by the prior: " + r.expectedGain());
+    }
+
+    @Test
+    void aRunFarBelowTheRestKeepsItsWeight() {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(e("bad", "y", "llama-3-8b", "full", Map.of("epochs", 3L), -0.30, 1000));
+        evidence.add(e("good", "z", "llama-3-8b", "full", Map.of("epochs", 1L), 0.075, 50));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        // the bad run keeps its weight and drags its method's mean, so full at epochs=1 is not explored first
+        assertNotEquals("full", r.exploration().methodType(), r.exploration().toString());
+    }
+
     @Test
     void nothingToSynthesizeFromIsEmpty() {
         assertTrue(synthesis.recommend(asking, List.of()).isEmpty());

@@ -67,22 +67,24 @@ public final class Breakdowns {
      * A stored candidate as synthesis evidence: one measurement per packet (one run), weighing the run's eval size
      * — confidence · min(n_eval, cap) · held-out factor, without the claim factor, since in synthesis every run is
      * compared with other runs — × its author's earned trust × decay. Its value is the packet's MEASURED gain: the
-     * claim and the backed reports on it pooled by weight (each report weighed by its reporter's trust), not the
-     * claim alone, so a refuted claim counts at what others observed. The reports add no weight of their own:
+     * claim and the backed reports on it pooled by weight, each weighed by its measurer's earned trust (the claim by
+     * its author's, a report by its reporter's), not the claim alone, so a refuted claim counts at what others
+     * observed, and less the more its author has been refuted. The reports add no weight of their own:
      * each describes the reporter's own run, a packet of its own, and counting both would count one run twice.
      */
     public Evidence evidence(Candidate c, TrustLookup trust, long nowMillis) {
         PacketFacts f = c.facts();
         double decay = elections.decay(f.issuedAt(), nowMillis);
-        double w = c.curate();
-        double wg = c.curate() * f.gain();
+        double authorTrust = trust.trust(f.nodeId());
+        double w = c.curate() * authorTrust;
+        double wg = w * f.gain();
         for (Measurement r : reports(c.reports(), trust, 1.0)) {
             w += r.weight();
             wg += r.weight() * r.gain();
         }
         double measured = w > 0 ? wg / w : f.gain();
         double weight = elections.runWeight(f.confidence(), f.nEvalSamples(), f.heldOutEval())
-                * trust.trust(f.nodeId()) * decay;
+                * authorTrust * decay;
         List<Measurement> measurements = List.of(new Measurement(f.nodeId(), measured, weight));
         return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(), f.hyperparams(),
                 measurements);
