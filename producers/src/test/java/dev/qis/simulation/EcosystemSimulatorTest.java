@@ -90,8 +90,8 @@ class EcosystemSimulatorTest {
             if (author.role() == Role.INFLATOR || author.role() == Role.SYBIL) {
                 double truth = author.domain().effects().gain(author.family(), configOf(p, t.world()));
                 double claim = PacketFactory.claimedGain(p);
-                assertTrue(claim >= truth + EcosystemSimulator.INFLATION_MIN - 1e-9, claim + " vs true " + truth);
-                assertEquals(EcosystemSimulator.INFLATED_CONFIDENCE, p.getValidation().getConfidence());
+                assertTrue(claim >= truth + Adversaries.INFLATION_MIN - 1e-9, claim + " vs true " + truth);
+                assertEquals(Adversaries.INFLATED_CONFIDENCE, p.getValidation().getConfidence());
                 inflated++;
             }
         }

@@ -1,0 +1,13 @@
+package dev.qis.simulation;
+
+import dev.qis.simulation.OutcomeNetwork.Recommendation;
+import java.util.List;
+
+/**
+ * What an honest node ran in one round; the recommendation it had (null on no evidence) and the grid
+ * configuration it stands for (null when it names an unknown method); whether the node applied it; the
+ * packets it cites: the recommendation's or the exploration alternative's, whichever it ran, else none.
+ */
+record Decision(Configuration config, Recommendation recommendation, Configuration recommended, boolean applied,
+                List<String> cited) {
+}
