@@ -334,8 +334,8 @@ public final class QueryRoutes {
                 f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),
                 f.nEvalSamples(), f.confidence(), f.informedBy(), f.gain(),
                 new PacketDetail.Elections(score.curate(), s.citations(), score.vote(), s.successes(), s.failures(),
-                        s.votes(), reports, page.nextReporter().orElse(null), score.trust(), score.decay(), score.fidelity(), score.routed(),
-                        score.expectedGain(), score.expectedGainLow(), score.expectedGainHigh(),
+                        s.votes(), reports, page.nextReporter().orElse(null), score.trust(), score.decay(),
+                        score.fidelity(), score.routed(), score.expectedGain(), score.expectedGainLow(), score.expectedGainHigh(),
                         score.evidenceWeight()));
     }
 

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  */
 public record BackedReports(long successes, long failures, long weight, BigDecimal weightedGain,
                             TreeMap<String, CandidateReport> heaviest) {
-    /** Decimals of one report's weight × gain: a gain is within ±100 and a weight within the eval cap. */
-    public static final int SCALE = 9;
+    /** Decimals of one report's weight × gain: far below what a double of the pooled estimate resolves. */
+    public static final int SCALE = 18;
 
     public static BackedReports none() {
         return new BackedReports(0, 0, 0, BigDecimal.ZERO.setScale(SCALE), new TreeMap<>());

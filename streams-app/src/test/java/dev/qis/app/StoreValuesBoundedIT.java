@@ -3,6 +3,8 @@ package dev.qis.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
@@ -17,12 +19,18 @@ import dev.qis.store.Candidate;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
@@ -56,6 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreValuesBoundedIT {
     private static final int REPORTERS = 400;
     private static final int RECORD_LIMIT = 32 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant ISSUED = Instant.now().minusSeconds(3600);
 
     private static EmbeddedKafka kafka;
@@ -87,6 +96,7 @@ class StoreValuesBoundedIT {
             awaitStored(app, target, s -> s.votes(), REPORTERS, "votes stored");
             PacketState s = packetState(app, target);
             assertEquals(0, s.successes() + s.failures(), "no reporter published a run citing it: none is backed");
+            assertEveryReportIsReadAPageAtATime(app, target, reporters);
         }
     }
 
@@ -135,6 +145,33 @@ class StoreValuesBoundedIT {
             return (s == null ? "nothing" : count.applyAsLong(s)) + " " + what + ", expected " + want
                     + " (app " + app.streams().state() + ")";
         });
+    }
+
+    /** GET /v1/packets/{id} shows a page of reports; following reports_next reads each reporter's once. */
+    private static void assertEveryReportIsReadAPageAtATime(QisServer app, SignedPacket target,
+                                                            List<NodeIdentity> reporters) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Set<String> seen = new TreeSet<>();
+        String after = null;
+        int pages = 0;
+        do {
+            String query = "?reports_limit=150" + (after == null ? "" : "&reports_after=" + after);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/v1/packets/" + target.id() + query)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode elections = JSON.readTree(r.body()).path("elections");
+            assertEquals(REPORTERS, elections.path("votes").asLong(), "every reporter counted on every page");
+            assertTrue(elections.path("reports").size() <= 150, "a page is bounded");
+            for (JsonNode report : elections.path("reports")) {
+                assertTrue(seen.add(report.path("reporter").asText()), "a reporter shown twice: " + report);
+            }
+            after = elections.path("reports_next").isTextual() ? elections.path("reports_next").asText() : null;
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(3, pages, "400 reports in pages of 150");
+        Set<String> expected = new TreeSet<>();
+        reporters.forEach(n -> expected.add(n.nodeId()));
+        assertEquals(expected, seen);
     }
 
     private static Candidate candidate(QisServer app, SignedPacket p) {
