@@ -103,6 +103,20 @@ public final class Elections {
         return wg / (params.priorWeight() + w);
     }
 
+    /**
+     * The expected gain of a claim and reports pooled beforehand — their total weight Σ w_r and weighted gain
+     * Σ w_r · g_r — so a store can keep two sums instead of every report.
+     */
+    public double expectedGain(Measurement claim, double reportWeight, double reportWeightedGain) {
+        double w = Math.max(reportWeight, 0);
+        double wg = reportWeightedGain;
+        if (claim.weight() > 0 && Double.isFinite(claim.weight()) && Double.isFinite(claim.gain())) {
+            w += claim.weight();
+            wg += claim.weight() * claim.gain();
+        }
+        return wg / (params.priorWeight() + w);
+    }
+
     /** Half the width of the 95 % interval of an estimate resting on {@code weight} samples besides the prior. */
     public double halfWidth(double weight) {
         return 1.96 * params.unitNoise() / Math.sqrt(params.priorWeight() + Math.max(weight, 0));
@@ -123,6 +137,19 @@ public final class Elections {
      */
     public double logScore(double expectedGain, long issuedAtMillis) {
         return Math.log(Math.max(expectedGain, Double.MIN_VALUE)) + issuedAtMillis * params.decayRatePerMilli();
+    }
+
+    /** The breakdown of one packet whose backed reports are pooled beforehand (see {@link #expectedGain(Measurement, double, double)}). */
+    public FidelityScore score(Measurement claim, double reportWeight, double reportWeightedGain, long successes,
+                               long failures, double authorTrust, long issuedAtMillis, long nowMillis) {
+        double expected = expectedGain(claim, reportWeight, reportWeightedGain);
+        double weight = Math.max(claim.weight(), 0) + Math.max(reportWeight, 0);
+        double half = halfWidth(weight);
+        double decay = decay(issuedAtMillis, nowMillis);
+        boolean listed = listed(expected, successes, failures);
+        return new FidelityScore(claim.weight(), vote(successes, failures), authorTrust, decay,
+                Math.max(expected, 0) * decay, listed, logScore(expected, issuedAtMillis), expected,
+                expected - half, expected + half, weight, successes, failures);
     }
 
     /**

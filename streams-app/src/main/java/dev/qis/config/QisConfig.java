@@ -90,6 +90,12 @@ public final class QisConfig {
     /** How often routed packets waiting for the schema registry are tried again (with schema.registry.url set). */
     public static final String REGISTRY_RETRY_INTERVAL = "qis.registry.retry.interval";
 
+    /** The most backed reports a domain candidate keeps whole (the heaviest); S, F and E count every one. */
+    public static final String CANDIDATE_REPORTS_MAX = "qis.candidate.reports.max";
+    public static final int DEFAULT_CANDIDATE_REPORTS_MAX = 64;
+    /** How long (stream time) reports and citations of a packet that has not arrived are held before they are dropped. */
+    public static final String PENDING_RETENTION = "qis.pending.retention";
+
     public static final String DEFAULT_APPLICATION_ID = "qis-streams";
 
     /** Where the keys in the environment come from: the prefix of their variables. */
@@ -112,7 +118,7 @@ public final class QisConfig {
             MAX_CANDIDATES, MAX_PER_NODE, MAX_STORED_PER_NODE, CLAIM_FACTOR, EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE,
             CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK,
             UNKNOWN_NODE_MAX_HELD, UNKNOWN_NODE_MAX_HELD_PER_NODE, REGISTRY_RETRY_INTERVAL, DOMAIN_TOPICS_MAX,
-            DOMAIN_TOPICS_CREATE_WAIT, DOMAIN_TOPICS_RETRY_BACKOFF);
+            DOMAIN_TOPICS_CREATE_WAIT, DOMAIN_TOPICS_RETRY_BACKOFF, CANDIDATE_REPORTS_MAX, PENDING_RETENTION);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -341,6 +347,24 @@ public final class QisConfig {
         Duration d = duration(REGISTRY_RETRY_INTERVAL, Duration.ofSeconds(5));
         if (d.isNegative() || d.isZero()) {
             throw new ConfigException(REGISTRY_RETRY_INTERVAL + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    /** {@value #CANDIDATE_REPORTS_MAX}, default {@value #DEFAULT_CANDIDATE_REPORTS_MAX}, at least 1. */
+    public int candidateReportsMax() {
+        int max = intValue(CANDIDATE_REPORTS_MAX, DEFAULT_CANDIDATE_REPORTS_MAX);
+        if (max < 1) {
+            throw new ConfigException(CANDIDATE_REPORTS_MAX + " must be at least 1, got " + max);
+        }
+        return max;
+    }
+
+    /** {@value #PENDING_RETENTION}, default 7 days, positive. */
+    public Duration pendingRetention() {
+        Duration d = duration(PENDING_RETENTION, Duration.ofDays(7));
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(PENDING_RETENTION + " must be positive, got " + d);
         }
         return d;
     }

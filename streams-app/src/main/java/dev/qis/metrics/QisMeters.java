@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * twice when a task replays after a crash: these meters are for dashboards, the stores are the truth.
  * In Prometheus: qis_packets_accepted_total (ingest verified them), qis_packets_stored_total (stored and scored by
  * the packet state and handed to the domain view: what end-to-end throughput counts), qis_packets_rejected_total{reason},
- * qis_votes_total{outcome}, qis_citations_total.
+ * qis_votes_total{outcome}, qis_citations_total,
+ * qis_pending_expired_total{kind}.
  */
 public final class QisMeters {
     public static final String PACKETS_ACCEPTED = "qis.packets.accepted";
@@ -17,6 +18,7 @@ public final class QisMeters {
     public static final String PACKETS_REJECTED = "qis.packets.rejected";
     public static final String VOTES = "qis.votes";
     public static final String CITATIONS = "qis.citations";
+    public static final String PENDING_EXPIRED = "qis.pending.expired";
 
     private final MeterRegistry registry;
     private final Counter accepted;
@@ -64,5 +66,16 @@ public final class QisMeters {
 
     public void citation() {
         citations.increment();
+    }
+
+    /**
+     * Held for packets that never arrived and dropped after {@code qis.pending.retention}: the pending packets, and
+     * the reports and citations held for them ({@code kind} = packets, votes, citations).
+     */
+    public void pendingExpired(long packets, long votes, long citations) {
+        for (var kind : java.util.Map.of("packets", packets, "votes", votes, "citations", citations).entrySet()) {
+            Counter.builder(PENDING_EXPIRED).description("Held entries of packets that never arrived, dropped")
+                    .tag("kind", kind.getKey()).register(registry).increment(kind.getValue());
+        }
     }
 }

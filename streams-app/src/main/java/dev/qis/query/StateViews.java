@@ -9,6 +9,7 @@ import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.store.TrustLookup;
+import dev.qis.store.VoteEntry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -81,6 +82,35 @@ public final class StateViews {
     public Optional<Scored<PacketState>> packet(String packetId, int partition) {
         Optional<PacketState> state = local.get(StoreNames.PACKETS, StoreKeys.packet(packetId), partition);
         return state.filter(s -> !s.isPending()).map(s -> new Scored<>(s, breakdowns.of(s, trust(), clock.millis())));
+    }
+
+    /** One page of a packet's reports in reporter order; {@code nextReporter} is the last reporter when more follow. */
+    public record ReportPage(List<Report> reports, Optional<String> nextReporter) {
+    }
+
+    /** A reporter's latest report on a packet, and whether it is backed (the reporter published a run citing it). */
+    public record Report(String reporter, VoteEntry entry, boolean backed) {
+    }
+
+    /**
+     * A packet's reports from {@link StoreNames#PACKET_VOTES}, after {@code afterReporter} (exclusive) when given, at
+     * most {@code limit}: a packet with any number of reporters is read a page at a time.
+     */
+    public ReportPage reports(String packetId, Optional<String> afterReporter, int limit, int partition) {
+        String from = afterReporter.map(r -> StoreKeys.entry(packetId, r)).orElse(StoreKeys.entryRangeFrom(packetId));
+        LocalState.Slice<String, VoteEntry> slice = local.range(StoreNames.PACKET_VOTES, from,
+                StoreKeys.entryRangeTo(packetId), Optional.of(partition), limit + 1,
+                row -> row.value != null && !row.key.equals(afterReporter.map(r -> StoreKeys.entry(packetId, r))
+                        .orElse(null)));
+        List<Report> page = new java.util.ArrayList<>();
+        for (KeyValue<String, VoteEntry> row : slice.rows().stream().limit(limit).toList()) {
+            boolean backed = local.get(StoreNames.PACKET_BACKERS, row.key, partition).isPresent();
+            page.add(new Report(StoreKeys.subOf(row.key), row.value, backed));
+        }
+        Optional<String> next = slice.rows().size() > limit
+                ? Optional.of(page.get(page.size() - 1).reporter())
+                : Optional.empty();
+        return new ReportPage(page, next);
     }
 
     /** A fingerprint's packets in packet-id order, after {@code cursor} (exclusive) when one is given. */

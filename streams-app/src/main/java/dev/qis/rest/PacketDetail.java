@@ -12,10 +12,11 @@ public record PacketDetail(String packetId, String nodeId, String fingerprint, S
     /**
      * The Three Elections for this packet now, and the evidence behind VOTE: {@code curate} is the claim's weight,
      * S and F count backed reports, {@code routed} says whether a top-k lists it, and the expected gain is the
-     * claim and the backed reports pooled (docs/elections.md).
+     * claim and the backed reports pooled (docs/elections.md). {@code votes} counts every reporter's latest report;
+     * {@code reports} shows one page of them in reporter order, {@code reportsNext} the cursor of the next page.
      */
-    public record Elections(double curate, long citations, double vote, long successes, long failures,
-                            List<ReportEntry> reports, double trust, double decay, double fidelity,
+    public record Elections(double curate, long citations, double vote, long successes, long failures, long votes,
+                            List<ReportEntry> reports, String reportsNext, double trust, double decay, double fidelity,
                             boolean routed, double expectedGain, double expectedGainLow, double expectedGainHigh,
                             double evidenceWeight) {
     }

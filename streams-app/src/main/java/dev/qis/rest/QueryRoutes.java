@@ -50,6 +50,8 @@ public final class QueryRoutes {
     static final int MAX_K = 1000;
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 1000;
+    /** Reports shown with a packet unless {@code reports_limit} asks for another number (up to {@link #MAX_PAGE}). */
+    static final int DEFAULT_REPORTS = 100;
     /**
      * How many records a standby copy may be behind its changelog and still answer a keyed query when the active
      * copy cannot ({@code max_lag}); a standby that keeps up is a few records behind at most.
@@ -85,7 +87,8 @@ public final class QueryRoutes {
                 Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags", MAX_LAG), this::domainSynthesis),
                 Route.get("/v1/fingerprints/{fingerprint}/packets", Set.of("limit", "cursor", MAX_LAG), this::packets),
                 Route.get("/v1/fingerprints/{fingerprint}/synthesis", Set.of(MAX_LAG), this::fingerprintSynthesis),
-                Route.get("/v1/packets/{packet_id}", Set.of(MAX_LAG), this::packet),
+                Route.get("/v1/packets/{packet_id}", Set.of("reports_limit", "reports_after", MAX_LAG),
+                        this::packet),
                 Route.get("/v1/nodes/{node_id}", this::node));
     }
 
@@ -186,11 +189,23 @@ public final class QueryRoutes {
         if (!PacketId.isValid(id)) {
             throw ProblemException.badRequest("packet_id must be <16 hex fingerprint>-<16 hex>, got '" + ProblemException.echo(id) + "'");
         }
+        int limit = request.intParam("reports_limit", DEFAULT_REPORTS, 0, MAX_PAGE);
+        Optional<String> after = request.param("reports_after");
+        if (after.isPresent()) {
+            try {
+                FieldRules.checkNodeId("reports_after", after.get());
+            } catch (ProtocolException e) {
+                throw ProblemException.badRequest("reports_after " + e.detail());
+            }
+        }
         String fp = id.substring(0, Fingerprint.LENGTH);
         return owned(request, StoreNames.PACKETS, fp, (views, partition) -> {
             StateViews.Scored<PacketState> scored = views.packet(id, partition)
                     .orElseThrow(() -> ProblemException.notFound("no packet " + id));
-            return ApiResponse.json(detail(scored, views.trust()));
+            StateViews.ReportPage reports = limit == 0
+                    ? new StateViews.ReportPage(List.of(), Optional.empty())
+                    : views.reports(id, after, limit, partition);
+            return ApiResponse.json(detail(scored, reports, views.trust()));
         });
     }
 
@@ -303,16 +318,15 @@ public final class QueryRoutes {
         }
     }
 
-    private PacketDetail detail(StateViews.Scored<PacketState> scored, TrustLookup trust) {
+    private PacketDetail detail(StateViews.Scored<PacketState> scored, StateViews.ReportPage page, TrustLookup trust) {
         PacketState s = scored.value();
         PacketFacts f = s.facts();
         List<ReportEntry> reports = new ArrayList<>();
-        java.util.Set<String> backers = s.citingNodes();
-        for (Map.Entry<String, VoteEntry> v : s.votes().entrySet()) {
-            VoteEntry e = v.getValue();
-            reports.add(new ReportEntry(v.getKey(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
-                    e.observedScore(), e.observedGain(), e.nEvalSamples(), e.reproduced(),
-                    backers.contains(v.getKey()), trust.trust(v.getKey())));
+        for (StateViews.Report r : page.reports()) {
+            VoteEntry e = r.entry();
+            reports.add(new ReportEntry(r.reporter(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
+                    e.observedScore(), e.observedGain(), e.nEvalSamples(), e.reproduced(), r.backed(),
+                    trust.trust(r.reporter())));
         }
         FidelityScore score = scored.score();
         return new PacketDetail(f.packetId(), f.nodeId(), f.fingerprint(), Instant.ofEpochMilli(f.issuedAt()).toString(),
@@ -320,8 +334,8 @@ public final class QueryRoutes {
                 f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),
                 f.nEvalSamples(), f.confidence(), f.informedBy(), f.gain(),
                 new PacketDetail.Elections(score.curate(), s.citations(), score.vote(), s.successes(), s.failures(),
-                        reports, score.trust(), score.decay(), score.fidelity(), score.routed(),
-                        score.expectedGain(), score.expectedGainLow(), score.expectedGainHigh(),
+                        s.votes(), reports, page.nextReporter().orElse(null), score.trust(), score.decay(),
+                        score.fidelity(), score.routed(), score.expectedGain(), score.expectedGainLow(), score.expectedGainHigh(),
                         score.evidenceWeight()));
     }
 

@@ -4,11 +4,11 @@ import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.FidelityScore;
 import dev.qis.fidelity.Measurement;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The elections of stored values. The stores keep time- and trust-free facts; a candidate's expected gain, S, F,
@@ -23,44 +23,58 @@ public final class Breakdowns {
         this.elections = elections;
     }
 
-    /** A stored packet as its domain's candidate: its reports judged, backed or not, and its trust-free elections. */
+    /**
+     * A stored packet as its domain's candidate: its trust-free elections over ALL its backed reports (kept as
+     * exact sums in the packet state), and the heaviest backed reports whole, at most the configured bound.
+     */
     public Candidate candidate(PacketState s) {
         if (s.isPending()) {
             throw new IllegalArgumentException(s.packetId() + " is pending: no packet has arrived under this id");
         }
-        TreeSet<String> backers = s.citingNodes();
-        TreeMap<String, CandidateReport> reports = new TreeMap<>();
-        for (Map.Entry<String, VoteEntry> v : s.votes().entrySet()) {
-            VoteEntry e = v.getValue();
-            if (e.reproduced() != null && e.observedGain() != null) {
-                reports.put(v.getKey(), new CandidateReport(e.observedGain(), e.nEvalSamples(), e.reproduced(),
-                        backers.contains(v.getKey())));
-            }
-        }
-        long successes = 0;
-        long failures = 0;
-        for (CandidateReport r : reports.values()) {
-            if (r.backed()) {
-                successes += r.reproduced() ? 1 : 0;
-                failures += r.reproduced() ? 0 : 1;
-            }
-        }
-        List<Measurement> all = new ArrayList<>();
-        all.add(claim(s.facts(), s.curate(), 1.0, 1.0));
-        all.addAll(reports(reports, null, 1.0));
-        double expected = elections.expectedGain(all);
-        return new Candidate(s.facts(), s.curate(), s.citations(), reports, expected, successes, failures,
-                Elections.listed(expected, successes, failures), elections.logScore(expected, s.facts().issuedAt()));
+        BackedReports b = s.backed();
+        double expected = elections.expectedGain(claim(s.facts(), s.curate(), 1.0, 1.0), b.weight(),
+                b.weightedGain().doubleValue());
+        return new Candidate(s.facts(), s.curate(), s.citations(), new TreeMap<>(b.heaviest()), expected,
+                b.successes(), b.failures(), Elections.listed(expected, b.successes(), b.failures()),
+                elections.logScore(expected, s.facts().issuedAt()));
     }
 
-    /** The breakdown of a stored packet at {@code nowMillis}. */
-    public FidelityScore of(PacketState state, TrustLookup trust, long nowMillis) {
-        return of(candidate(state), trust, nowMillis);
+    /** The breakdown of a stored packet at {@code nowMillis}, over every backed report. */
+    public FidelityScore of(PacketState s, TrustLookup trust, long nowMillis) {
+        BackedReports b = s.backed();
+        return elections.score(claim(s.facts(), s.curate(), 1.0, 1.0), b.weight(), b.weightedGain().doubleValue(),
+                b.successes(), b.failures(), trust.trust(s.facts().nodeId()), s.facts().issuedAt(), nowMillis);
     }
 
+    /**
+     * The breakdown of a candidate at {@code nowMillis}. A candidate keeps the heaviest backed reports only: when it
+     * keeps them all the breakdown is the packet's own; when it keeps fewer than S + F, the expected gain is the
+     * stored one (over all reports) and the interval rests on the kept reports' weight, so it is wider than the
+     * packet's (GET /v1/packets/{id} shows the exact one).
+     */
     public FidelityScore of(Candidate c, TrustLookup trust, long nowMillis) {
-        return elections.score(claim(c.facts(), c.curate(), 1.0, 1.0), reports(c.reports(), null, 1.0),
-                c.successes(), c.failures(), trust.trust(c.facts().nodeId()), c.facts().issuedAt(), nowMillis);
+        Measurement claim = claim(c.facts(), c.curate(), 1.0, 1.0);
+        long weight = 0;
+        BigDecimal weightedGain = BigDecimal.ZERO;
+        for (CandidateReport r : c.reports().values()) {
+            if (r.backed()) {
+                long w = reportWeight(r);
+                weight += w;
+                weightedGain = weightedGain.add(BackedReports.term(w, r.observedGain()));
+            }
+        }
+        double wg = weightedGain.doubleValue();
+        if (c.reports().size() < c.successes() + c.failures()) {
+            double pooled = elections.params().priorWeight() + Math.max(claim.weight(), 0) + weight;
+            wg = c.expectedGain() * pooled - Math.max(claim.weight(), 0) * claim.gain();
+        }
+        return elections.score(claim, weight, wg, c.successes(), c.failures(), trust.trust(c.facts().nodeId()),
+                c.facts().issuedAt(), nowMillis);
+    }
+
+    /** A report's weight: min(n_eval, eval cap) samples, a whole number. */
+    public long reportWeight(CandidateReport r) {
+        return (long) elections.reportWeight(r.nEvalSamples());
     }
 
     /**

@@ -1,24 +1,25 @@
 package dev.qis.store;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-
 /**
- * Value of {@link StoreNames#PACKETS}: one packet, its reports and the packets that cite it.
+ * Value of {@link StoreNames#PACKETS}: one packet and bounded counts of what was said about it. The reports
+ * themselves are entries of {@link StoreNames#PACKET_VOTES}, the citations of {@link StoreNames#PACKET_CITATIONS}:
+ * no reporter or citing packet makes this value grow.
  *
  * @param packetId    the packet id
  * @param packetBytes the original signed bytes; null while pending (reports or citations came first)
  * @param facts       decoded facts; null while pending
  * @param curate      CURATE: the claim's weight (0 while pending); time- and trust-free
- * @param votes       reporter node id → its latest report; self-votes are never kept
- * @param citedBy     citing packet id → its author: each citing packet counts once, however often it is replayed
+ * @param votes       reporters with a report on it (their latest); self-votes are never kept
+ * @param citations   citing packets by OTHER nodes (while pending: every citing packet held)
+ * @param heldSince   while pending, the earliest timestamp of a record held for it (what expiry goes by); -1 once
+ *                    the packet has arrived
+ * @param backed      S, F, the pooled weight and gain over every backed report, and the heaviest few whole
  */
-public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts, double curate,
-                          TreeMap<String, VoteEntry> votes, TreeMap<String, String> citedBy) {
+public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts, double curate, long votes,
+                          long citations, long heldSince, BackedReports backed) {
 
-    public static PacketState pending(String packetId) {
-        return new PacketState(packetId, null, null, 0.0, new TreeMap<>(), new TreeMap<>());
+    public static PacketState pending(String packetId, long since) {
+        return new PacketState(packetId, null, null, 0.0, 0, 0, since, BackedReports.none());
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
@@ -26,41 +27,17 @@ public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts
         return facts == null;
     }
 
-    /** Citations by packets of OTHER nodes: a node cannot raise its own packet. */
-    public long citations() {
-        long n = 0;
-        for (Map.Entry<String, String> e : citedBy.entrySet()) {
-            if (facts == null || !e.getValue().equals(facts.nodeId())) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Nodes that published a run citing this packet: their reports are backed. */
-    public TreeSet<String> citingNodes() {
-        return new TreeSet<>(citedBy.values());
-    }
-
     /** Backed reproductions (S): reports that reproduce the claim from nodes whose own run cites the packet. */
     public long successes() {
-        return backedTally()[0];
+        return backed.successes();
     }
 
     /** Backed refutations (F). */
     public long failures() {
-        return backedTally()[1];
+        return backed.failures();
     }
 
-    /** {S, F} in one pass over the reports. */
-    public long[] backedTally() {
-        TreeSet<String> backers = citingNodes();
-        long[] sf = new long[2];
-        for (Map.Entry<String, VoteEntry> v : votes.entrySet()) {
-            if (backers.contains(v.getKey()) && v.getValue().reproduced() != null) {
-                sf[v.getValue().reproduced() ? 0 : 1]++;
-            }
-        }
-        return sf;
+    public PacketState with(long votes, long citations, long heldSince, BackedReports backed) {
+        return new PacketState(packetId, packetBytes, facts, curate, votes, citations, heldSince, backed);
     }
 }

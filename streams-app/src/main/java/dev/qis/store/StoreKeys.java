@@ -25,6 +25,34 @@ public final class StoreKeys {
         return fingerprint + RANGE_END;
     }
 
+    /** {@code fingerprint/packet_id/sub}: one report, citation or backer of a packet (sub: a node or packet id). */
+    public static String entry(String packetId, String sub) {
+        return packet(packetId) + SEPARATOR + sub;
+    }
+
+    public static String entryRangeFrom(String packetId) {
+        return packet(packetId) + SEPARATOR;
+    }
+
+    public static String entryRangeTo(String packetId) {
+        return packet(packetId) + RANGE_END;
+    }
+
+    /** The node or packet id at the end of an entry key. */
+    public static String subOf(String entryKey) {
+        return entryKey.substring(entryKey.lastIndexOf(SEPARATOR) + 1);
+    }
+
+    /** {@code since/fingerprint/packet_id}, since zero-padded to 19 digits so text order is time order. */
+    public static String pending(long since, String packetId) {
+        return pendingUpTo(since) + packet(packetId);
+    }
+
+    /** A range end: every pending key held since before {@code since} sorts below it, every later one above. */
+    public static String pendingUpTo(long since) {
+        return String.format("%019d", Math.max(since, 0)) + SEPARATOR;
+    }
+
     /** {@code domain/packet_id}. */
     public static String candidate(String domain, String packetId) {
         return domain + SEPARATOR + packetId;

@@ -13,9 +13,38 @@ public final class StoreNames {
      * the store key: the store's input is partitioned by fingerprint). A fingerprint's packets are one range
      * ({@link StoreKeys#packetRangeFrom}/{@link StoreKeys#packetRangeTo}). An entry with
      * {@link PacketState#isPending()} holds votes or citations for a packet not seen yet: skip it in listings.
+     * The value stays small: reports and citations are entries of {@link #PACKET_VOTES} and {@link #PACKET_CITATIONS}.
      * Breakdown at read time: {@link Breakdowns#of(PacketState, TrustLookup, long)}.
      */
     public static final String PACKETS = "qis-packets";
+
+    /**
+     * One report per reporter and packet, each its own entry so no value grows with the number of reporters. Key
+     * {@link StoreKeys#entry(String, String) "fingerprint/packet_id/reporter"}, value {@link VoteEntry}; a packet's
+     * reports are one range ({@link StoreKeys#entryRangeFrom}/{@link StoreKeys#entryRangeTo}), in reporter order.
+     * Owner: as {@link #PACKETS}.
+     */
+    public static final String PACKET_VOTES = "qis-packet-votes";
+
+    /**
+     * Citations: key {@link StoreKeys#entry(String, String) "fingerprint/packet_id/citing_packet_id"}, value the
+     * citing packet's author. Keyed by citing packet id, so a citing packet counts once however often and wherever
+     * it is replayed. Owner: as {@link #PACKETS}.
+     */
+    public static final String PACKET_CITATIONS = "qis-packet-citations";
+
+    /**
+     * How many packets of each node cite a packet: key {@link StoreKeys#entry(String, String)
+     * "fingerprint/packet_id/node_id"}, value a Long (&gt; 0). A node's report is backed when it has an entry here.
+     */
+    public static final String PACKET_BACKERS = "qis-packet-backers";
+
+    /**
+     * Packets held pending (reports or citations came, the packet did not), by the earliest record timestamp held:
+     * key {@link StoreKeys#pending(long, String)}, value the packet id. Expired after {@code qis.pending.retention}
+     * of stream time.
+     */
+    public static final String PACKETS_PENDING = "qis-packets-pending";
 
     /**
      * Per-domain candidates, bounded (default 200 per domain) by the time-invariant rank key

@@ -29,6 +29,10 @@ public final class StoreSerdes {
         return json(PacketState.class);
     }
 
+    public static Serde<VoteEntry> voteEntry() {
+        return json(VoteEntry.class);
+    }
+
     public static Serde<Candidate> candidate() {
         return json(Candidate.class);
     }

@@ -94,6 +94,14 @@ public final class QisTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PACKETS), strings, StoreSerdes.packetState()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PACKET_VOTES), strings, StoreSerdes.voteEntry()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PACKET_CITATIONS), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PACKET_BACKERS), strings, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PACKETS_PENDING), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.NODE_TALLIES), strings, tallies));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
@@ -123,12 +131,22 @@ public final class QisTopology {
                 .peek((k, e) -> count(meters, e), Named.as("qis-count-events"))
                 .repartition(Repartitioned.<String, StreamEvent>as(StoreNames.EVENTS_REPARTITION)
                         .withKeySerde(strings).withValueSerde(StoreSerdes.json(StreamEvent.class)))
-                .process(() -> new PacketStateProcessor(elections), Named.as("qis-packet-state"),
-                        StoreNames.PACKETS)
+                .process(() -> new PacketStateProcessor(elections, config.candidateReportsMax(),
+                                config.pendingRetention(), meters), Named.as("qis-packet-state"),
+                        StoreNames.PACKETS, StoreNames.PACKET_VOTES, StoreNames.PACKET_CITATIONS,
+                        StoreNames.PACKET_BACKERS, StoreNames.PACKETS_PENDING)
                 .split(Named.as("qis-packet-"))
+                .branch((k, v) -> v instanceof PacketOutput.DeadLetter, Branched.as("dead-letters"))
                 .branch((k, v) -> v instanceof PacketOutput.NodeDelta, Branched.as("node-deltas"))
                 .branch((k, v) -> v instanceof PacketOutput.CandidateUpdate, Branched.as("candidates"))
                 .defaultBranch(Branched.as("routed"));
+
+        changed.get("qis-packet-dead-letters")
+                .mapValues(v -> (PacketOutput.DeadLetter) v, Named.as("qis-packet-dead-letter-unwrap"))
+                .peek((k, d) -> meters.rejected(ProtocolCodec.decodeRejection(d.rejection()).getReason().name()),
+                        Named.as("qis-count-packet-rejected"))
+                .map((k, d) -> KeyValue.pair(d.key(), d.rejection()), Named.as("qis-packet-dead-letter-key"))
+                .to(Topics.REJECTED, Produced.with(bytes, bytes).withName("qis-packet-rejected-sink"));
 
         // 3. node tallies → node trust (global)
         changed.get("qis-packet-node-deltas")

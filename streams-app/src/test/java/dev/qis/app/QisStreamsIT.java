@@ -28,6 +28,7 @@ import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.store.TrustLookup;
+import dev.qis.store.VoteEntry;
 import dev.qis.topology.StreamTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -471,6 +472,8 @@ class QisStreamsIT {
         List<String> out = new ArrayList<>();
         try {
             Map<String, PacketState> packets = RunningApp.all(app, StoreNames.PACKETS);
+            Map<String, VoteEntry> voteEntries = RunningApp.all(app, StoreNames.PACKET_VOTES);
+            Map<String, String> citationEntries = RunningApp.all(app, StoreNames.PACKET_CITATIONS);
             Map<String, NodeTally> trust = RunningApp.all(app, StoreNames.NODE_TRUST);
             Map<String, Candidate> candidates = RunningApp.all(app, StoreNames.DOMAIN_CANDIDATES);
             Map<String, DomainStats> stats = RunningApp.all(app, StoreNames.DOMAIN_STATS);
@@ -493,9 +496,26 @@ class QisStreamsIT {
                 if (s.successes() != sf[0] || s.failures() != sf[1] || s.citations() != expected.citations(p)) {
                     out.add("packet " + p.getPacketId() + " S/F/citations " + s.successes() + "/" + s.failures() + "/"
                             + s.citations() + " expected " + sf[0] + "/" + sf[1] + "/" + expected.citations(p)
-                            + " stored " + s.votes() + " expected " + expected.latest.get(p.getPacketId())
+                            + " reporters " + s.votes() + " expected " + expected.latest.get(p.getPacketId())
                             + " claim " + Expected.gain(p, p.getOutcome().getOutcomeScore()) + " author " + p.getNodeId());
                 }
+                Map<String, Vote> latestHere = expected.latest.getOrDefault(p.getPacketId(), Map.of());
+                if (s.votes() != latestHere.size()) {
+                    out.add("packet " + p.getPacketId() + ": " + s.votes() + " reporters counted, expected "
+                            + latestHere.size());
+                }
+                latestHere.forEach((reporter, v) -> {
+                    VoteEntry e = voteEntries.get(StoreKeys.entry(p.getPacketId(), reporter));
+                    if (e == null || !e.reportId().equals(v.reportId())) {
+                        out.add("packet " + p.getPacketId() + " reporter " + reporter + ": entry " + e
+                                + ", expected report " + v.reportId());
+                    }
+                });
+                expected.citedBy.getOrDefault(p.getPacketId(), Map.of()).forEach((citing, node) -> {
+                    if (!node.equals(citationEntries.get(StoreKeys.entry(p.getPacketId(), citing)))) {
+                        out.add("packet " + p.getPacketId() + ": citation by " + citing + " not kept under its id");
+                    }
+                });
                 if (Math.abs(s.curate() - expected.curate(p)) > EPS) {
                     out.add("packet " + p.getPacketId() + " curate " + s.curate() + " expected " + expected.curate(p));
                 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,12 +26,13 @@ class StoreSerdesTest {
 
     @Test
     void packetStateRoundTripsExactlyWithHyperparameterTypes() {
-        TreeMap<String, VoteEntry> votes = new TreeMap<>(Map.of("aa",
-                new VoteEntry("r1", 5L, 66.1, null, 100, true, 0.0800653594771242),
-                "bb", new VoteEntry("r2", 6L, 60.0, 59.5, 50, null, null)));
-        PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, FACTS, 7.123456789012345, votes,
-                new TreeMap<>(Map.of("8ff8bb6992657811-1111111111111111", "cc",
-                        "8ff8bb6992657811-2222222222222222", "cc")));
+        BackedReports backed = BackedReports.none()
+                .plus(new CandidateReport(0.0800653594771242, 100, true, true), 100)
+                .plus(new CandidateReport(-0.1 / 3, 1000, false, true), 1000);
+        backed = backed.withHeaviest(new TreeMap<>(Map.of("aa", new CandidateReport(0.0800653594771242, 100, true,
+                true), "bb", new CandidateReport(-0.1 / 3, 1000, false, true))));
+        PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, FACTS, 7.123456789012345, 3, 2, -1,
+                backed);
         PacketState back = roundTrip(StoreSerdes.packetState(), s);
         assertArrayEquals(s.packetBytes(), back.packetBytes());
         assertEquals(s.facts(), back.facts());
@@ -38,9 +40,40 @@ class StoreSerdesTest {
         assertEquals(32.0, back.facts().hyperparams().get("alpha"));
         assertEquals(false, back.facts().hyperparams().get("bias"));
         assertEquals(s.curate(), back.curate());
-        assertEquals(s.votes(), back.votes());
+        assertEquals(3, back.votes());
         assertEquals(2, back.citations());
-        assertEquals(s.citedBy(), back.citedBy());
+        assertEquals(s.backed(), back.backed(), "the exact sums and the kept reports");
+        assertEquals(1, back.successes());
+        assertEquals(1, back.failures());
+    }
+
+    @Test
+    void backedSumsDoNotDependOnTheOrderReportsCameIn() {
+        List<CandidateReport> reports = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            reports.add(new CandidateReport(random.nextGaussian() / 7, 1 + random.nextInt(1000), random.nextBoolean(),
+                    true));
+        }
+        BackedReports forward = BackedReports.none();
+        for (CandidateReport r : reports) {
+            forward = forward.plus(r, r.nEvalSamples());
+        }
+        BackedReports reversed = BackedReports.none();
+        List<CandidateReport> backwards = new ArrayList<>(reports);
+        java.util.Collections.reverse(backwards);
+        for (CandidateReport r : backwards) {
+            reversed = reversed.plus(r, r.nEvalSamples());
+        }
+        assertEquals(forward, reversed);
+        BackedReports less = forward.minus(reports.get(17), reports.get(17).nEvalSamples());
+        BackedReports without = BackedReports.none();
+        for (int i = 0; i < reports.size(); i++) {
+            if (i != 17) {
+                without = without.plus(reports.get(i), reports.get(i).nEvalSamples());
+            }
+        }
+        assertEquals(without, less, "taking a report away is exact too");
     }
 
     @Test

@@ -100,7 +100,8 @@ class ArrivalOrderTest {
                 pipe(d, registrations);
                 pipe(d, order);
                 Map<String, Map<String, String>> stores = new TreeMap<>();
-                for (String store : List.of(StoreNames.PACKETS, StoreNames.NODE_TRUST, StoreNames.DOMAIN_CANDIDATES,
+                for (String store : List.of(StoreNames.PACKETS, StoreNames.PACKET_VOTES, StoreNames.PACKET_CITATIONS,
+                        StoreNames.PACKET_BACKERS, StoreNames.NODE_TRUST, StoreNames.DOMAIN_CANDIDATES,
                         StoreNames.DOMAIN_STATS)) {
                     stores.put(store, dump(d, store));
                 }

@@ -429,7 +429,7 @@ class QisTopologyTest {
         vote(Fixtures.report(p.id(), 70.0, Fixtures.ISSUED.plusSeconds(60), ALICE)); // self-vote: ignored
         assertTrue(rejected.isEmpty());
         PacketState s = packetState(p.id());
-        assertEquals(2, s.votes().size());
+        assertEquals(2, s.votes());
         assertEquals(0, s.successes() + s.failures(), "reports without a run that cites the packet are not counted");
         assertEquals(new NodeTally(ALICE.nodeId(), 1, 0, 0), trustOf(ALICE));
 
@@ -473,7 +473,7 @@ class QisTopologyTest {
         publish(p);
         PacketState s = packetState(p.id());
         assertFalse(s.isPending());
-        assertEquals(1, s.votes().size());
+        assertEquals(1, s.votes());
         assertEquals(1, s.successes());
         assertEquals(new NodeTally(ALICE.nodeId(), 1, 1, 0), trustOf(ALICE));
     }
@@ -489,7 +489,8 @@ class QisTopologyTest {
         PacketState s = packetState(cited.id());
         assertEquals(1, s.citations(), "a self-citation does not count");
         assertEquals(before, s.curate(), 1e-12, "being cited is not evidence that the claim holds");
-        assertEquals(bobs.packet().getNodeId(), s.citedBy().get(bobs.id()));
+        KeyValueStore<String, String> citations = driver.getKeyValueStore(StoreNames.PACKET_CITATIONS);
+        assertEquals(bobs.packet().getNodeId(), citations.get(StoreKeys.entry(cited.id(), bobs.id())));
         assertEquals(1, candidates(DOMAIN).get(0).citations());
         assertEquals(2, stats("legal-qa").packets());
     }
@@ -652,13 +653,13 @@ class QisTopologyTest {
         vote(stranger);
         driver.advanceWallClockTime(RECHECK);
         assertTrue(rejected.isEmpty());
-        assertEquals(0, packetState(p.id()).votes().size());
+        assertEquals(0, packetState(p.id()).votes());
 
         nodes.pipeInput(erin.nodeId(), Fixtures.nodeKey(erin));
         driver.advanceWallClockTime(RECHECK);
         back(erin, p.id());
         PacketState s = packetState(p.id());
-        assertEquals(1, s.votes().size());
+        assertEquals(1, s.votes());
         assertEquals(1, s.successes());
         assertEquals(new NodeTally(ALICE.nodeId(), 1, 1, 0), trustOf(ALICE));
         assertTrue(rejected.isEmpty(), "the stranger's vote still waits");
@@ -670,7 +671,7 @@ class QisTopologyTest {
         assertEquals(Topics.VOTES, r.getSourceTopic());
         assertTrue(r.getSourceOffset() > 0, "the vote came after the packet and the other vote");
         assertArrayEquals(stranger.bytes(), bytes(r.getOriginalValue()));
-        assertEquals(1, packetState(p.id()).votes().size(), "the rejected vote counts for nothing");
+        assertEquals(1, packetState(p.id()).votes(), "the rejected vote counts for nothing");
         assertTrue(held().isEmpty());
     }
 
