@@ -101,7 +101,7 @@ class ArrivalOrderTest {
                 pipe(d, order);
                 Map<String, Map<String, String>> stores = new TreeMap<>();
                 for (String store : List.of(StoreNames.PACKETS, StoreNames.NODE_TRUST, StoreNames.DOMAIN_CANDIDATES,
-                        StoreNames.DOMAIN_STATS)) {
+                        StoreNames.DOMAIN_STATS, StoreNames.DOMAIN_RANK, StoreNames.DOMAIN_MEMBERS)) {
                     stores.put(store, dump(d, store));
                 }
                 results.add(stores);
