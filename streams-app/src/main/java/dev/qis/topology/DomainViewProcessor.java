@@ -66,6 +66,7 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
             }
             lastSeen = Math.max(lastSeen, c.facts().issuedAt());
         }
+        boolean heldChanged = held == null;
         if (held == null) {
             nodes++;
             held = 0L;
@@ -85,6 +86,7 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
             index(domain, nodeId, rank);
             count++;
             held++;
+            heldChanged = true;
             if (held > maxStoredPerNode) {
                 evictFirst(domain, StoreKeys.nodeRankFrom(domain, nodeId), StoreKeys.nodeRankTo(domain, nodeId));
                 held--;
@@ -101,8 +103,13 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
                 }
             }
         }
-        members.put(nodeKey, held);
-        stats.put(domain, new DomainStats(domain, packets, fingerprints, nodes, lastSeen, count));
+        if (heldChanged) {
+            members.put(nodeKey, held);
+        }
+        DomainStats next = new DomainStats(domain, packets, fingerprints, nodes, lastSeen, count);
+        if (!next.equals(old)) {
+            stats.put(domain, next);
+        }
     }
 
     /** Adds one to a member's counter; returns the new count. */
