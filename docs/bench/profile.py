@@ -21,6 +21,8 @@ STAGES = [  # the first match from the top of the stack names the stage
     ("dev.qis.topology.NodeTallyProcessor", "node tally"),
     ("dev.qis.topology.DomainFramingProcessor", "domain framing"),
     ("dev.qis.store.StoreSerdes", "serdes between stages"),
+    ("dev.qis.store.CompactSerdes", "serdes between stages"),
+    ("dev.qis.topology.CandidateUpdateSerde", "serdes between stages"),
     ("org.apache.kafka.streams.processor.internals.RecordCollectorImpl", "producing (repartition, changelog, domain)"),
     ("org.apache.kafka.streams.processor.internals.StreamTask.commit", "commit"),
     ("org.apache.kafka.streams.processor.internals.TaskExecutor.commit", "commit"),

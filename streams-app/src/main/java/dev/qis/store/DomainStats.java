@@ -1,22 +1,14 @@
 package dev.qis.store;
 
-import java.util.TreeSet;
-
 /**
- * Value of {@link StoreNames#DOMAIN_STATS}: a domain's accepted packets, its distinct fingerprints and nodes,
- * the latest issued_at seen, and how many candidates the domain's candidate set holds now.
+ * Value of {@link StoreNames#DOMAIN_STATS}: a domain's accepted packets, how many distinct fingerprints and nodes
+ * published them, the latest issued_at seen, and how many candidates the domain's candidate set holds now. The
+ * fingerprints and nodes themselves are entries of {@link StoreNames#DOMAIN_MEMBERS}, one per key, so this value
+ * keeps its size however many a domain has.
  */
-public record DomainStats(String domain, long packets, TreeSet<String> fingerprints, TreeSet<String> nodes,
-                          long lastSeen, int candidates) {
+public record DomainStats(String domain, long packets, int fingerprintCount, int nodeCount, long lastSeen,
+                          int candidates) {
     public static DomainStats empty(String domain) {
-        return new DomainStats(domain, 0, new TreeSet<>(), new TreeSet<>(), 0L, 0);
-    }
-
-    public int fingerprintCount() {
-        return fingerprints.size();
-    }
-
-    public int nodeCount() {
-        return nodes.size();
+        return new DomainStats(domain, 0, 0, 0, 0L, 0);
     }
 }

@@ -66,6 +66,68 @@ public final class StoreKeys {
         return domain + RANGE_END;
     }
 
+    /**
+     * A candidate's rank key as text whose byte order is the rank order of {@link Candidate#ranksBelow}, lowest
+     * first: {@code 0} unlisted or {@code 1} listed, the rank key {@link Candidate#logScore()} as 16 hex digits
+     * of its order-preserving bits, the packet id with each hex digit complemented (a larger id ranks lower, so
+     * it sorts first), then {@code /} and the packet id itself.
+     */
+    public static String rank(Candidate c) {
+        String id = c.packetId();
+        StringBuilder b = new StringBuilder(1 + 16 + 2 * id.length() + 1);
+        b.append(c.listed() ? '1' : '0');
+        long bits = Double.doubleToLongBits(c.logScore());
+        long ordered = bits < 0 ? ~bits : bits ^ Long.MIN_VALUE;
+        String hex = Long.toHexString(ordered);
+        b.append("0".repeat(16 - hex.length())).append(hex);
+        for (int i = 0; i < id.length(); i++) {
+            int digit = Character.digit(id.charAt(i), 16);
+            b.append(digit < 0 ? id.charAt(i) : Character.forDigit(15 - digit, 16));
+        }
+        return b.append(SEPARATOR).append(id).toString();
+    }
+
+    /** The packet id at the end of a {@link #rank} or a rank-index key. */
+    public static String packetIdOfRank(String rankOrKey) {
+        return rankOrKey.substring(rankOrKey.lastIndexOf(SEPARATOR) + 1);
+    }
+
+    /** {@code domain/r/rank}: a domain's candidates in rank order, lowest first. */
+    public static String domainRank(String domain, String rank) {
+        return domainRankFrom(domain) + rank;
+    }
+
+    public static String domainRankFrom(String domain) {
+        return domain + "/r/";
+    }
+
+    public static String domainRankTo(String domain) {
+        return domain + "/r" + RANGE_END;
+    }
+
+    /** {@code domain/n/node_id/rank}: one node's candidates in a domain, in rank order, lowest first. */
+    public static String nodeRank(String domain, String nodeId, String rank) {
+        return nodeRankFrom(domain, nodeId) + rank;
+    }
+
+    public static String nodeRankFrom(String domain, String nodeId) {
+        return domain + "/n/" + nodeId + SEPARATOR;
+    }
+
+    public static String nodeRankTo(String domain, String nodeId) {
+        return domain + "/n/" + nodeId + RANGE_END;
+    }
+
+    /** {@code domain/f/fingerprint}: a fingerprint that published in the domain. */
+    public static String domainFingerprint(String domain, String fingerprint) {
+        return domain + "/f/" + fingerprint;
+    }
+
+    /** {@code domain/n/node_id}: a node that published in the domain. */
+    public static String domainNode(String domain, String nodeId) {
+        return domain + "/n/" + nodeId;
+    }
+
     /** The packet id at the end of a packet or candidate key. */
     public static String packetIdOf(String key) {
         return key.substring(key.indexOf(SEPARATOR) + 1);

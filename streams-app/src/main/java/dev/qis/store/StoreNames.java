@@ -64,6 +64,23 @@ public final class StoreNames {
     public static final String DOMAIN_STATS = "qis-domain-stats";
 
     /**
+     * The domain view's rank index, so an update finds the candidate to evict without reading the domain: key
+     * {@link StoreKeys#domainRank "domain/r/rank"} for every candidate of a domain and
+     * {@link StoreKeys#nodeRank "domain/n/node_id/rank"} for each node's share, where {@link StoreKeys#rank} sorts
+     * as {@link Candidate#ranksBelow} (the lowest is the first key of a range); value the candidate's node id.
+     * Internal to the domain view (same partitioning as {@link #DOMAIN_CANDIDATES}).
+     */
+    public static final String DOMAIN_RANK = "qis-domain-rank";
+
+    /**
+     * Who published in a domain, one entry per key so {@link DomainStats} stays small: key
+     * {@link StoreKeys#domainFingerprint "domain/f/fingerprint"}, value that fingerprint's packets in the domain;
+     * key {@link StoreKeys#domainNode "domain/n/node_id"}, value the node's candidates in the domain's set now.
+     * Same partitioning as {@link #DOMAIN_CANDIDATES}.
+     */
+    public static final String DOMAIN_MEMBERS = "qis-domain-members";
+
+    /**
      * Node tallies on the node-owning instance. Key: node id; value {@link NodeTally}. Owner:
      * {@code queryMetadataForKey(NODE_TALLIES, nodeId, Serdes.String().serializer())} (input repartitioned by node).
      * Prefer {@link #NODE_TRUST}: the same values, readable on EVERY instance without forwarding.

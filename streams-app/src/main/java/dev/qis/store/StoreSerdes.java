@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serdes of the store values and internal events: JSON, so a changelog or repartition record can be read by
- * eye. Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
+ * eye, except the domain view's values, which are compact binary ({@link CompactSerdes}) because the domain view
+ * handles one of each per update. Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
  * an infinite rank key (a packet with no gain) is written as the string "-Infinity".
  */
 public final class StoreSerdes {
@@ -33,12 +34,14 @@ public final class StoreSerdes {
         return json(VoteEntry.class);
     }
 
+    /** Compact binary ({@link CompactSerdes}): the domain view reads and writes one per update. */
     public static Serde<Candidate> candidate() {
-        return json(Candidate.class);
+        return CompactSerdes.candidate();
     }
 
+    /** Compact binary ({@link CompactSerdes}). */
     public static Serde<DomainStats> domainStats() {
-        return json(DomainStats.class);
+        return CompactSerdes.domainStats();
     }
 
     public static Serde<NodeTally> nodeTally() {

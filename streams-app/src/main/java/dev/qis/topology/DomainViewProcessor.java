@@ -4,7 +4,6 @@ import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
-import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,12 +20,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * domain's lowest-ranked one leaves. Rank is {@link Candidate#ranksBelow}: unlisted below listed, then the stored
  * rank key, the order a top-k reads. A packet that left comes back on its next change if it then ranks high
  * enough. While a domain holds no more packets than the bounds, its set is exactly all its packets.
+ *
+ * <p>Work per update is bounded, whatever the domain's size: the lowest candidate of a domain, or of a node in it,
+ * is the first key of a range of {@link StoreNames#DOMAIN_RANK}; a node's share is a counter in
+ * {@link StoreNames#DOMAIN_MEMBERS}, which also holds the domain's fingerprints and nodes one per key.
  */
 final class DomainViewProcessor implements Processor<String, PacketOutput.CandidateUpdate, Void, Void> {
     private final int maxCandidates;
     private final int maxStoredPerNode;
     private KeyValueStore<String, Candidate> candidates;
     private KeyValueStore<String, DomainStats> stats;
+    private KeyValueStore<String, String> ranks;
+    private KeyValueStore<String, Long> members;
 
     DomainViewProcessor(int maxCandidates, int maxStoredPerNode) {
         this.maxCandidates = maxCandidates;
@@ -37,70 +42,104 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
     public void init(ProcessorContext<Void, Void> context) {
         this.candidates = context.getStateStore(StoreNames.DOMAIN_CANDIDATES);
         this.stats = context.getStateStore(StoreNames.DOMAIN_STATS);
+        this.ranks = context.getStateStore(StoreNames.DOMAIN_RANK);
+        this.members = context.getStateStore(StoreNames.DOMAIN_MEMBERS);
     }
 
     @Override
     public void process(Record<String, PacketOutput.CandidateUpdate> record) {
         String domain = record.key();
         Candidate c = record.value().candidate();
+        String nodeId = c.facts().nodeId();
         DomainStats old = stats.get(domain);
         DomainStats s = old == null ? DomainStats.empty(domain) : old;
         long packets = s.packets();
-        TreeSet<String> fingerprints = s.fingerprints();
-        TreeSet<String> nodes = s.nodes();
+        int fingerprints = s.fingerprintCount();
+        int nodes = s.nodeCount();
         long lastSeen = s.lastSeen();
+        String nodeKey = StoreKeys.domainNode(domain, nodeId);
+        Long held = members.get(nodeKey);
         if (record.value().first()) {
             packets++;
-            fingerprints = new TreeSet<>(fingerprints);
-            fingerprints.add(c.facts().fingerprint());
-            nodes = new TreeSet<>(nodes);
-            nodes.add(c.facts().nodeId());
+            if (increment(StoreKeys.domainFingerprint(domain, c.facts().fingerprint())) == 1) {
+                fingerprints++;
+            }
             lastSeen = Math.max(lastSeen, c.facts().issuedAt());
+        }
+        boolean heldChanged = held == null;
+        if (held == null) {
+            nodes++;
+            held = 0L;
         }
         int count = s.candidates();
         String key = StoreKeys.candidate(domain, c.packetId());
-        boolean present = candidates.get(key) != null;
+        Candidate previous = candidates.get(key);
         candidates.put(key, c);
-        if (!present) {
+        String rank = StoreKeys.rank(c);
+        if (previous != null) {
+            String previousRank = StoreKeys.rank(previous);
+            if (!previousRank.equals(rank)) {
+                unindex(domain, nodeId, previousRank);
+                index(domain, nodeId, rank);
+            }
+        } else {
+            index(domain, nodeId, rank);
             count++;
-            // no node can be over its share while the whole domain is within it: scan only when one may be
-            boolean overBound = count > maxCandidates;
-            if ((overBound || count > maxStoredPerNode) && evict(domain, c.facts().nodeId(), overBound)) {
+            held++;
+            heldChanged = true;
+            if (held > maxStoredPerNode) {
+                evictFirst(domain, StoreKeys.nodeRankFrom(domain, nodeId), StoreKeys.nodeRankTo(domain, nodeId));
+                held--;
                 count--;
+            } else if (count > maxCandidates) {
+                String evictedNode = evictFirst(domain, StoreKeys.domainRankFrom(domain),
+                        StoreKeys.domainRankTo(domain));
+                count--;
+                if (evictedNode.equals(nodeId)) {
+                    held--;
+                } else {
+                    String evictedKey = StoreKeys.domainNode(domain, evictedNode);
+                    members.put(evictedKey, members.get(evictedKey) - 1);
+                }
             }
         }
-        stats.put(domain, new DomainStats(domain, packets, fingerprints, nodes, lastSeen, count));
+        if (heldChanged) {
+            members.put(nodeKey, held);
+        }
+        DomainStats next = new DomainStats(domain, packets, fingerprints, nodes, lastSeen, count);
+        if (!next.equals(old)) {
+            stats.put(domain, next);
+        }
     }
 
-    /** Evicts the node's lowest candidate when it is over its share, else the domain's lowest when asked to. */
-    private boolean evict(String domain, String nodeId, boolean overBound) {
-        String lowestKey = null;
-        Candidate lowest = null;
-        String nodeLowestKey = null;
-        Candidate nodeLowest = null;
-        int ofNode = 0;
-        try (KeyValueIterator<String, Candidate> it = candidates.range(StoreKeys.candidateRangeFrom(domain),
-                StoreKeys.candidateRangeTo(domain))) {
-            while (it.hasNext()) {
-                KeyValue<String, Candidate> kv = it.next();
-                if (lowest == null || kv.value.ranksBelow(lowest)) {
-                    lowest = kv.value;
-                    lowestKey = kv.key;
-                }
-                if (kv.value.facts().nodeId().equals(nodeId)) {
-                    ofNode++;
-                    if (nodeLowest == null || kv.value.ranksBelow(nodeLowest)) {
-                        nodeLowest = kv.value;
-                        nodeLowestKey = kv.key;
-                    }
-                }
-            }
+    /** Adds one to a member's counter; returns the new count. */
+    private long increment(String memberKey) {
+        Long n = members.get(memberKey);
+        long next = n == null ? 1 : n + 1;
+        members.put(memberKey, next);
+        return next;
+    }
+
+    private void index(String domain, String nodeId, String rank) {
+        ranks.put(StoreKeys.domainRank(domain, rank), nodeId);
+        ranks.put(StoreKeys.nodeRank(domain, nodeId, rank), nodeId);
+    }
+
+    private void unindex(String domain, String nodeId, String rank) {
+        ranks.delete(StoreKeys.domainRank(domain, rank));
+        ranks.delete(StoreKeys.nodeRank(domain, nodeId, rank));
+    }
+
+    /** Evicts the lowest-ranked candidate of a rank range (never empty here: it holds the one just added). */
+    private String evictFirst(String domain, String from, String to) {
+        KeyValue<String, String> first;
+        try (KeyValueIterator<String, String> it = ranks.range(from, to)) {
+            first = it.next();
         }
-        String victim = ofNode > maxStoredPerNode ? nodeLowestKey : overBound ? lowestKey : null;
-        if (victim == null) {
-            return false;
-        }
-        candidates.delete(victim);
-        return true;
+        String rank = first.key.substring(from.length());
+        String victimNode = first.value;
+        unindex(domain, victimNode, rank);
+        candidates.delete(StoreKeys.candidate(domain, StoreKeys.packetIdOfRank(rank)));
+        return victimNode;
     }
 }

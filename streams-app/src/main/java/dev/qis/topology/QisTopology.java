@@ -40,7 +40,8 @@ import org.apache.kafka.streams.state.Stores;
  *       candidate updates {@code qis-by-domain}, routed packets to {@code qis.domain.<domain>};</li>
  *   <li>node tallies (by node, {@link StoreNames#NODE_TALLIES}) → {@link StoreNames#NODE_TRUST_TOPIC} →
  *       the {@link StoreNames#NODE_TRUST} global store;</li>
- *   <li>domain views (by domain, {@link StoreNames#DOMAIN_CANDIDATES}, {@link StoreNames#DOMAIN_STATS}).</li>
+ *   <li>domain views (by domain, {@link StoreNames#DOMAIN_CANDIDATES}, {@link StoreNames#DOMAIN_STATS}, and their
+ *       indexes {@link StoreNames#DOMAIN_RANK}, {@link StoreNames#DOMAIN_MEMBERS}).</li>
  * </ol>
  */
 public final class QisTopology {
@@ -107,6 +108,10 @@ public final class QisTopology {
                 Stores.persistentKeyValueStore(StoreNames.DOMAIN_CANDIDATES), strings, StoreSerdes.candidate()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.DOMAIN_STATS), strings, StoreSerdes.domainStats()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DOMAIN_RANK), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DOMAIN_MEMBERS), strings, Serdes.Long()));
 
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
@@ -162,14 +167,15 @@ public final class QisTopology {
         changed.get("qis-packet-candidates")
                 .mapValues(v -> (PacketOutput.CandidateUpdate) v, Named.as("qis-candidate-unwrap"))
                 .repartition(Repartitioned.<String, PacketOutput.CandidateUpdate>as(StoreNames.BY_DOMAIN_REPARTITION)
-                        .withKeySerde(strings).withValueSerde(StoreSerdes.json(PacketOutput.CandidateUpdate.class)))
+                        .withKeySerde(strings).withValueSerde(CandidateUpdateSerde.serde()))
                 .peek((k, v) -> {
                     if (v.first()) {
                         meters.packetStored();
                     }
                 }, Named.as("qis-count-stored"))
                 .process(() -> new DomainViewProcessor(maxCandidates, maxStoredPerNode), Named.as("qis-domain-view"),
-                        StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS);
+                        StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.DOMAIN_RANK,
+                        StoreNames.DOMAIN_MEMBERS);
 
         // domain topics: key fingerprint, value the original signed bytes, qis.* headers
         Serde<PacketOutput.RoutedPacket> routed = Serdes.serdeFrom(

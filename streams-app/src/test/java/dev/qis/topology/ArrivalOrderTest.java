@@ -102,7 +102,7 @@ class ArrivalOrderTest {
                 Map<String, Map<String, String>> stores = new TreeMap<>();
                 for (String store : List.of(StoreNames.PACKETS, StoreNames.PACKET_VOTES, StoreNames.PACKET_CITATIONS,
                         StoreNames.PACKET_BACKERS, StoreNames.NODE_TRUST, StoreNames.DOMAIN_CANDIDATES,
-                        StoreNames.DOMAIN_STATS)) {
+                        StoreNames.DOMAIN_STATS, StoreNames.DOMAIN_RANK, StoreNames.DOMAIN_MEMBERS)) {
                     stores.put(store, dump(d, store));
                 }
                 results.add(stores);

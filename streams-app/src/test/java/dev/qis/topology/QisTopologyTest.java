@@ -175,7 +175,8 @@ class QisTopologyTest {
         String description = QisTopology.build(new QisConfig(new Properties())).describe().toString();
         for (String name : List.of(StoreNames.PACKETS, StoreNames.INGEST_HISTORY, StoreNames.INGEST_HELD,
                 StoreNames.NODE_TALLIES,
-                StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.NODE_TRUST, StoreNames.NODE_KEYS,
+                StoreNames.DOMAIN_CANDIDATES, StoreNames.DOMAIN_STATS, StoreNames.DOMAIN_RANK,
+                StoreNames.DOMAIN_MEMBERS, StoreNames.NODE_TRUST, StoreNames.NODE_KEYS,
                 StoreNames.EVENTS_REPARTITION + "-repartition", StoreNames.BY_NODE_REPARTITION + "-repartition",
                 StoreNames.BY_DOMAIN_REPARTITION + "-repartition")) {
             assertTrue(description.contains(name), name + " in\n" + description);

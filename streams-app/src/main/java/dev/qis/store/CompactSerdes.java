@@ -1,0 +1,376 @@
+package dev.qis.store;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Compact binary forms of the domain view's values ({@link Candidate}, {@link DomainStats}): the domain view reads
+ * and writes one of each per update, and JSON parsing of them was most of its cost. Each value starts with a
+ * version byte ({@link #VERSION}), so a later layout can be read beside this one; a value of an unknown version,
+ * or one that ends early or runs on, is a {@link SerializationException} naming the type and the reason.
+ *
+ * <p>Layout (big-endian): numbers fixed width (long and double 8 bytes, int 4, boolean 1; doubles as their IEEE
+ * bits, so every value round-trips exactly, infinities included); a string is a var-int of its UTF-8 length plus
+ * one (0 for null) and its bytes; a list or map is a var-int of its size plus one (0 for null) and its entries.
+ * Hyperparameter values carry a tag: L (Long), D (Double), S (String), B (Boolean), N (null).
+ */
+public final class CompactSerdes {
+    /** The layout written now. */
+    public static final byte VERSION = 1;
+
+    private CompactSerdes() {
+    }
+
+    public static Serde<Candidate> candidate() {
+        return serde(Candidate.class, CompactSerdes::writeCandidate, CompactSerdes::readCandidate);
+    }
+
+    public static Serde<DomainStats> domainStats() {
+        return serde(DomainStats.class, CompactSerdes::writeStats, CompactSerdes::readStats);
+    }
+
+    private static void writeCandidate(Writer w, Candidate c) {
+        writeFacts(w, c.facts());
+        w.writeDouble(c.curate());
+        w.writeLong(c.citations());
+        TreeMap<String, CandidateReport> reports = c.reports();
+        w.writeSize(reports == null ? -1 : reports.size());
+        if (reports != null) {
+            for (Map.Entry<String, CandidateReport> e : reports.entrySet()) {
+                w.writeString(e.getKey());
+                CandidateReport r = e.getValue();
+                w.writeDouble(r.observedGain());
+                w.writeInt(r.nEvalSamples());
+                w.writeBoolean(r.reproduced());
+                w.writeBoolean(r.backed());
+            }
+        }
+        w.writeDouble(c.expectedGain());
+        w.writeLong(c.successes());
+        w.writeLong(c.failures());
+        w.writeBoolean(c.listed());
+        w.writeDouble(c.logScore());
+    }
+
+    private static Candidate readCandidate(Reader r) {
+        PacketFacts facts = readFacts(r);
+        double curate = r.readDouble();
+        long citations = r.readLong();
+        int n = r.readSize();
+        TreeMap<String, CandidateReport> reports = null;
+        if (n >= 0) {
+            reports = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                reports.put(r.readString(), new CandidateReport(r.readDouble(), r.readInt(), r.readBoolean(),
+                        r.readBoolean()));
+            }
+        }
+        return new Candidate(facts, curate, citations, reports, r.readDouble(), r.readLong(), r.readLong(),
+                r.readBoolean(), r.readDouble());
+    }
+
+    private static void writeStats(Writer w, DomainStats s) {
+        w.writeString(s.domain());
+        w.writeLong(s.packets());
+        w.writeInt(s.fingerprintCount());
+        w.writeInt(s.nodeCount());
+        w.writeLong(s.lastSeen());
+        w.writeInt(s.candidates());
+    }
+
+    private static DomainStats readStats(Reader r) {
+        return new DomainStats(r.readString(), r.readLong(), r.readInt(), r.readInt(), r.readLong(), r.readInt());
+    }
+
+    private static void writeFacts(Writer w, PacketFacts f) {
+        w.writeString(f.packetId());
+        w.writeString(f.nodeId());
+        w.writeLong(f.issuedAt());
+        w.writeString(f.family());
+        w.writeString(f.task());
+        w.writeStrings(f.tags());
+        w.writeString(f.dataScale());
+        w.writeString(f.benchmark());
+        w.writeString(f.metric());
+        w.writeDouble(f.baselineScore());
+        w.writeDouble(f.outcomeScore());
+        w.writeBoolean(f.higherIsBetter());
+        w.writeDouble(f.gain());
+        w.writeString(f.methodType());
+        Map<String, Object> hp = f.hyperparams();
+        w.writeSize(hp == null ? -1 : hp.size());
+        if (hp != null) {
+            for (Map.Entry<String, Object> e : hp.entrySet()) {
+                w.writeString(e.getKey());
+                w.writeTagged(e.getKey(), e.getValue());
+            }
+        }
+        w.writeBoolean(f.heldOutEval());
+        w.writeInt(f.nEvalSamples());
+        w.writeDouble(f.confidence());
+        w.writeStrings(f.informedBy());
+    }
+
+    private static PacketFacts readFacts(Reader r) {
+        String packetId = r.readString();
+        String nodeId = r.readString();
+        long issuedAt = r.readLong();
+        String family = r.readString();
+        String task = r.readString();
+        List<String> tags = r.readStrings();
+        String dataScale = r.readString();
+        String benchmark = r.readString();
+        String metric = r.readString();
+        double baseline = r.readDouble();
+        double outcome = r.readDouble();
+        boolean higherIsBetter = r.readBoolean();
+        double gain = r.readDouble();
+        String methodType = r.readString();
+        int n = r.readSize();
+        Map<String, Object> hp = null;
+        if (n >= 0) {
+            hp = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                hp.put(r.readString(), r.readTagged());
+            }
+        }
+        return new PacketFacts(packetId, nodeId, issuedAt, family, task, tags, dataScale, benchmark, metric, baseline,
+                outcome, higherIsBetter, gain, methodType, hp, r.readBoolean(), r.readInt(), r.readDouble(),
+                r.readStrings());
+    }
+
+    private interface Write<T> {
+        void write(Writer w, T value);
+    }
+
+    private interface Read<T> {
+        T read(Reader r);
+    }
+
+    private static <T> Serde<T> serde(Class<T> type, Write<T> write, Read<T> read) {
+        Serializer<T> ser = (topic, value) -> {
+            if (value == null) {
+                return null;
+            }
+            Writer w = new Writer();
+            w.writeByte(VERSION);
+            write.write(w, value);
+            return w.toByteArray();
+        };
+        Deserializer<T> de = (topic, bytes) -> bytes == null ? null : decode(type, read, bytes);
+        return Serdes.serdeFrom(ser, de);
+    }
+
+    private static <T> T decode(Class<T> type, Read<T> read, byte[] bytes) {
+        String what = "not a " + type.getSimpleName() + " (" + bytes.length + " bytes): ";
+        if (bytes.length == 0) {
+            throw new SerializationException(what + "empty");
+        }
+        if (bytes[0] != VERSION) {
+            throw new SerializationException(what + "unknown version " + bytes[0] + " (this build reads " + VERSION
+                    + ")");
+        }
+        Reader r = new Reader(ByteBuffer.wrap(bytes, 1, bytes.length - 1));
+        T value;
+        try {
+            value = read.read(r);
+        } catch (BufferUnderflowException e) {
+            throw new SerializationException(what + "ends early", e);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException(what + e.getMessage(), e);
+        }
+        if (r.remaining() != 0) {
+            throw new SerializationException(what + r.remaining() + " bytes left after the value");
+        }
+        return value;
+    }
+
+    /** Appends values to a growing byte array. */
+    private static final class Writer {
+        private byte[] buf = new byte[512];
+        private int size;
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void writeByte(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        void writeBoolean(boolean b) {
+            writeByte(b ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeDouble(double v) {
+            writeLong(Double.doubleToRawLongBits(v));
+        }
+
+        /** A size, or -1 for null, as an unsigned var-int of size + 1. */
+        void writeSize(int n) {
+            int v = n + 1;
+            while ((v & ~0x7F) != 0) {
+                writeByte((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            writeByte(v);
+        }
+
+        void writeString(String s) {
+            if (s == null) {
+                writeSize(-1);
+                return;
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            writeSize(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, size, utf8.length);
+            size += utf8.length;
+        }
+
+        void writeStrings(List<String> list) {
+            writeSize(list == null ? -1 : list.size());
+            if (list != null) {
+                list.forEach(this::writeString);
+            }
+        }
+
+        void writeTagged(String name, Object v) {
+            if (v == null) {
+                writeByte('N');
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                writeByte('L');
+                writeLong(((Number) v).longValue());
+            } else if (v instanceof Double || v instanceof Float) {
+                writeByte('D');
+                writeDouble(((Number) v).doubleValue());
+            } else if (v instanceof String s) {
+                writeByte('S');
+                writeString(s);
+            } else if (v instanceof Boolean b) {
+                writeByte('B');
+                writeBoolean(b);
+            } else {
+                throw new SerializationException("hyperparameter " + name + " is a " + v.getClass().getSimpleName()
+                        + "; only Long, Double, String and Boolean values are stored");
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Reads values back in the order a {@link Writer} wrote them. */
+    private static final class Reader {
+        private final ByteBuffer in;
+
+        Reader(ByteBuffer in) {
+            this.in = in;
+        }
+
+        int remaining() {
+            return in.remaining();
+        }
+
+        boolean readBoolean() {
+            byte b = in.get();
+            if (b != 0 && b != 1) {
+                throw new IllegalArgumentException("boolean byte " + b);
+            }
+            return b == 1;
+        }
+
+        int readInt() {
+            return in.getInt();
+        }
+
+        long readLong() {
+            return in.getLong();
+        }
+
+        double readDouble() {
+            return in.getDouble();
+        }
+
+        /** A size, or -1 for null. */
+        int readSize() {
+            int v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                byte b = in.get();
+                v |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    int n = v - 1;
+                    if (n < -1 || n > in.remaining()) {
+                        throw new IllegalArgumentException("size " + n + " with " + in.remaining() + " bytes left");
+                    }
+                    return n;
+                }
+            }
+            throw new IllegalArgumentException("size longer than 5 bytes");
+        }
+
+        String readString() {
+            int n = readSize();
+            if (n < 0) {
+                return null;
+            }
+            String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+            in.position(in.position() + n);
+            return s;
+        }
+
+        List<String> readStrings() {
+            int n = readSize();
+            if (n < 0) {
+                return null;
+            }
+            List<String> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(readString());
+            }
+            return out;
+        }
+
+        Object readTagged() {
+            byte tag = in.get();
+            return switch (tag) {
+                case 'N' -> null;
+                case 'L' -> in.getLong();
+                case 'D' -> in.getDouble();
+                case 'S' -> readString();
+                case 'B' -> readBoolean();
+                default -> throw new IllegalArgumentException("hyperparameter tag " + tag);
+            };
+        }
+    }
+}
