@@ -55,7 +55,8 @@ public final class OperationsRoutes {
 
     private ApiResponse instances() {
         KafkaStreams.State state = state();
-        if (state != KafkaStreams.State.RUNNING) {
+        // while the group rebalances, the last assignment is listed and "state" says REBALANCING
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
             throw ProblemException.unavailable("the stream app is " + state + ", not RUNNING: the instance list is "
                     + "not settled");
         }
