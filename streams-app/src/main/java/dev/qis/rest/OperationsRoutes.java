@@ -55,8 +55,7 @@ public final class OperationsRoutes {
 
     private ApiResponse instances() {
         KafkaStreams.State state = state();
-        // while the group rebalances, the last assignment is listed and "state" says REBALANCING
-        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+        if (state != KafkaStreams.State.RUNNING) {
             throw ProblemException.unavailable("the stream app is " + state + ", not RUNNING: the instance list is "
                     + "not settled");
         }

@@ -71,6 +71,9 @@ class StandbyReadIT {
             HttpResponse<String> beforeLoss = get(b, "/v1/packets/" + onA.id());
             assertEquals("active", beforeLoss.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""),
                     "forwarded to the active copy while it answers");
+            // the domain stats are written after the packets: wait until both domains are counted whole
+            RunningApp.waitFor(() -> PACKETS_PER_DOMAIN.equals(domainCountsNow(b)), WAIT,
+                    () -> "both domains counted on b: " + domainCountsNow(b));
             HttpResponse<String> domainsBefore = get(b, "/v1/domains");
             assertEquals(200, domainsBefore.statusCode(), domainsBefore.body());
             assertEquals("active", domainsBefore.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""),
@@ -116,6 +119,15 @@ class StandbyReadIT {
             out.merge(d.path("domain").asText(), d.path("packets").asLong(), Long::sum);
         }
         return out;
+    }
+
+    private java.util.Map<String, Long> domainCountsNow(QisServer server) {
+        try {
+            HttpResponse<String> answer = get(server, "/v1/domains");
+            return answer.statusCode() == 200 ? domainCounts(answer) : java.util.Map.of();
+        } catch (Exception e) {
+            return java.util.Map.of();
+        }
     }
 
     private Properties props(EmbeddedKafka kafka, String applicationId, String name) {
