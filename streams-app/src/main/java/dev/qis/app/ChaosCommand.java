@@ -85,6 +85,14 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated stream (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--publish-first",
+            description = "Publish every packet and wait until the outputs agree before the first kill: kills without load.")
+    boolean publishFirst;
+
+    @Option(names = "--fresh-ingest",
+            description = "Afterwards, time one instance on empty state ingesting the same inputs (the yardstick for convergence).")
+    boolean freshIngest;
+
     @Override
     public Integer call() throws Exception {
         if (bootstrapServers != null && brokerKills > 0) {
@@ -97,7 +105,8 @@ public final class ChaosCommand implements Callable<Integer> {
         ChaosRun.Settings settings;
         try {
             settings = new ChaosRun.Settings(packets, publishers, voters, appKills, brokerKills, killInterval,
-                    downtime, batchPause, convergeTimeout, bootstrapServers, workDir, appSettings, appJar, seed);
+                    downtime, batchPause, convergeTimeout, bootstrapServers, workDir, appSettings, appJar, seed,
+                    publishFirst, freshIngest);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage(), e);
         }

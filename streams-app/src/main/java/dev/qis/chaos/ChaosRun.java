@@ -39,11 +39,15 @@ public final class ChaosRun {
      * the run starts 3 brokers and a controller as processes of its own; otherwise it uses that cluster and kills no
      * broker. {@code appSettings}: {@code QIS_*} environment of both instances, over the harness's own.
      * {@code appJar}: run the instances from this {@code qis.jar} (another build, to compare); null: this one.
+     * {@code publishFirst}: publish every packet, and wait until the outputs agree, before the first kill (the kills
+     * then come without load). {@code freshIngest}: afterwards, stop both instances and time one fresh instance (a
+     * new application id, empty state) ingesting the same inputs, to compare with the convergence after the kills.
      */
     public record Settings(int packets, int publishers, int voters, int appKills, int brokerKills,
                            Duration killInterval, Duration downtime, Duration batchPause, Duration convergeTimeout,
                            String bootstrapServers,
-                           Path workDir, Map<String, String> appSettings, Path appJar, long seed) {
+                           Path workDir, Map<String, String> appSettings, Path appJar, long seed,
+                           boolean publishFirst, boolean freshIngest) {
         public Settings {
             appSettings = Map.copyOf(appSettings);
             if (bootstrapServers != null && brokerKills > 0) {
@@ -106,11 +110,23 @@ public final class ChaosRun {
             ChaosLedger ledger = new ChaosLedger();
             ChaosGenerator generator = new ChaosGenerator(publisherSettings, ledger, s.seed(), s.publishers(),
                     s.voters(), m -> progress.accept("generator: " + m));
-            AnswerProbe probe = new AnswerProbe(instances, "/v1/domains/" + ChaosGenerator.TASKS.get(0) + "/top?k=1");
+            AnswerProbe probe = new AnswerProbe(instances,
+                    List.of("/v1/domains/" + ChaosGenerator.TASKS.get(0) + "/top?k=1", "/v1/domains"));
             Thread probeThread = new Thread(probe, "qis-chaos-probe");
             probeThread.setDaemon(true);
             probeThread.start();
 
+            ChaosVerifier verifier = new ChaosVerifier(bootstrap, ledger);
+            if (s.publishFirst()) {
+                generator.run(s.packets(), () -> false, s.batchPause());
+                List<String> pending = awaitAgreement(verifier, verifier.expectation(), instances.get(0),
+                        System.nanoTime() + s.convergeTimeout().toNanos(), progress);
+                if (!pending.isEmpty()) {
+                    throw new IllegalStateException("the outputs did not agree with the inputs before the kills: "
+                            + pending.get(0));
+                }
+                progress.accept("everything published and agreed; the kills come without load");
+            }
             AtomicBoolean chaosDone = new AtomicBoolean(false);
             AtomicReference<Exception> chaosFailure = new AtomicReference<>();
             List<String> figures = new ArrayList<>();
@@ -126,38 +142,33 @@ public final class ChaosRun {
             }, "qis-chaos-monkey");
             monkey.setDaemon(true);
             monkey.start();
-            generator.run(s.packets(), () -> !chaosDone.get(), s.batchPause());
+            if (!s.publishFirst()) {
+                generator.run(s.packets(), () -> !chaosDone.get(), s.batchPause());
+            }
             monkey.join();
             if (chaosFailure.get() != null) {
                 throw chaosFailure.get();
             }
             long publishedAt = System.nanoTime();
 
-            ChaosVerifier verifier = new ChaosVerifier(bootstrap, ledger);
             ChaosVerifier.Expectation expected = verifier.expectation();
             progress.accept("inputs: " + expected.accepted.size() + " distinct honest packets, "
                     + expected.badHashes.size() + " forged or tampered, votes on " + expected.latestVotes.size()
                     + " packets, citations of " + expected.citingPackets.size() + " packets");
-            List<String> differences;
-            long deadline = publishedAt + s.convergeTimeout().toNanos();
-            while (true) {
-                differences = verifier.differences(expected, instances.get(0), 50);
-                if (differences.isEmpty() || System.nanoTime() > deadline) {
-                    break;
-                }
-                progress.accept("verifier: " + differences.size() + " differences so far (first: "
-                        + differences.get(0) + "); checking again");
-                Thread.sleep(5000);
-            }
+            List<String> differences = awaitAgreement(verifier, expected, instances.get(0),
+                    publishedAt + s.convergeTimeout().toNanos(), progress);
             probe.stop();
-            figures.add(String.format("converged %.1f s after the last publish",
-                    (System.nanoTime() - publishedAt) / 1e9));
-            figures.add("answers during the run: " + probe.summary());
+            figures.add(String.format("converged %.1f s after the last %s", (System.nanoTime() - publishedAt) / 1e9,
+                    s.publishFirst() ? "restart" : "publish"));
+            probe.summaries().forEach(line -> figures.add("answers during the run, " + line));
             figures.add(expected.accepted.size() + " packets stored once, " + expected.routedCount
                     + " of them routed once; " + expected.badHashes.size() + " forged or tampered dead-lettered once per"
                     + " committed input;"
                     + " vote tallies of " + expected.latestVotes.size() + " packets and citation counts of "
                     + expected.citingPackets.size() + " packets equal the inputs'");
+            if (s.freshIngest() && differences.isEmpty()) {
+                figures.add(freshIngest(s, env, classPath, work, verifier, expected, instances, progress));
+            }
             return new Result(differences, figures);
         } finally {
             for (AppInstance i : instances) {
@@ -167,6 +178,56 @@ public final class ChaosRun {
                 brokers.close();
             }
         }
+    }
+
+    /** Checks every 5 s until the outputs agree with the inputs or the deadline passes; the last differences. */
+    private static List<String> awaitAgreement(ChaosVerifier verifier, ChaosVerifier.Expectation expected,
+                                               AppInstance api, long deadline, Consumer<String> progress)
+            throws InterruptedException {
+        while (true) {
+            List<String> differences = verifier.differences(expected, api, 50);
+            if (differences.isEmpty() || System.nanoTime() > deadline) {
+                return differences;
+            }
+            progress.accept("verifier: " + differences.size() + " differences so far (first: "
+                    + differences.get(0) + "); checking again");
+            Thread.sleep(5000);
+        }
+    }
+
+    /**
+     * The yardstick for convergence: with both instances stopped, one instance under a new application id and on an
+     * empty state directory reads the same committed inputs from the start; timed from its start until its REST
+     * answers agree with the inputs (per-domain counts, every packet's elections, 404 for every forgery). Its
+     * outputs on the shared topics are not checked: they are a second copy by design.
+     */
+    private static String freshIngest(Settings s, Map<String, String> env, String classPath, Path work,
+                                      ChaosVerifier verifier, ChaosVerifier.Expectation expected,
+                                      List<AppInstance> instances, Consumer<String> progress) throws Exception {
+        for (AppInstance i : instances) {
+            i.stop();
+        }
+        Map<String, String> freshEnv = new LinkedHashMap<>(env);
+        freshEnv.put("QIS_APPLICATION_ID", env.get("QIS_APPLICATION_ID") + "-fresh");
+        AppInstance fresh = new AppInstance("fresh", freePorts(1)[0], work, freshEnv, classPath);
+        instances.add(fresh);
+        progress.accept("fresh ingest: starting one instance with empty state on the same inputs");
+        long start = System.nanoTime();
+        fresh.start();
+        long deadline = start + s.convergeTimeout().toNanos();
+        List<String> differences;
+        while (true) {
+            differences = fresh.isRunning() && fresh.status("/v1/domains") == 200
+                    ? verifier.restDifferences(expected, fresh, 5) : List.of("not answering yet");
+            if (differences.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return differences.isEmpty()
+                ? String.format("fresh ingest: one instance on empty state agreed %.1f s after its start", seconds)
+                : String.format("fresh ingest: not agreed after %.1f s (%s)", seconds, differences.get(0));
     }
 
     /** The kills, one every interval: app instances alternately, and the broker once, halfway through. */

@@ -145,6 +145,13 @@ final class ChaosVerifier {
         return out;
     }
 
+    /** The differences the REST answers of {@code api} alone show (the topics not read). */
+    List<String> restDifferences(Expectation e, AppInstance api, int maxListed) throws InterruptedException {
+        List<String> out = new ArrayList<>(e.differences);
+        outputsOverRest(e, api, out);
+        return out.size() > maxListed ? new ArrayList<>(out.subList(0, maxListed)) : out;
+    }
+
     private void outputsOnTopics(Expectation e, List<String> out) {
         Map<String, Integer> rejectedHashes = new HashMap<>();
         readAll(t -> t.equals(Topics.REJECTED), r -> {

@@ -55,6 +55,11 @@ public final class LocalState {
      * {@code allLocalStorePartitionLags()}; empty when this instance holds no copy of it.
      */
     public Optional<Long> lag(String store, int partition) {
+        return Optional.ofNullable(lags(store).get(partition));
+    }
+
+    /** The lag of every copy this instance holds of a store's partitions, by partition. */
+    public Map<Integer, Long> lags(String store) {
         Map<Integer, LagInfo> lags;
         try {
             lags = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
@@ -62,7 +67,9 @@ public final class LocalState {
             throw new StateUnavailableException("the lag of store " + store + " is not known now: " + e.getMessage(),
                     e);
         }
-        return Optional.ofNullable(lags.get(partition)).map(LagInfo::offsetLag);
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        lags.forEach((p, info) -> out.put(p, info.offsetLag()));
+        return out;
     }
 
     /** One key from one partition this instance must own (the partition came from the key's metadata). */
@@ -135,6 +142,71 @@ public final class LocalState {
         if (partition.isPresent() && !answered.contains(partition.get())) {
             throw new StateUnavailableException("store " + store + " partition " + partition.get()
                     + " is not active on this instance");
+        }
+        return new Slice<>(rows, answered);
+    }
+
+    /**
+     * Every row {@code keep} accepts from those of {@code partitions} this instance can answer for now: from its active
+     * copies, or (after {@link #withStandbys()}) from any copy at most {@code maxLag} records behind its changelog. A
+     * partition it cannot answer for is left out of the slice, not failed: the caller looks for another copy.
+     */
+    public <K, V> Slice<K, V> rangeOf(String store, Set<Integer> partitions, long maxLag,
+                                      Predicate<KeyValue<K, V>> keep) {
+        Set<Integer> wanted = new TreeSet<>(partitions);
+        KafkaStreams.State state = streams.state();
+        if (activeOnly && state != KafkaStreams.State.RUNNING) {
+            return new Slice<>(List.of(), Set.of());
+        }
+        if (!activeOnly) {
+            Map<Integer, Long> lags;
+            try {
+                lags = lags(store);
+            } catch (StateUnavailableException e) {
+                return new Slice<>(List.of(), Set.of());
+            }
+            wanted.removeIf(p -> lags.get(p) == null || lags.get(p) > maxLag);
+        }
+        if (wanted.isEmpty()) {
+            return new Slice<>(List.of(), Set.of());
+        }
+        StateQueryRequest<KeyValueIterator<K, V>> request = mode(StateQueryRequest.inStore(store)
+                .withQuery(RangeQuery.<K, V>withNoBounds()).withPartitions(wanted));
+        StateQueryResult<KeyValueIterator<K, V>> result;
+        try {
+            result = run(request);
+        } catch (StateUnavailableException e) {
+            return new Slice<>(List.of(), Set.of());
+        }
+        List<KeyValue<K, V>> rows = new ArrayList<>();
+        Set<Integer> answered = new TreeSet<>();
+        Set<Integer> closed = new TreeSet<>();
+        try {
+            for (Map.Entry<Integer, QueryResult<KeyValueIterator<K, V>>> e : result.getPartitionResults().entrySet()) {
+                QueryResult<KeyValueIterator<K, V>> r = e.getValue();
+                if (!wanted.contains(e.getKey()) || r.isFailure() || r.getResult() == null) {
+                    continue;
+                }
+                closed.add(e.getKey());
+                try (KeyValueIterator<K, V> it = r.getResult()) {
+                    while (it.hasNext()) {
+                        KeyValue<K, V> row = it.next();
+                        if (keep.test(row)) {
+                            rows.add(row);
+                        }
+                    }
+                }
+                answered.add(e.getKey());
+            }
+        } catch (StreamsException | IllegalStateException e) {
+            // a store closed under the read (the partition moved): whatever this read found is not a whole answer
+            return new Slice<>(List.of(), Set.of());
+        } finally {
+            result.getPartitionResults().forEach((p, r) -> {
+                if (!closed.contains(p) && r.isSuccess() && r.getResult() != null) {
+                    r.getResult().close();
+                }
+            });
         }
         return new Slice<>(rows, answered);
     }

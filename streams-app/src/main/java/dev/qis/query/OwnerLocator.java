@@ -48,6 +48,22 @@ public final class OwnerLocator {
         }
     }
 
+    /**
+     * Every other instance of the app the last assignment names, whether or not it is known to hold the store: while
+     * the group rebalances, a copy may be anywhere.
+     */
+    public java.util.List<HostInfo> others() {
+        try {
+            return streams.metadataForAllStreamsClients().stream()
+                    .map(org.apache.kafka.streams.StreamsMetadata::hostInfo)
+                    .filter(h -> !h.equals(self) && !HostInfo.unavailable().equals(h))
+                    .distinct()
+                    .toList();
+        } catch (RuntimeException e) {
+            return java.util.List.of();
+        }
+    }
+
     public <K> Placement placement(String store, K key, Serializer<K> serializer) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {

@@ -32,7 +32,8 @@ public final class PeerClient {
 
     /** The owner's answer, passed on as it is. */
     public record PeerResponse(int status, String contentType, byte[] body, Optional<String> retryAfter,
-                               Optional<String> partitions, Map<String, String> freshness) {
+                               Optional<String> partitions, Optional<String> standbyPartitions,
+                               Map<String, String> freshness) {
         public PeerResponse {
             freshness = Map.copyOf(freshness);
         }
@@ -82,6 +83,7 @@ public final class PeerClient {
                     response.body(),
                     response.headers().firstValue("Retry-After"),
                     response.headers().firstValue(FanOut.PARTITIONS_HEADER),
+                    response.headers().firstValue(FanOut.STANDBY_PARTITIONS_HEADER),
                     freshness(response));
         } catch (HttpTimeoutException e) {
             failed.increment();

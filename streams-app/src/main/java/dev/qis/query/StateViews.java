@@ -13,6 +13,7 @@ import dev.qis.store.VoteEntry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -59,11 +60,23 @@ public final class StateViews {
         return local.lag(store, partition);
     }
 
-    /** Every domain whose stats this instance owns, and the partitions it answered for. */
-    public FanOut.Part<DomainStats> localDomains() {
-        LocalState.Slice<String, DomainStats> slice = local.range(StoreNames.DOMAIN_STATS, null, null,
-                Optional.empty(), Integer.MAX_VALUE, row -> row.value != null);
-        return new FanOut.Part<>(slice.rows().stream().map(r -> r.value).toList(), slice.partitions());
+    /**
+     * The domain stats of those of {@code partitions} this instance can answer for: from its active copies, or
+     * ({@code anyCopy}) from any copy at most {@code maxLag} records behind, those partitions then named as standby.
+     */
+    public FanOut.Part<DomainStats> localDomains(Set<Integer> partitions, boolean anyCopy, long maxLag) {
+        LocalState from = anyCopy ? local.withStandbys() : local;
+        LocalState.Slice<String, DomainStats> slice = from.rangeOf(StoreNames.DOMAIN_STATS, partitions, maxLag,
+                row -> row.value != null);
+        long lag = 0;
+        if (anyCopy && !slice.partitions().isEmpty()) {
+            java.util.Map<Integer, Long> lags = local.lags(StoreNames.DOMAIN_STATS);
+            for (int p : slice.partitions()) {
+                lag = Math.max(lag, lags.getOrDefault(p, 0L));
+            }
+        }
+        return new FanOut.Part<>(slice.rows().stream().map(r -> r.value).toList(), slice.partitions(),
+                anyCopy ? slice.partitions() : Set.of(), lag);
     }
 
     public Optional<DomainStats> domain(String domain, int partition) {
@@ -149,7 +162,8 @@ public final class StateViews {
 
     private ReadOnlyKeyValueStore<String, NodeTally> nodeTrustStore() {
         KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING) {
+        // the global store keeps being read and updated while the group rebalances: a standby's answer needs it then
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
             throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
         }
         try {

@@ -81,7 +81,7 @@ public final class QueryRoutes {
 
     public List<Route> routes() {
         return List.of(
-                Route.get("/v1/domains", this::domains),
+                Route.get("/v1/domains", Set.of(MAX_LAG, FanOut.PARTITIONS_PARAM, FanOut.COPIES_PARAM), this::domains),
                 Route.get("/v1/domains/{domain}/top", Set.of("k", "family", "tag", "min_confidence", MAX_LAG),
                         this::top),
                 Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags", MAX_LAG), this::domainSynthesis),
@@ -92,20 +92,54 @@ public final class QueryRoutes {
                 Route.get("/v1/nodes/{node_id}", this::node));
     }
 
+    /**
+     * Every domain, merged from one copy of each partition: active copies first, else (an instance died, the group is
+     * rebalancing) a copy at most {@code max_lag} records behind. {@code Qis-Read-From} says whether any partition came
+     * from such a copy, {@code Qis-Lag} the largest lag among them. Another instance asks with {@code partitions} (the
+     * ones it still needs) and {@code copies} ({@code active} or {@code any}) and gets this instance's part of them.
+     */
     ApiResponse domains(ApiRequest request) {
-        if (request.forwarded()) {
-            FanOut.Part<DomainStats> part = views.localDomains();
-            return ApiResponse.json(200, new DomainsResponse(part.items().stream().map(DomainEntry::of).toList()),
-                    Map.of(FanOut.PARTITIONS_HEADER, FanOut.formatPartitions(part.partitions())));
+        int maxLag = request.intParam(MAX_LAG, DEFAULT_MAX_LAG, 0, Integer.MAX_VALUE);
+        Optional<String> partitions = request.param(FanOut.PARTITIONS_PARAM);
+        Optional<String> copies = request.param(FanOut.COPIES_PARAM);
+        if (!request.forwarded()) {
+            if (partitions.isPresent() || copies.isPresent()) {
+                throw ProblemException.badRequest(FanOut.PARTITIONS_PARAM + " and " + FanOut.COPIES_PARAM
+                        + " are for requests between instances of the app");
+            }
+            FanOut.View<DomainEntry> view = fanOut.collect(StoreNames.DOMAIN_STATS, request.path(), maxLag,
+                    (wanted, anyCopy, bound) -> domainPart(wanted, anyCopy, bound),
+                    body -> ApiJson.read(body, DomainsResponse.class).domains());
+            List<DomainEntry> all = new ArrayList<>(view.items());
+            all.sort(Comparator.comparing(DomainEntry::domain));
+            return freshness(ApiResponse.json(new DomainsResponse(all)), view.standby().isEmpty() ? "active" : "standby",
+                    view.standby().isEmpty() ? null : view.lag());
         }
-        List<DomainEntry> all = new ArrayList<>(fanOut.collect(StoreNames.DOMAIN_STATS, request.pathAndQuery(),
-                () -> {
-                    FanOut.Part<DomainStats> part = views.localDomains();
-                    return new FanOut.Part<>(part.items().stream().map(DomainEntry::of).toList(), part.partitions());
-                },
-                body -> ApiJson.read(body, DomainsResponse.class).domains()));
-        all.sort(Comparator.comparing(DomainEntry::domain));
-        return ApiResponse.json(new DomainsResponse(all));
+        Set<Integer> wanted;
+        try {
+            wanted = partitions.map(FanOut::parsePartitions).orElseGet(fanOut::allPartitions);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(FanOut.PARTITIONS_PARAM + " must list partition numbers, got '"
+                    + ProblemException.echo(partitions.orElse("")) + "'");
+        }
+        String mode = copies.orElse("active");
+        if (!mode.equals("active") && !mode.equals("any")) {
+            throw ProblemException.badRequest(FanOut.COPIES_PARAM + " must be active or any, got '"
+                    + ProblemException.echo(mode) + "'");
+        }
+        FanOut.Part<DomainEntry> part = domainPart(wanted, mode.equals("any"), maxLag);
+        Map<String, String> headers = new HashMap<>();
+        headers.put(FanOut.PARTITIONS_HEADER, FanOut.formatPartitions(part.partitions()));
+        headers.put(FanOut.STANDBY_PARTITIONS_HEADER, FanOut.formatPartitions(part.standby()));
+        headers.put(PeerClient.READ_FROM_HEADER, part.standby().isEmpty() ? "active" : "standby");
+        headers.put(PeerClient.LAG_HEADER, Long.toString(part.lag()));
+        return ApiResponse.json(200, new DomainsResponse(part.items()), headers);
+    }
+
+    private FanOut.Part<DomainEntry> domainPart(Set<Integer> partitions, boolean anyCopy, long maxLag) {
+        FanOut.Part<DomainStats> part = views.localDomains(partitions, anyCopy, maxLag);
+        return new FanOut.Part<>(part.items().stream().map(DomainEntry::of).toList(), part.partitions(),
+                part.standby(), part.lag());
     }
 
     ApiResponse top(ApiRequest request) {
@@ -279,7 +313,12 @@ public final class QueryRoutes {
             }
         }
         if (!request.forwarded()) {
-            for (HostInfo standby : placement.standbys()) {
+            // the standbys the assignment names; while it is being rebalanced (none named), any other instance
+            Set<HostInfo> asked = new java.util.LinkedHashSet<>(placement.standbys());
+            if (placement.standbys().isEmpty() && placement.active().isEmpty()) {
+                asked.addAll(locator.others());
+            }
+            for (HostInfo standby : asked) {
                 if (standby.equals(locator.self())) {
                     continue;
                 }

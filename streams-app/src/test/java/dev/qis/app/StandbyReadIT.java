@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances with one standby replica: while the instance active for a packet cannot be reached (it has died, and
  * the group has not noticed yet), the other answers from its standby copy, says so ({@code Qis-Read-From: standby}
- * and {@code Qis-Lag}), and gives the same answer the active copy gave.
+ * and {@code Qis-Lag}), and gives the same answer the active copy gave; {@code /v1/domains} merges its own active
+ * partitions with its standby copies of the other's, each partition once.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StandbyReadIT {
@@ -70,6 +71,14 @@ class StandbyReadIT {
             HttpResponse<String> beforeLoss = get(b, "/v1/packets/" + onA.id());
             assertEquals("active", beforeLoss.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""),
                     "forwarded to the active copy while it answers");
+            // the domain stats are written after the packets: wait until both domains are counted whole
+            RunningApp.waitFor(() -> PACKETS_PER_DOMAIN.equals(domainCountsNow(b)), WAIT,
+                    () -> "both domains counted on b: " + domainCountsNow(b));
+            HttpResponse<String> domainsBefore = get(b, "/v1/domains");
+            assertEquals(200, domainsBefore.statusCode(), domainsBefore.body());
+            assertEquals("active", domainsBefore.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""),
+                    "every partition from its active copy while both answer");
+            assertEquals(PACKETS_PER_DOMAIN, domainCounts(domainsBefore));
 
             a.stopAnswering();
 
@@ -87,8 +96,37 @@ class StandbyReadIT {
                             StoreNames.DOMAIN_CANDIDATES, onA.packet().getContext().getTask(), new StringSerializer())
                     + " b is " + b.self());
 
+            // the all-instance view: a's partitions from b's standby copies, each partition counted once
+            HttpResponse<String> domains = get(b, "/v1/domains");
+            assertEquals(200, domains.statusCode(), domains.body());
+            assertEquals("standby", domains.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""));
+            assertEquals(PACKETS_PER_DOMAIN, domainCounts(domains));
+            HttpResponse<String> internal = get(b, "/v1/domains?partitions=0&copies=any");
+            assertEquals(400, internal.statusCode(), "partitions and copies are for instance-to-instance requests: "
+                    + internal.body());
+
             HttpResponse<String> badLag = get(b, "/v1/packets/" + onA.id() + "?max_lag=-1");
             assertEquals(400, badLag.statusCode(), badLag.body());
+        }
+    }
+
+    private static final java.util.Map<String, Long> PACKETS_PER_DOMAIN = java.util.Map.of("standby-even", 6L,
+            "standby-odd", 6L);
+
+    private static java.util.Map<String, Long> domainCounts(HttpResponse<String> answer) throws Exception {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (JsonNode d : JSON.readTree(answer.body()).path("domains")) {
+            out.merge(d.path("domain").asText(), d.path("packets").asLong(), Long::sum);
+        }
+        return out;
+    }
+
+    private java.util.Map<String, Long> domainCountsNow(QisServer server) {
+        try {
+            HttpResponse<String> answer = get(server, "/v1/domains");
+            return answer.statusCode() == 200 ? domainCounts(answer) : java.util.Map.of();
+        } catch (Exception e) {
+            return java.util.Map.of();
         }
     }
 

@@ -33,7 +33,7 @@ class ChaosIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             ChaosRun.Settings settings = new ChaosRun.Settings(60, 3, 3, 1, 0, Duration.ofSeconds(5),
                     Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMinutes(2), kafka.bootstrapServers(),
-                    work, Map.of(), null, 7);
+                    work, Map.of(), null, 7, false, true);
             result = ChaosRun.run(settings, progress::add);
         }
         assertTrue(result.delivered(), () -> "differences: " + result.differences() + "\nprogress:\n"
@@ -41,6 +41,8 @@ class ChaosIT {
         assertEquals(1, progress.stream().filter(l -> l.startsWith("chaos: kill -9 qis serve")).count(),
                 () -> "one kill: " + progress);
         assertTrue(result.figures().stream().anyMatch(f -> f.contains("forged or tampered dead-lettered once per committed input")),
+                result.figures()::toString);
+        assertTrue(result.figures().stream().anyMatch(f -> f.startsWith("fresh ingest: one instance on empty state agreed")),
                 result.figures()::toString);
     }
 }
