@@ -213,9 +213,15 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     @Override
     public Map<String, Long> packetsStored() {
         Map<String, Long> stored = new LinkedHashMap<>();
-        for (JsonNode d : ok(getAvailable("/v1/domains")).path("domains")) {
-            stored.put(d.path("domain").asText(), d.path("packets").asLong());
-        }
+        String cursor = null;
+        do {
+            JsonNode page = ok(getAvailable(cursor == null ? "/v1/domains"
+                    : "/v1/domains?cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+            for (JsonNode d : page.path("domains")) {
+                stored.put(d.path("domain").asText(), d.path("packets").asLong());
+            }
+            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+        } while (cursor != null);
         return stored;
     }
 

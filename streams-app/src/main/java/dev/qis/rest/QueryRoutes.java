@@ -50,6 +50,12 @@ public final class QueryRoutes {
     static final int MAX_K = 1000;
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 1000;
+    /**
+     * Most packets a fingerprint's synthesis reads: the first in packet-id order. Ids are digests, so they are a
+     * sample of the fingerprint's packets independent of when or by whom they were published; the read and the
+     * answer's cost stay bounded however many packets one fingerprint collects.
+     */
+    static final int FINGERPRINT_EVIDENCE_MAX = 2000;
     /** Reports shown with a packet unless {@code reports_limit} asks for another number (up to {@link #MAX_PAGE}). */
     static final int DEFAULT_REPORTS = 100;
     /**
@@ -81,7 +87,8 @@ public final class QueryRoutes {
 
     public List<Route> routes() {
         return List.of(
-                Route.get("/v1/domains", Set.of(MAX_LAG, FanOut.PARTITIONS_PARAM, FanOut.COPIES_PARAM), this::domains),
+                Route.get("/v1/domains", Set.of(MAX_LAG, "limit", "cursor", FanOut.PARTITIONS_PARAM,
+                        FanOut.COPIES_PARAM), this::domains),
                 Route.get("/v1/domains/{domain}/top", Set.of("k", "family", "tag", "min_confidence", MAX_LAG),
                         this::top),
                 Route.get("/v1/domains/{domain}/synthesis", Set.of("family", "tags", MAX_LAG), this::domainSynthesis),
@@ -102,6 +109,8 @@ public final class QueryRoutes {
         int maxLag = request.intParam(MAX_LAG, DEFAULT_MAX_LAG, 0, Integer.MAX_VALUE);
         Optional<String> partitions = request.param(FanOut.PARTITIONS_PARAM);
         Optional<String> copies = request.param(FanOut.COPIES_PARAM);
+        int limit = request.intParam("limit", MAX_PAGE, 1, MAX_PAGE);
+        Optional<String> after = request.param("cursor").map(c -> name("cursor", c));
         if (!request.forwarded()) {
             if (partitions.isPresent() || copies.isPresent()) {
                 throw ProblemException.badRequest(FanOut.PARTITIONS_PARAM + " and " + FanOut.COPIES_PARAM
@@ -112,7 +121,7 @@ public final class QueryRoutes {
                     body -> ApiJson.read(body, DomainsResponse.class).domains());
             List<DomainEntry> all = new ArrayList<>(view.items());
             all.sort(Comparator.comparing(DomainEntry::domain));
-            return freshness(ApiResponse.json(new DomainsResponse(all)), view.standby().isEmpty() ? "active" : "standby",
+            return freshness(ApiResponse.json(page(all, limit, after)), view.standby().isEmpty() ? "active" : "standby",
                     view.standby().isEmpty() ? null : view.lag());
         }
         Set<Integer> wanted;
@@ -134,6 +143,30 @@ public final class QueryRoutes {
         headers.put(PeerClient.READ_FROM_HEADER, part.standby().isEmpty() ? "active" : "standby");
         headers.put(PeerClient.LAG_HEADER, Long.toString(part.lag()));
         return ApiResponse.json(200, new DomainsResponse(part.items()), headers);
+    }
+
+    /** The first {@code max} packets, read a page of at most {@link #MAX_PAGE} at a time. */
+    static List<StateViews.Scored<PacketState>> firstPackets(int max,
+            java.util.function.BiFunction<Optional<String>, Integer, StateViews.PacketPage> read) {
+        List<StateViews.Scored<PacketState>> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            StateViews.PacketPage page = read.apply(cursor, Math.min(MAX_PAGE, max - all.size()));
+            all.addAll(page.packets());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent() && all.size() < max);
+        return all;
+    }
+
+    /** The domains after {@code after}, at most {@code limit}, and the cursor of the next page when more follow. */
+    static DomainsResponse page(List<DomainEntry> sorted, int limit, Optional<String> after) {
+        List<DomainEntry> rest = after.map(a -> sorted.stream().filter(d -> d.domain().compareTo(a) > 0).toList())
+                .orElse(sorted);
+        if (rest.size() <= limit) {
+            return new DomainsResponse(rest);
+        }
+        List<DomainEntry> page = rest.subList(0, limit);
+        return new DomainsResponse(List.copyOf(page), page.get(limit - 1).domain());
     }
 
     private FanOut.Part<DomainEntry> domainPart(Set<Integer> partitions, boolean anyCopy, long maxLag) {
@@ -196,13 +229,8 @@ public final class QueryRoutes {
     ApiResponse fingerprintSynthesis(ApiRequest request) {
         String fp = fingerprint(request);
         return owned(request, StoreNames.PACKETS, fp, (views, partition) -> {
-            List<StateViews.Scored<PacketState>> all = new ArrayList<>();
-            Optional<String> cursor = Optional.empty();
-            do {
-                StateViews.PacketPage page = views.packets(fp, cursor, MAX_PAGE, partition);
-                all.addAll(page.packets());
-                cursor = page.nextCursor();
-            } while (cursor.isPresent());
+            List<StateViews.Scored<PacketState>> all = firstPackets(FINGERPRINT_EVIDENCE_MAX,
+                    (cursor, limit) -> views.packets(fp, cursor, limit, partition));
             if (all.isEmpty()) {
                 throw ProblemException.notFound("fingerprint " + fp + " has no packets");
             }
