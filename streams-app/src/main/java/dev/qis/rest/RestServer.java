@@ -217,8 +217,15 @@ public final class RestServer implements AutoCloseable {
                 throw ProblemException.unavailable("the server is busy: " + capacity.threads()
                         + " requests are being answered and " + capacity.queue() + " are waiting");
             }
-            Router.Match match = authorizedMatch(exchange, path);
+            Router.Match match;
+            try {
+                match = router.match(exchange.getRequestMethod(), path);
+            } catch (ProblemException unmatched) {
+                requireToken(exchange, null); // without a token a client learns nothing of which paths exist
+                throw unmatched;
+            }
             endpoint = match.route().template();
+            requireToken(exchange, endpoint);
             if (slots != null) {
                 // waiting for a slot holds a worker thread: only when no request is waiting for one
                 admitted = slots.tryAcquire() || executor.getQueue().isEmpty()
@@ -251,26 +258,11 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The route a request matched, once its token (if the route needs one) was checked. A path no route matches needs
-     * a token as well: without one a client learns nothing of which paths exist.
-     */
-    private Router.Match authorizedMatch(HttpExchange exchange, String path) {
-        if (access.bearer().isEmpty()) {
-            return router.match(exchange.getRequestMethod(), path);
+    /** Refuses a request without a valid token unless its route (by template; null when none matched) is open. */
+    private void requireToken(HttpExchange exchange, String template) {
+        if (access.bearer().isPresent() && (template == null || !access.bearer().get().isOpen(template))) {
+            access.bearer().get().require(exchange.getRequestHeaders().getFirst("Authorization"));
         }
-        BearerAuth bearer = access.bearer().get();
-        Router.Match match;
-        try {
-            match = router.match(exchange.getRequestMethod(), path);
-        } catch (ProblemException unmatched) {
-            bearer.require(exchange.getRequestHeaders().getFirst("Authorization"));
-            throw unmatched;
-        }
-        if (!bearer.isOpen(match.route().template())) {
-            bearer.require(exchange.getRequestHeaders().getFirst("Authorization"));
-        }
-        return match;
     }
 
     private static ApiResponse answer(HttpExchange exchange, Router.Match match) {
