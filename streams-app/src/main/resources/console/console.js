@@ -85,13 +85,58 @@
 
   var unavailable = { open: {}, windows: [] }; // 503 windows per endpoint, as this page saw them
 
+  // An instance with a token file (qis.rest.auth.token.file) answers 401 without one. The page then asks for the
+  // token once and keeps it in this tab's sessionStorage: it is sent with every API call and gone when the tab is.
+  var TOKEN_KEY = "qis.rest.token";
+  var tokenForm = null;
+
+  function storedToken() {
+    try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function askForToken(reason) {
+    var why = reason === "invalid" ? "The token this tab held was refused; paste a valid one."
+      : "This instance wants a bearer token for its API.";
+    if (tokenForm) {
+      tokenForm.querySelector("p").textContent = why;
+      tokenForm.hidden = false;
+      return;
+    }
+    var input = h("input", { type: "password", id: "token-input", autocomplete: "off", spellcheck: "false",
+      "aria-describedby": "token-why" });
+    tokenForm = h("form", { "class": "notice token", id: "token-form", onsubmit: function (e) {
+      e.preventDefault();
+      var value = input.value.trim();
+      if (!value) return;
+      try { sessionStorage.setItem(TOKEN_KEY, value); } catch (err) { /* private mode: kept for no call */ }
+      input.value = "";
+      tokenForm.hidden = true;
+      tick();
+    } },
+      h("p", { id: "token-why" }, why),
+      h("label", { "for": "token-input" }, "Bearer token "), input, " ",
+      h("button", { type: "submit" }, "Use for this tab"));
+    notice.parentNode.insertBefore(tokenForm, notice.nextSibling);
+    input.focus();
+  }
+
   /** Resolves to {status, body, retryAfter}; a 503 opens a window that the next answer from the endpoint closes. */
   function api(path, kind) {
     var key = path.split("?")[0].replace(/\/v1\/(domains|packets|nodes|fingerprints)\/[^/]+/, "/v1/$1/{…}");
-    return fetch(path, { headers: { "Accept": kind === "text" ? "text/plain" : "application/json" } })
+    var headers = { "Accept": kind === "text" ? "text/plain" : "application/json" };
+    var token = storedToken();
+    if (token) headers["Authorization"] = "Bearer " + token;
+    return fetch(path, { headers: headers })
       .then(function (r) {
         var body = kind === "text" ? r.text() : r.json().catch(function () { return null; });
         return body.then(function (b) {
+          if (r.status === 401) {
+            var reason = b && typeof b === "object" && b.reason || (token ? "invalid" : "missing");
+            if (reason === "invalid") {
+              try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
+            }
+            askForToken(reason);
+          }
           var answer = { status: r.status, body: b, retryAfter: r.headers.get("Retry-After") };
           trackUnavailable(key, answer);
           return answer;

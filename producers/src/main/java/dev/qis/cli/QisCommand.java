@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = QisCommand.Version.class,
         description = {"QIS outcome routing on Apache Kafka: share what fine-tuning runs learned, never the data.", ""},
-        subcommands = {FingerprintCommand.class, KeygenCommand.class, RegisterCommand.class, PublishCommand.class, BridgeCommand.class, ProduceCommand.class,
+        subcommands = {FingerprintCommand.class, KeygenCommand.class, TokenCommand.class, RegisterCommand.class, PublishCommand.class, BridgeCommand.class, ProduceCommand.class,
             VoteCommand.class, SubscribeCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure (broker unreachable, timeout, ...)", "2:usage or input error"})

@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.access.TokenFile;
 import dev.qis.simulation.ConsoleProgress;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
@@ -15,6 +16,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,6 +100,14 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "the stream app's REST API (default ${DEFAULT-VALUE})")
     String api;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "a file whose first line is the API's bearer token (default: the file $" + TokenFile.ENV
+                    + " names; none when neither is set)")
+    Path tokenFile;
+
+    /** The environment; replaced in tests. */
+    Map<String, String> environment = System.getenv();
+
     @Option(names = "--settle-timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
             description = "how long to wait each round for the stream app to catch up (default ${DEFAULT-VALUE})")
     Duration settleTimeout;
@@ -136,7 +147,14 @@ public final class SimulateCommand implements Callable<Integer> {
         URI apiUri = apiUri();
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.onStderr();
         SimulationReport report;
-        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(client.publisherSettings(topics), apiUri)) {
+        Optional<String> token;
+        try {
+            token = TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV));
+        } catch (TokenFile.TokenFileException e) {
+            throw new InputException("--token-file: " + e.getMessage(), e);
+        }
+        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(client.publisherSettings(topics), apiUri, token,
+                Optional.empty())) {
             report = new EcosystemSimulator(Clock.systemUTC(), settleTimeout, queryThreads).run(config, network, progress);
         }
         spec.commandLine().getOut().print(ReportWriter.text(report));

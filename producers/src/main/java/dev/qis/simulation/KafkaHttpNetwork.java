@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,6 +54,7 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     private final URI api;
     private final String bootstrap;
     private final HttpClient http;
+    private final Optional<String> token;
     private final ObjectMapper json = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> rejectedReader;
     private final List<RejectionSeen> rejections = new ArrayList<>();
@@ -62,11 +64,15 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     private List<TopicPartition> rejectedPartitions = List.of();
     private final AtomicInteger timeouts = new AtomicInteger();
 
-    private KafkaHttpNetwork(QisPublisher publisher, Map<String, Object> clientProperties, URI api) {
+    private KafkaHttpNetwork(QisPublisher publisher, Map<String, Object> clientProperties, URI api,
+                             Optional<String> token, Optional<SSLContext> tls) {
         this.publisher = publisher;
         this.api = api;
+        this.token = token;
         this.bootstrap = String.valueOf(clientProperties.get("bootstrap.servers"));
-        this.http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT);
+        tls.ifPresent(http::sslContext);
+        this.http = http.build();
         Map<String, Object> consumer = new HashMap<>(clientProperties);
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -84,9 +90,20 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
      * @param api      the REST API base, e.g. http://localhost:8080
      */
     public static KafkaHttpNetwork open(PublisherSettings settings, URI api) {
+        return open(settings, api, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * As {@link #open(PublisherSettings, URI)}, for an API that wants a bearer token or its own TLS context.
+     *
+     * @param token sent as {@code Authorization: Bearer} with every question
+     * @param tls   the context for an https API (else the JDK's default, which the javax.net.ssl.* properties set)
+     */
+    public static KafkaHttpNetwork open(PublisherSettings settings, URI api, Optional<String> token,
+                                        Optional<SSLContext> tls) {
         QisPublisher publisher = QisPublisher.open(settings.withTransactional(false));
         try {
-            return new KafkaHttpNetwork(publisher, settings.clientProperties(), api);
+            return new KafkaHttpNetwork(publisher, settings.clientProperties(), api, token, tls);
         } catch (RuntimeException e) {
             publisher.close();
             throw e;
@@ -318,8 +335,10 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     }
 
     private HttpResponse<String> send(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(api.resolve(path)).timeout(HTTP_TIMEOUT)
-                .header("Accept", "application/json").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(api.resolve(path)).timeout(HTTP_TIMEOUT)
+                .header("Accept", "application/json");
+        token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+        HttpRequest request = builder.GET().build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

@@ -11,6 +11,9 @@ import dev.qis.protocol.Topics;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.registry.InProcessSchemaRegistry;
 import dev.qis.registry.RegistrySettings;
+import dev.qis.rest.BearerAuth;
+import dev.qis.rest.RestAccess;
+import dev.qis.rest.RestTls;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
@@ -69,6 +72,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "REST port (qis.rest.port, default 8080).")
     Integer port;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Require a bearer token from this file on the "
+            + "API (qis.rest.auth.token.file; one token a line; the simulator and the printed examples use the first).")
+    Path tokenFile;
 
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of starting one in-process.")
@@ -165,14 +172,14 @@ public final class DemoCommand implements Callable<Integer> {
                         resources.server.streams().state());
                 return QisCommand.EXIT_FAILURE;
             }
-            String api = "http://localhost:" + resources.server.port();
+            String api = resources.server.localUrl();
             LOG.info("stream app RUNNING; REST API at {}", api);
             if (registry != null) {
                 printRegistry(out, bootstrap, registry, simulation.domainName(1));
             }
 
             if (noSimulate) {
-                printPublishThis(out, api, bootstrap);
+                printPublishThis(out, api, bootstrap, auth(resources.server));
             } else {
                 startSimulator(resources, config, bootstrap, URI.create(api), simulation, out);
             }
@@ -203,7 +210,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "{} without coordination", r.round(), rounds, r.packetsStored(),
                         String.format("%.4f", r.loopGain()), String.format("%.4f", r.noCoordinationGain()));
                 if (printed.compareAndSet(false, true)) {
-                    printTryThis(out, api.toString(), simulation, bootstrap);
+                    printTryThis(out, api.toString(), simulation, bootstrap, auth(resources.server));
                 }
             }
 
@@ -214,7 +221,9 @@ public final class DemoCommand implements Callable<Integer> {
         };
         SimulationFeedListener fed = new SimulationFeedListener(resources.server.simulation(), simulation, progress);
         resources.simulator = new Thread(() -> {
-            try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings, api)) {
+            RestAccess access = resources.server.access();
+            try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings, api,
+                    access.bearer().map(BearerAuth::ownToken), access.tls().map(RestTls::context))) {
                 resources.network = network;
                 LOG.info("simulating {} nodes over {} domains for {} rounds (seed {})...", simulation.nodes(),
                         simulation.domains(), simulation.rounds(), simulation.seed());
@@ -247,28 +256,43 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap) {
+    /**
+     * What the printed examples add for an API with a token: a curl header and a qis query flag reading the file
+     * (never the token itself); empty strings for an open API.
+     */
+    private record Auth(String curl, String query) {
+    }
+
+    private static Auth auth(QisServer server) {
+        return server.access().bearer().map(b -> {
+            String file = b.tokenFile().toString();
+            return new Auth(" -H \"Authorization: Bearer $(head -n1 " + file + ")\"", " --token-file " + file);
+        }).orElse(new Auth("", ""));
+    }
+
+    private static void printTryThis(PrintWriter out, String api, SimulationConfig simulation, String bootstrap,
+                                     Auth auth) {
         String domain = simulation.domainName(1);
         String family = simulation.families().get(0);
         out.println();
         out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api + "   Console: " + api + "/");
         out.println("Try:");
-        out.println("  curl -s " + api + "/v1/domains");
-        out.println("  curl -s '" + api + "/v1/domains/" + domain + "/top?k=5'");
-        out.println("  curl -s '" + api + "/v1/domains/" + domain + "/synthesis?family=" + family + "'");
+        out.println("  curl -s" + auth.curl() + " " + api + "/v1/domains");
+        out.println("  curl -s" + auth.curl() + " '" + api + "/v1/domains/" + domain + "/top?k=5'");
+        out.println("  curl -s" + auth.curl() + " '" + api + "/v1/domains/" + domain + "/synthesis?family=" + family + "'");
         out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
         out.println();
         out.flush();
     }
 
     /** Without the simulator the stores start empty: publish the examples first. */
-    private static void printPublishThis(PrintWriter out, String api, String bootstrap) {
+    private static void printPublishThis(PrintWriter out, String api, String bootstrap, Auth auth) {
         out.println();
         out.println("QIS is running. Kafka: " + bootstrap + "   REST: " + api + "   Console: " + api + "/");
         out.println("Publish the examples, then ask (or watch them arrive in the web console):");
         out.println("  ./qis publish -b " + bootstrap + " --input examples/packets.jsonl");
-        out.println("  curl -s " + api + "/v1/domains");
-        out.println("  ./qis query --api " + api + " --pretty top clinical-note-summarization");
+        out.println("  curl -s" + auth.curl() + " " + api + "/v1/domains");
+        out.println("  ./qis query --api " + api + auth.query() + " --pretty top clinical-note-summarization");
         out.println("More: " + api + "/openapi.yaml, " + api + "/metrics, ./qis query --help. Ctrl-C stops the demo.");
         out.println();
         out.flush();
@@ -282,9 +306,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (bootstrapServers != null) {
             overrides.put(QisConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         }
+        if (tokenFile != null) {
+            overrides.put(QisConfig.REST_AUTH_TOKEN_FILE, tokenFile.toString());
+        }
         try {
             QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
             QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
+            RestAccess.from(config); // a token file or key store that cannot be read is a usage error
             config.registrySettings();
             config.registryRetryInterval();
             return config;

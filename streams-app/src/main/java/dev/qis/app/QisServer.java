@@ -8,6 +8,7 @@ import dev.qis.metrics.StageLag;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.QueryApi;
+import dev.qis.rest.RestAccess;
 import dev.qis.rest.RestServer;
 import dev.qis.rest.SimulationFeed;
 import dev.qis.registry.RegistryFramer;
@@ -117,6 +118,7 @@ public final class QisServer implements AutoCloseable {
         Duration queryTimeout = Duration.ofMillis(given.getInt(QisConfig.QUERY_TIMEOUT_MS));
         Duration startupTimeout = given.startupTimeout();
         TopicLayout layout = given.topicLayout();
+        RestAccess access = RestAccess.from(given); // a bad token file or key store fails before anything starts
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AutoCloseable gcMetrics = bindJvmAndProcessMetrics(registry);
@@ -131,7 +133,7 @@ public final class QisServer implements AutoCloseable {
         try {
             api = QueryApi.bind(new InetSocketAddress(given.require(QisConfig.REST_BIND),
                     given.getPort(QisConfig.REST_PORT)), registry, new RestServer.Capacity(
-                    given.getPositiveInt(QisConfig.REST_THREADS), given.getPositiveInt(QisConfig.REST_QUEUE)));
+                    given.getPositiveInt(QisConfig.REST_THREADS), given.getPositiveInt(QisConfig.REST_QUEUE)), access);
             HostInfo self = applicationServer(given, api.port());
             QisConfig config = given.with(Map.of(QisConfig.APPLICATION_SERVER, self.host() + ":" + self.port()));
             StreamTopics topics = new StreamTopics(admin, layout, startupTimeout);
@@ -173,8 +175,9 @@ public final class QisServer implements AutoCloseable {
             streams.start();
             server.gcMetrics = gcMetrics;
             server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
-            LOG.info("REST API on {} (routable as {}), application {}", boundAddress(api.address()),
-                    PeerClient.address(self), config.require(QisConfig.APPLICATION_ID));
+            LOG.info("REST API on {}://{} ({}; routable as {}), application {}", access.scheme(),
+                    boundAddress(api.address()), access.describe(), PeerClient.address(self),
+                    config.require(QisConfig.APPLICATION_ID));
             return server;
         } catch (RuntimeException | IOException e) {
             if (api != null) {
@@ -236,6 +239,16 @@ public final class QisServer implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** Who may use this instance's API and how (token, TLS). */
+    public RestAccess access() {
+        return api.access();
+    }
+
+    /** The base URL of this instance's API on this machine: {@code http://localhost:8080} or https. */
+    public String localUrl() {
+        return api.access().scheme() + "://localhost:" + api.port();
     }
 
     /** Where a simulator running beside this instance reports, for {@code GET /v1/simulation}. */

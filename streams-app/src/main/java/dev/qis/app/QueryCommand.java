@@ -2,6 +2,7 @@ package dev.qis.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.access.TokenFile;
 import dev.qis.cli.QisCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,9 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -37,6 +40,15 @@ public final class QueryCommand implements Runnable {
     @Option(names = "--api", defaultValue = "${env:QIS_API:-http://localhost:8080}",
             description = "Base URL of the API (default: $QIS_API, else http://localhost:8080; now ${DEFAULT-VALUE}).")
     String api;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "A file whose first line is the API's bearer token (default: the file $" + TokenFile.ENV
+                    + " names; none when neither is set). Over https, the JDK's javax.net.ssl.* settings choose the "
+                    + "trust store and client certificate.")
+    Path tokenFile;
+
+    /** The environment; replaced in tests. */
+    Map<String, String> environment = System.getenv();
 
     @Option(names = "--pretty", description = "Indent the JSON for people.")
     boolean pretty;
@@ -81,11 +93,19 @@ public final class QueryCommand implements Runnable {
             err.println("qis: --api is not a URL: " + api);
             return QisCommand.EXIT_USAGE;
         }
+        Optional<String> token;
+        try {
+            token = TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV));
+        } catch (TokenFile.TokenFileException e) {
+            err.println("qis: --token-file: " + e.getMessage());
+            return QisCommand.EXIT_USAGE;
+        }
         HttpResponse<String> response;
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
-            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs));
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+            response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("qis: the API at " + base + " is unreachable: " + reason(e) + " (is qis serve or qis demo running "
                     + "there? --api or QIS_API names another)");
@@ -102,6 +122,10 @@ public final class QueryCommand implements Runnable {
         }
         err.println(body);
         response.headers().firstValue("Retry-After").ifPresent(s -> err.println("qis: retry after " + s + " s"));
+        if (status == 401) {
+            err.println("qis: the API wants a bearer token: --token-file FILE or $" + TokenFile.ENV
+                    + (token.isPresent() ? " (the one sent was refused)" : ""));
+        }
         return status >= 400 && status < 500 ? QisCommand.EXIT_USAGE : QisCommand.EXIT_FAILURE;
     }
 

@@ -6,6 +6,7 @@ import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
+import dev.qis.rest.RestAccess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -50,6 +51,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "This instance's routable address for forwarded queries (default localhost:<port>).")
     String applicationServer;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Require a bearer token from this file "
+            + "(qis.rest.auth.token.file; one token a line, read again when it changes; default: none, the API is open).")
+    Path tokenFile;
+
     /** The environment; replaced in tests. */
     Map<String, String> environment = System.getenv();
 
@@ -64,6 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
                         + "(qis demo starts a broker of its own)");
             }
             QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
+            RestAccess.from(config); // and a token file or key store that cannot be read
             config.registrySettings();
             config.registryRetryInterval();
         } catch (ConfigException e) {
@@ -104,6 +110,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (applicationServer != null) {
             flags.put(QisConfig.APPLICATION_SERVER, applicationServer);
+        }
+        if (tokenFile != null) {
+            flags.put(QisConfig.REST_AUTH_TOKEN_FILE, tokenFile.toString());
         }
         return flags;
     }

@@ -2,6 +2,7 @@ package dev.qis.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.qis.access.TokenFile;
 import dev.qis.app.QisServer;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
@@ -163,6 +164,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "its cluster) instead of starting one; its state dir is not measured.")
     URI api;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = "With --api: a file whose first line is that "
+            + "app's bearer token (default: the file $" + TokenFile.ENV + " names; none when neither is set).")
+    Path tokenFile;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties of the app this command starts "
             + "(Kafka Streams settings such as commit.interval.ms or num.stream.threads; see deploy/README.md).")
     Path configFile;
@@ -191,6 +196,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (api != null && bootstrapServers == null) {
             throw new InputException("--api needs -b: the cluster the app at " + api + " reads from");
+        }
+        if (api != null) {
+            try {
+                TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV)); // an unreadable file: exit 2 now
+            } catch (TokenFile.TokenFileException e) {
+                throw new InputException("--token-file: " + e.getMessage(), e);
+            }
         }
         QisConfig config = loadConfig();
         err = spec.commandLine().getErr();
@@ -736,9 +748,19 @@ public final class BenchCommand implements Callable<Integer> {
         row("state dir (after close)", mib(size), String.format("%,.0f bytes/packet", (double) size / packetsHeld), "");
     }
 
+    /** A request to the app measured, with its bearer token when --api names one that wants it. */
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        if (api != null) {
+            TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV))
+                    .ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+        }
+        return builder;
+    }
+
     /** The sum of a Prometheus series' samples on {@code /metrics}, those whose labels contain {@code label}. */
     private Optional<Double> scrape(URI target, String name, String label) throws IOException, InterruptedException {
-        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(target.resolve("/metrics"))
+        HttpResponse<Stream<String>> response = http.send(request(target.resolve("/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(target + "/metrics answered " + response.statusCode());
@@ -770,7 +792,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int status(URI uri) {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            return http.send(request(uri).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

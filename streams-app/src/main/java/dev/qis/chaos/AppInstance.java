@@ -1,5 +1,6 @@
 package dev.qis.chaos;
 
+import dev.qis.access.TokenFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -133,8 +134,10 @@ final class AppInstance {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .GET().build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+        // an instance given a token file (--env QIS_REST_AUTH_TOKEN_FILE=...) is asked with its first token
+        TokenFile.clientToken(null, environment.get(TokenFile.ENV))
+                .ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

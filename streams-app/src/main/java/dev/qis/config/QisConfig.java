@@ -48,6 +48,21 @@ public final class QisConfig {
     public static final String REST_THREADS = "qis.rest.threads";
     /** Requests that may wait for a REST worker thread; past it a request gets a 503 with Retry-After. */
     public static final String REST_QUEUE = "qis.rest.queue";
+    /** A file of bearer tokens, one a line; set, every API route but the probes (and the console's files) needs one. */
+    public static final String REST_AUTH_TOKEN_FILE = "qis.rest.auth.token.file";
+    /** With a token file: whether {@code /metrics} answers without a token (default false). */
+    public static final String REST_AUTH_METRICS_OPEN = "qis.rest.auth.metrics.open";
+    /** This instance's key and certificate (PKCS12 or JKS); set, the API speaks only HTTPS. */
+    public static final String REST_TLS_KEYSTORE_LOCATION = "qis.rest.tls.keystore.location";
+    public static final String REST_TLS_KEYSTORE_PASSWORD = "qis.rest.tls.keystore.password";
+    public static final String REST_TLS_KEYSTORE_TYPE = "qis.rest.tls.keystore.type";
+    public static final String REST_TLS_KEY_PASSWORD = "qis.rest.tls.key.password";
+    /** The CAs whose client certificates the API accepts (and whose server certificates a forwarding instance trusts). */
+    public static final String REST_TLS_TRUSTSTORE_LOCATION = "qis.rest.tls.truststore.location";
+    public static final String REST_TLS_TRUSTSTORE_PASSWORD = "qis.rest.tls.truststore.password";
+    public static final String REST_TLS_TRUSTSTORE_TYPE = "qis.rest.tls.truststore.type";
+    /** none, want or need: whether a client must show a certificate the trust store accepts. */
+    public static final String REST_TLS_CLIENT_AUTH = "qis.rest.tls.client.auth";
     /** Partition count of every outcome topic and of {@code qis.votes} (they must match: co-partitioning). */
     public static final String TOPIC_PARTITIONS = "qis.topics.partitions";
     public static final String TOPIC_REPLICATION = "qis.topics.replication.factor";
@@ -114,6 +129,9 @@ public final class QisConfig {
 
     /** The qis.* keys this version knows: an environment variable maps to one of them before Kafka's keys. */
     private static final Set<String> QIS_KEYS = Set.of(REST_PORT, REST_BIND, REST_THREADS, REST_QUEUE, TOPIC_PARTITIONS, TOPIC_REPLICATION,
+            REST_AUTH_TOKEN_FILE, REST_AUTH_METRICS_OPEN, REST_TLS_KEYSTORE_LOCATION, REST_TLS_KEYSTORE_PASSWORD,
+            REST_TLS_KEYSTORE_TYPE, REST_TLS_KEY_PASSWORD, REST_TLS_TRUSTSTORE_LOCATION, REST_TLS_TRUSTSTORE_PASSWORD,
+            REST_TLS_TRUSTSTORE_TYPE, REST_TLS_CLIENT_AUTH,
             QUERY_TIMEOUT_MS, PREFIX_CHARS, HALF_LIFE, SUCCESS_RATIO, NOT_HELD_OUT_FACTOR, GAIN_EPSILON,
             MAX_CANDIDATES, MAX_PER_NODE, MAX_STORED_PER_NODE, CLAIM_FACTOR, EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE,
             CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK,

@@ -13,11 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Asks another instance of the app over HTTP, marking the request as forwarded so that the other instance answers
  * from its own state and never forwards it again. Counts each forward ({@code qis.query.forwarded}) by outcome.
+ * Instances of one deployment share their API settings: with TLS a peer is asked over https with this instance's
+ * key and trust stores, and with a token file it is sent this instance's token.
  */
 public final class PeerClient {
     public static final String FORWARDED_METER = "qis.query.forwarded";
@@ -29,6 +33,8 @@ public final class PeerClient {
     private final HostInfo self;
     private final Counter answered;
     private final Counter failed;
+    private final String scheme;
+    private final Supplier<Optional<String>> token;
 
     /** The owner's answer, passed on as it is. */
     public record PeerResponse(int status, String contentType, byte[] body, Optional<String> retryAfter,
@@ -47,12 +53,24 @@ public final class PeerClient {
     public static final List<String> FRESHNESS_HEADERS = List.of(READ_FROM_HEADER, LAG_HEADER);
 
     public PeerClient(HostInfo self, Duration timeout, MeterRegistry registry) {
+        this(self, timeout, registry, Optional.empty(), Optional::empty);
+    }
+
+    /**
+     * @param tls   the context to ask peers over https with (this instance's own), or empty for http
+     * @param token the bearer token to send, read when each request is made (the token file may change)
+     */
+    public PeerClient(HostInfo self, Duration timeout, MeterRegistry registry, Optional<SSLContext> tls,
+                      Supplier<Optional<String>> token) {
         this.self = self;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
+        this.scheme = tls.isPresent() ? "https" : "http";
+        this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        tls.ifPresent(builder::sslContext);
+        this.client = builder.build();
         this.answered = counter(registry, "answered");
         this.failed = counter(registry, "unreachable");
     }
@@ -69,12 +87,12 @@ public final class PeerClient {
      * {@link StateUnavailableException}: it is probably leaving the group, and a retry will reach the new owner.
      */
     public PeerResponse get(HostInfo host, String pathAndQuery) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        URI uri = URI.create(scheme + "://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
-                .header(FORWARDED_HEADER, address(self))
-                .GET()
-                .build();
+                .header(FORWARDED_HEADER, address(self));
+        token.get().ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+        HttpRequest request = builder.GET().build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             answered.increment();

@@ -1,9 +1,10 @@
 package dev.qis.rest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
-/** One answer: status, content type, body, and any extra headers (Retry-After, partition coverage). */
+/** One answer: status, content type, body, and any extra headers (Retry-After, WWW-Authenticate, partition coverage). */
 public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
     public ApiResponse {
         headers = Map.copyOf(headers);
@@ -23,9 +24,9 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
 
     public static ApiResponse problem(ProblemException e, String path) {
         Problem problem = e.problem().withInstance(ProblemException.echo(path));
-        Map<String, String> headers = e.retryAfterSeconds().isPresent()
-                ? Map.of("Retry-After", Integer.toString(e.retryAfterSeconds().getAsInt()))
-                : Map.of();
+        Map<String, String> headers = new HashMap<>();
+        e.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", Integer.toString(s)));
+        e.challenge().ifPresent(c -> headers.put("WWW-Authenticate", c));
         return new ApiResponse(problem.status(), Problem.CONTENT_TYPE, ApiJson.write(problem), headers);
     }
 }

@@ -1,6 +1,7 @@
 package dev.qis.rest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Ends a request with a problem answer; the kinds of problem the API gives are the factories below. */
@@ -18,11 +19,19 @@ public final class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
     private final int retryAfterSeconds;
+    /** The {@code WWW-Authenticate} challenge of a 401, else null. */
+    private final String challenge;
 
     private ProblemException(String kind, String title, int status, String detail, int retryAfterSeconds) {
+        this(kind, title, status, detail, retryAfterSeconds, null, null);
+    }
+
+    private ProblemException(String kind, String title, int status, String detail, int retryAfterSeconds,
+                             String reason, String challenge) {
         super(status + " " + title + ": " + capped(detail));
-        this.problem = new Problem(TYPE_PREFIX + kind, title, status, capped(detail), null);
+        this.problem = new Problem(TYPE_PREFIX + kind, title, status, capped(detail), null, reason);
         this.retryAfterSeconds = retryAfterSeconds;
+        this.challenge = challenge;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -31,6 +40,14 @@ public final class ProblemException extends RuntimeException {
 
     public static ProblemException notFound(String detail) {
         return new ProblemException("not-found", "Not found", 404, detail, 0);
+    }
+
+    /**
+     * The request carries no valid credential: {@code reason} says which ({@code missing} or {@code invalid}), and
+     * {@code challenge} is the {@code WWW-Authenticate} header that tells the client what to send.
+     */
+    public static ProblemException unauthorized(String reason, String detail, String challenge) {
+        return new ProblemException("unauthorized", "Unauthorized", 401, detail, 0, reason, challenge);
     }
 
     public static ProblemException methodNotAllowed(String detail) {
@@ -66,6 +83,10 @@ public final class ProblemException extends RuntimeException {
 
     public Problem problem() {
         return problem;
+    }
+
+    public Optional<String> challenge() {
+        return Optional.ofNullable(challenge);
     }
 
     public OptionalInt retryAfterSeconds() {

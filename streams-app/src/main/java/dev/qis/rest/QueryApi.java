@@ -48,12 +48,19 @@ public final class QueryApi implements AutoCloseable {
 
     public static QueryApi bind(InetSocketAddress address, PrometheusMeterRegistry registry,
                                 RestServer.Capacity capacity) throws IOException {
-        return new QueryApi(new RestServer(address, registry, capacity), registry);
+        return bind(address, registry, capacity, RestAccess.NONE);
+    }
+
+    public static QueryApi bind(InetSocketAddress address, PrometheusMeterRegistry registry,
+                                RestServer.Capacity capacity, RestAccess access) throws IOException {
+        return new QueryApi(new RestServer(address, registry, capacity, access), registry);
     }
 
     /** Starts answering for this stream app (503 until it is RUNNING). */
     public QueryApi serve(KafkaStreams streams, Settings settings) {
-        PeerClient peers = new PeerClient(settings.self(), settings.queryTimeout(), registry);
+        RestAccess access = server.access();
+        PeerClient peers = new PeerClient(settings.self(), settings.queryTimeout(), registry,
+                access.tls().map(RestTls::context), () -> access.bearer().map(BearerAuth::ownToken));
         StateViews views = new StateViews(streams, new Breakdowns(new Elections(settings.fidelity())), settings.clock());
         QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self(), settings.partitions()), peers,
                 new FanOut(streams, settings.self(), peers, settings.partitions()), settings.fidelity());
@@ -73,6 +80,10 @@ public final class QueryApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    public RestAccess access() {
+        return server.access();
     }
 
     /** The address the server is bound to (a wildcard address when it listens on all interfaces). */

@@ -2,6 +2,7 @@ package dev.qis.rest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import dev.qis.query.StateUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * written in two pieces (headers, then body) waits for the client's delayed ACK, some 40 ms per request.
  *
  * <p>The JDK reads all three properties once, when the first HTTP server of the process is made.
+ *
+ * <p>With a {@link RestAccess} that sets TLS the server is the JDK's {@code HttpsServer}; with a bearer token every
+ * request but those to the open routes is checked before it is routed or admitted, so an unknown path asked without
+ * a token is a 401, not a 404, and a request without a token never takes a query slot.
  */
 public final class RestServer implements AutoCloseable {
     public static final String LATENCY_METER = "qis.query.latency";
@@ -105,6 +110,7 @@ public final class RestServer implements AutoCloseable {
     private final Capacity capacity;
     private final Semaphore clientQueries;
     private final Semaphore forwardedQueries;
+    private final RestAccess access;
 
     /** Binds the address now (so {@link #port()} is known before the routes are), answers once started. */
     public RestServer(InetSocketAddress bind, MeterRegistry registry) throws IOException {
@@ -117,14 +123,26 @@ public final class RestServer implements AutoCloseable {
     }
 
     public RestServer(InetSocketAddress bind, MeterRegistry registry, Capacity capacity) throws IOException {
+        this(bind, registry, capacity, RestAccess.NONE);
+    }
+
+    public RestServer(InetSocketAddress bind, MeterRegistry registry, Capacity capacity, RestAccess access)
+            throws IOException {
         this.capacity = capacity;
+        this.access = access;
         this.clientQueries = new Semaphore(capacity.clientQueries());
         this.forwardedQueries = new Semaphore(capacity.forwardedQueries());
         this.registry = registry;
         setUnlessGiven(NODELAY_PROPERTY, "true");
         setUnlessGiven(MAX_REQ_TIME_PROPERTY, Long.toString(DEFAULT_MAX_REQ_TIME_SECONDS));
         setUnlessGiven(MAX_RSP_TIME_PROPERTY, Long.toString(DEFAULT_MAX_RSP_TIME_SECONDS));
-        this.server = HttpServer.create(bind, 0);
+        if (access.tls().isPresent()) {
+            HttpsServer https = HttpsServer.create(bind, 0);
+            https.setHttpsConfigurator(access.tls().get().configurator());
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(bind, 0);
+        }
         this.spare = new ThreadPoolExecutor(SPARE_THREADS, SPARE_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(SPARE_QUEUE), daemons("qis-rest-busy-"), (r, pool) -> {
                     // the JDK server closes the connection when its executor refuses a request
@@ -176,6 +194,11 @@ public final class RestServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Who may ask and how they connect. */
+    public RestAccess access() {
+        return access;
+    }
+
     /** The address actually bound. */
     public InetSocketAddress address() {
         return server.getAddress();
@@ -194,8 +217,15 @@ public final class RestServer implements AutoCloseable {
                 throw ProblemException.unavailable("the server is busy: " + capacity.threads()
                         + " requests are being answered and " + capacity.queue() + " are waiting");
             }
-            Router.Match match = router.match(exchange.getRequestMethod(), path);
+            Router.Match match;
+            try {
+                match = router.match(exchange.getRequestMethod(), path);
+            } catch (ProblemException unmatched) {
+                requireToken(exchange, null); // without a token a client learns nothing of which paths exist
+                throw unmatched;
+            }
             endpoint = match.route().template();
+            requireToken(exchange, endpoint);
             if (slots != null) {
                 // waiting for a slot holds a worker thread: only when no request is waiting for one
                 admitted = slots.tryAcquire() || executor.getQueue().isEmpty()
@@ -225,6 +255,13 @@ public final class RestServer implements AutoCloseable {
                     .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Refuses a request without a valid token unless its route (by template; null when none matched) is open. */
+    private void requireToken(HttpExchange exchange, String template) {
+        if (access.bearer().isPresent() && (template == null || !access.bearer().get().isOpen(template))) {
+            access.bearer().get().require(exchange.getRequestHeaders().getFirst("Authorization"));
         }
     }
 

@@ -5,16 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.qis.access.TokenFile;
+import dev.qis.rest.ApiResponse;
+import dev.qis.rest.BearerAuth;
+import dev.qis.rest.RestAccess;
+import dev.qis.rest.RestServer;
+import dev.qis.rest.Route;
+import dev.qis.rest.Router;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code qis query} against a stand-in API: the paths it asks, its output and its exit codes. */
 class QueryCommandTest {
@@ -100,5 +113,37 @@ class QueryCommandTest {
         assertEquals(1, cli.execute("query", "--api", "http://127.0.0.1:" + closed, "domains"));
         assertTrue(err.toString().contains("unreachable"), err.toString());
         assertFalse(err.toString().contains("null"), "a reason, not 'null': " + err);
+    }
+
+    @Test
+    void sendsTheTokenOfItsTokenFileAndSaysSoWhenTheApiWantsOne(@TempDir Path dir) throws Exception {
+        String token = "query-command-test-token-0123";
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, token + "\n");
+        RestAccess access = new RestAccess(Optional.of(new BearerAuth(TokenFile.read(tokens), false)), Optional.empty());
+        try (RestServer guarded = new RestServer(new InetSocketAddress("127.0.0.1", 0), new SimpleMeterRegistry(),
+                RestServer.Capacity.DEFAULT, access).start(new Router(List.of(
+                        Route.get("/v1/domains", r -> ApiResponse.json(Map.of("domains", List.of()))))))) {
+            String url = "http://127.0.0.1:" + guarded.port();
+            var cli = QisApp.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(0, cli.execute("query", "--api", url, "--token-file", tokens.toString(), "domains"), err.toString());
+            assertTrue(out.toString().contains("\"domains\":[]"), out.toString());
+
+            assertEquals(2, cli.execute("query", "--api", url, "domains"));
+            assertTrue(err.toString().contains("\"reason\":\"missing\"") && err.toString().contains("--token-file"),
+                    err.toString());
+
+            Path wrong = dir.resolve("wrong");
+            Files.writeString(wrong, "not-the-token-of-this-api\n");
+            assertEquals(2, cli.execute("query", "--api", url, "--token-file", wrong.toString(), "domains"));
+            assertTrue(err.toString().contains("\"reason\":\"invalid\"") && err.toString().contains("was refused"),
+                    err.toString());
+
+            assertEquals(2, cli.execute("query", "--api", url, "--token-file", dir.resolve("none").toString(), "domains"));
+            assertTrue(err.toString().contains("does not exist"), err.toString());
+            assertFalse(out.toString().contains(token) || err.toString().contains(token), "the token is never printed");
+        }
     }
 }

@@ -61,6 +61,18 @@ class OpenApiTest {
         }
     }
 
+    @Test
+    void documentsTheBearerTokenWhereTheServerAsksForIt() {
+        assertEquals("bearer", doc.path("components").path("securitySchemes").path("bearerAuth").path("scheme").asText());
+        for (Route r : routes()) {
+            JsonNode op = doc.path("paths").path(r.template()).path(r.method().toLowerCase());
+            boolean open = BearerAuth.ALWAYS_OPEN.contains(r.template());
+            assertEquals(!open, op.path("responses").has("401"), "a 401 documented for " + r.template());
+            assertEquals(open, op.has("security") && op.path("security").isEmpty(),
+                    "no security requirement on the open route " + r.template());
+        }
+    }
+
     private JsonNode resolve(String ref) {
         JsonNode node = doc;
         for (String part : ref.substring(2).split("/")) {
