@@ -163,19 +163,14 @@ public final class Elections {
      */
     public FidelityScore score(Measurement claim, List<Measurement> reports, long successes, long failures,
                                double authorTrust, long issuedAtMillis, long nowMillis) {
-        List<Measurement> all = new java.util.ArrayList<>(reports.size() + 1);
-        all.add(claim);
-        all.addAll(reports);
-        double expected = expectedGain(all);
         double weight = 0;
-        for (Measurement m : all) {
-            weight += Math.max(m.weight(), 0);
+        double weightedGain = 0;
+        for (Measurement m : reports) {
+            if (m.weight() > 0 && Double.isFinite(m.weight()) && Double.isFinite(m.gain())) {
+                weight += m.weight();
+                weightedGain += m.weight() * m.gain();
+            }
         }
-        double half = halfWidth(weight);
-        double decay = decay(issuedAtMillis, nowMillis);
-        boolean listed = listed(expected, successes, failures);
-        return new FidelityScore(claim.weight(), vote(successes, failures), authorTrust, decay,
-                Math.max(expected, 0) * decay, listed, logScore(expected, issuedAtMillis), expected,
-                expected - half, expected + half, weight, successes, failures);
+        return score(claim, weight, weightedGain, successes, failures, authorTrust, issuedAtMillis, nowMillis);
     }
 }
