@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.fidelity.FidelityScore;
@@ -29,6 +28,7 @@ import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.store.TrustLookup;
 import dev.qis.store.VoteEntry;
+import dev.qis.testing.InJvmKafka;
 import dev.qis.topology.StreamTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,10 +67,9 @@ import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -89,17 +88,8 @@ class QisStreamsIT {
     private static final double EPS = 1e-9;
     private static final long HALF_LIFE = Duration.ofDays(30).toMillis();
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
 
     private record Vote(String packetId, String reporter, String reportId, long issuedAt, double observed) { }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
@@ -16,6 +15,7 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.URI;
@@ -52,10 +52,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -83,7 +82,8 @@ class QueriesWhileWritingIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
 
     @TempDir
     Path stateDir;
@@ -92,18 +92,6 @@ class QueriesWhileWritingIT {
     private volatile long loadStarted;
     private final List<NodeIdentity> authors = List.of(NodeIdentity.generate(), NodeIdentity.generate(),
             NodeIdentity.generate(), NodeIdentity.generate());
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void everyQueryIsAnsweredWhileTheStreamThreadWrites() throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
@@ -15,6 +14,7 @@ import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.InProcessSchemaRegistry;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,11 +27,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The app started while its schema registry is down: packets are verified, stored and queryable, routed packets
@@ -41,19 +40,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("integration")
 class RegistryOutageIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
 
     @Test
     @Timeout(180)
