@@ -91,29 +91,4 @@ public final class OwnerLocator {
         return new Placement(metadata.partition(), known ? Optional.of(active) : Optional.empty(),
                 metadata.standbyHosts());
     }
-
-    public <K> Owner locate(String store, K key, Serializer<K> serializer) {
-        KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING) {
-            throw new StateUnavailableException("the stream app is " + state + ", not RUNNING");
-        }
-        KeyQueryMetadata metadata;
-        try {
-            metadata = streams.queryMetadataForKey(store, key, serializer);
-        } catch (RuntimeException e) {
-            throw new StateUnavailableException("metadata for store " + store + " is not available: " + e.getMessage(), e);
-        }
-        if (metadata == null) {
-            throw new IllegalStateException("store " + store + " is not in the topology");
-        }
-        if (KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            throw new StateUnavailableException("metadata for store " + store + " is not available (rebalancing)");
-        }
-        HostInfo active = metadata.activeHost();
-        if (active == null || HostInfo.unavailable().equals(active)) {
-            throw new StateUnavailableException("no instance is active for store " + store + " partition "
-                    + metadata.partition() + " yet");
-        }
-        return active.equals(self) ? new Owner.Local(metadata.partition()) : new Owner.Remote(active, metadata.partition());
-    }
 }
