@@ -257,7 +257,7 @@ public final class QueryRoutes {
             try {
                 FieldRules.checkNodeId("reports_after", after.get());
             } catch (ProtocolException e) {
-                throw ProblemException.badRequest("reports_after " + e.detail());
+                throw ProblemException.badRequest(e.detail());
             }
         }
         String fp = id.substring(0, Fingerprint.LENGTH);
@@ -428,7 +428,7 @@ public final class QueryRoutes {
         try {
             FieldRules.checkName(param, value);
         } catch (ProtocolException e) {
-            throw ProblemException.badRequest(param + " " + e.detail());
+            throw ProblemException.badRequest(e.detail()); // the detail names the parameter
         }
         return value;
     }
@@ -438,7 +438,7 @@ public final class QueryRoutes {
         try {
             FieldRules.checkTags(tags);
         } catch (ProtocolException e) {
-            throw ProblemException.badRequest("tags " + e.detail());
+            throw ProblemException.badRequest(e.detail());
         }
         return tags;
     }

@@ -429,6 +429,8 @@ class TwoInstanceQueryIT {
         cases.put("/v1/domains/" + CLINICAL + "/top?colour=red", 400);
         cases.put("/v1/domains/Not%20A%20Domain/top", 400);
         cases.put("/v1/domains/" + CLINICAL + "/synthesis?tags=a,a", 400);
+        cases.put("/v1/domains?limit=0", 400);
+        cases.put("/v1/domains?cursor=no%20spaces", 400);
         cases.put("/v1/fingerprints/XYZ/packets", 400);
         cases.put("/v1/fingerprints/" + fp + "/packets?cursor=nope", 400);
         cases.put("/v1/packets/not-a-packet-id", 400);
@@ -444,6 +446,12 @@ class TwoInstanceQueryIT {
                 HttpResponse<String> r = settled(s, c.getKey());
                 assertProblem(r, c.getValue(), c.getValue() == 400 ? "bad-request" : "not-found");
             }
+        }
+        for (String param : List.of("family", "tag")) { // the detail names the parameter once, then the rule
+            HttpResponse<String> r = settled(first, "/v1/domains/" + CLINICAL + "/top?" + param + "=no%20spaces");
+            assertProblem(r, 400, "bad-request");
+            String detail = JSON.readTree(r.body()).path("detail").asText();
+            assertTrue(detail.startsWith(param + ": must be"), detail);
         }
     }
 
