@@ -177,26 +177,34 @@ public final class KRaftProcesses implements AutoCloseable {
         }
     }
 
-    /** Stops the brokers, then the controller, and deletes the directory when this class made it. */
+    /**
+     * Stops the brokers, then the controller, and deletes the directory when this class made it. The controller
+     * outlives the brokers so that each broker's controlled shutdown is answered; stopped together, a broker waits
+     * for a controller that is gone until it is killed.
+     */
     @Override
     public synchronized void close() {
-        List<Integer> order = new ArrayList<>(brokerIds());
-        order.add(KRaftCluster.CONTROLLER_ID);
-        for (int id : order) {
+        stopTogether(brokerIds());
+        stopTogether(List.of(KRaftCluster.CONTROLLER_ID));
+        if (ownDirectory) {
+            KRaftCluster.deleteTree(directory);
+        }
+    }
+
+    /** Sends SIGTERM to every one of {@code ids} at once, then waits for each; one that does not exit is killed. */
+    private void stopTogether(List<Integer> ids) {
+        for (int id : ids) {
             Process p = processes.get(id);
             if (p != null) {
                 p.destroy();
             }
         }
-        for (int id : order) {
+        for (int id : ids) {
             Process p = processes.remove(id);
             if (p != null && !waitFor(p, Duration.ofSeconds(30))) {
                 p.destroyForcibly();
                 waitFor(p, Duration.ofSeconds(30));
             }
-        }
-        if (ownDirectory) {
-            KRaftCluster.deleteTree(directory);
         }
     }
 
