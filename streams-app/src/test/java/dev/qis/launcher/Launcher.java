@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the {@code ./qis} launcher at the repository root as a user does: a separate process, its class path the
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class Launcher {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path SCRIPT = ROOT.resolve("qis");
+
+    private static final AtomicLong RUNS = new AtomicLong();
 
     private final Path workDir;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -55,7 +58,7 @@ final class Launcher {
     }
 
     private Running start(List<String> command) {
-        return start(command, "run-" + System.nanoTime());
+        return start(command, "run-" + RUNS.incrementAndGet());
     }
 
     private Running start(List<String> command, String name) {
@@ -113,6 +116,16 @@ final class Launcher {
     record Result(String command, int exitCode, String out, String err) {
         Result named(String name) {
             return new Result(name, exitCode, out, err);
+        }
+
+        /** Both streams end their last line: nothing the next output could run into. */
+        void assertWholeLines() {
+            if (!out.isEmpty() && !out.endsWith("\n")) {
+                throw new AssertionError("stdout ends mid-line\n" + this);
+            }
+            if (!err.isEmpty() && !err.endsWith("\n")) {
+                throw new AssertionError("stderr ends mid-line\n" + this);
+            }
         }
 
         @Override

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What ships is what is tested: the {@code ./qis} launcher run as separate processes on the packaged jar and its
- * {@code lib/}, with every README example as written, every command's help, and the errors a user meets.
+ * {@code lib/}, with every README example as written against the demo it starts. The commands that need no broker
+ * (help, dry runs, bad input) are {@link LauncherOfflineIT}.
  */
 @Tag("integration")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -87,7 +88,7 @@ class LauncherIT {
                 }
                 Result r = qis.shell(command, COMMAND);
                 assertEquals(0, r.exitCode(), e + "\n" + r);
-                assertWholeLines(r);
+                r.assertWholeLines();
                 assertOutput(e, r);
                 if (command.contains(" subscribe ")) {
                     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("{") && l.contains("\"packet_id\"")),
@@ -122,99 +123,10 @@ class LauncherIT {
         assertTrue(demo.stdout().contains("curl -s " + api + "/v1/domains"), demo.stdout());
     }
 
-    @Test
-    void everyPublishExampleRunsOfflineAsADryRun() {
-        Launcher qis = new Launcher(work);
-        int runs = 0;
-        for (Example e : ReadmeExamples.read(README)) {
-            if (!e.command().startsWith("./qis publish") || e.command().contains(" -b ")) {
-                continue; // the -b example names a reader's cluster; it runs for real against the demo
-            }
-            Result r = qis.shell(e.command() + " --dry-run", COMMAND);
-            assertEquals(0, r.exitCode(), e + "\n" + r);
-            assertWholeLines(r);
-            long packets = r.out().lines().filter(l -> l.contains("\"encoded_size\"") && l.contains("\"signature\"")).count();
-            assertTrue(packets >= 1, "signed packets printed\n" + r);
-            runs++;
-        }
-        assertTrue(runs >= 4, "flags, JSON lines, stdin, model cards and MLflow runs: " + runs);
-    }
 
-    @Test
-    void everyCommandPrintsItsWholeHelp() {
-        Launcher qis = new Launcher(work);
-        Result top = qis.run(COMMAND, "--help");
-        assertEquals(0, top.exitCode(), top.toString());
-        assertWholeLines(top);
-        List<String> summaries = commandSummaries(top.out());
-        assertTrue(summaries.size() >= 11, top.out());
-        for (String summary : summaries) {
-            String name = summary.split(" ", 2)[0];
-            assertTrue(summary.endsWith("."), "the summary of '" + name + "' stops mid-sentence: " + summary);
-            if (name.equals("help")) {
-                continue;
-            }
-            Result r = qis.run(COMMAND, name, "--help");
-            assertEquals(0, r.exitCode(), r.toString());
-            assertWholeLines(r);
-            assertTrue(r.out().startsWith("Usage: qis " + name), r.toString());
-            assertEquals("", r.err(), r.toString());
-        }
-    }
 
-    @Test
-    void badInputExitsTwoWithItsReasonAndAnUnreachableBrokerExitsOne() {
-        Launcher qis = new Launcher(work);
-        Result unknown = qis.run(COMMAND, "frobnicate");
-        assertEquals(2, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("frobnicate"), unknown.toString());
 
-        Result scale = qis.run(COMMAND, "publish", "--dry-run", "--input", "examples/packets.jsonl", "--data-scale", "lots");
-        assertEquals(2, scale.exitCode(), scale.toString());
-        assertTrue(scale.err().contains("--data-scale") || scale.err().contains("data_scale"), scale.toString());
-        assertWholeLines(scale);
 
-        Result nan = qis.shell("echo '{\"base_model_family\": \"llama-3-8b\", \"task\": \"qa\", \"data_scale\": 500, "
-                + "\"benchmark\": \"b\", \"metric\": \"f1\", \"baseline_score\": 0.5, \"outcome_score\": \"NaN\", "
-                + "\"method_type\": \"LoRA\", \"n_eval_samples\": 10, \"confidence\": 0.5}' | ./qis publish --dry-run --input -",
-                COMMAND);
-        assertEquals(2, nan.exitCode(), nan.toString());
-        assertTrue(nan.err().contains("line 1") && nan.err().contains("outcome_score"), nan.toString());
-        assertEquals("", nan.out(), "nothing printed, nothing sent\n" + nan);
-
-        Result keygen = qis.run(COMMAND, "keygen", "--out", work.resolve("node.pem").toString());
-        assertEquals(0, keygen.exitCode(), keygen.toString());
-        Result unreachable = qis.env("QIS_KEY_FILE", work.resolve("node.pem").toString())
-                .run(COMMAND, "publish", "-b", "127.0.0.1:1", "--timeout", "3s", "--input", "examples/packets.jsonl");
-        assertEquals(1, unreachable.exitCode(), unreachable.toString());
-        assertTrue(unreachable.err().startsWith("qis: "), unreachable.toString());
-        assertWholeLines(unreachable);
-        assertFalse(unreachable.err().contains("org.apache.kafka.clients"), "the app's words, not Kafka's\n" + unreachable);
-    }
-
-    /** The "Commands:" list of {@code qis --help}: each command's name and its summary, wrapped lines joined. */
-    private static List<String> commandSummaries(String help) {
-        List<String> out = new ArrayList<>();
-        boolean inCommands = false;
-        for (String line : help.lines().toList()) {
-            if (line.startsWith("Commands:")) {
-                inCommands = true;
-            } else if (inCommands && line.isBlank()) {
-                break;
-            } else if (inCommands && line.matches("  \\S.*")) {
-                out.add(line.strip().replaceAll("\\s+", " "));
-            } else if (inCommands && !out.isEmpty()) {
-                out.set(out.size() - 1, out.get(out.size() - 1) + " " + line.strip());
-            }
-        }
-        return out;
-    }
-
-    /** Both streams end their last line: nothing the next output could run into. */
-    private static void assertWholeLines(Result r) {
-        assertTrue(r.out().isEmpty() || r.out().endsWith("\n"), "stdout ends mid-line\n" + r);
-        assertTrue(r.err().isEmpty() || r.err().endsWith("\n"), "stderr ends mid-line\n" + r);
-    }
 
     /** The README's shown output, line by line; a node id shown stands for any node id (keys are new each run). */
     private static void assertOutput(Example e, Result r) {
