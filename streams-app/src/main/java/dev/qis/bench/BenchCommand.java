@@ -101,6 +101,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "the app and times it until every packet is stored and scored. Then publishes fresh packets at "
                 + "--rate and times each until GET /v1/packets/{id} answers, and runs top-k, domain synthesis and "
                 + "fingerprint synthesis queries with 1 and 8 clients against the app and the naive router.",
+            "With --instances 1,2,3 the end-to-end phase runs once per count, a new application each time, its "
+                + "instances in this process sharing its cores; the table gives each run's rate.",
             "With -b the records go to that cluster; with --api as well, to the running app behind that address "
                 + "(it consumes while the records load; its /metrics counters give the end-to-end figure).",
             "The generated records are signed in parallel once and cached (--cache-dir). Progress goes to stderr, "
@@ -111,6 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int TOP_K = 10;
     private static final int MAX_FRESH_SAMPLES = 500;
     private static final long TXN_RECORDS = 10_000;
+    private static final int MAX_INSTANCES = 4;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Spec
@@ -168,6 +171,14 @@ public final class BenchCommand implements Callable<Integer> {
             + "app's bearer token (default: the file $" + TokenFile.ENV + " names; none when neither is set).")
     Path tokenFile;
 
+    @Option(names = "--instances", paramLabel = "N[,N...]", split = ",", defaultValue = "1",
+            description = "App instances to start, one run each in the order given (1-" + MAX_INSTANCES + "; "
+                    + "default ${DEFAULT-VALUE}): e.g. 1,2,3 times the end-to-end phase with one, two and three "
+                    + "instances of one application in this process, each time from the first record; freshness "
+                    + "and queries then run against the first instance of the last run (with two or more, "
+                    + "queries for partitions another instance holds are forwarded).")
+    List<Integer> instances;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties of the app this command starts "
             + "(Kafka Streams settings such as commit.interval.ms or num.stream.threads; see deploy/README.md).")
     Path configFile;
@@ -193,6 +204,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (queryCount < 1 || freshRate < 1 || freshSeconds < 0 || domains < 1 || nodes < 2) {
             throw new InputException("--queries and --rate must be at least 1, --freshness-seconds at least 0, "
                     + "--domains at least 1 and --nodes at least 2");
+        }
+        if (instances.isEmpty() || instances.stream().anyMatch(c -> c < 1 || c > MAX_INSTANCES)) {
+            throw new InputException("--instances must list counts of 1 to " + MAX_INSTANCES + ", got " + instances);
+        }
+        if (api != null && !instances.equals(List.of(1))) {
+            throw new InputException("--instances starts app instances; with --api the app is already running");
         }
         if (api != null && bootstrapServers == null) {
             throw new InputException("--api needs -b: the cluster the app at " + api + " reads from");
@@ -224,6 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         given.put("queries", queryCount);
         given.put("rate", freshRate);
         given.put("freshness_seconds", freshSeconds);
+        given.put("instances", instances);
         given.put("mode", api != null ? "external app" : bootstrapServers != null ? "cluster" : "embedded");
         json.put("params", given);
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -233,8 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("machine", machine);
 
         EmbeddedKafka kafka = null;
-        QisServer server = null;
-        Path stateDir = null;
+        AppRun app = null;
         try {
             String bootstrap = bootstrapServers;
             if (bootstrap == null) {
@@ -271,81 +288,78 @@ public final class BenchCommand implements Callable<Integer> {
                     rate(verified.perSecond(), "records/s"), rate(raw.perSecond(), "raw"),
                     ratio(verified.perSecond(), raw.perSecond()));
 
-            URI target = api;
-            double e2eSeconds;
-            double appCpuSeconds = Double.NaN;
+            URI target;
             if (api == null) {
-                stateDir = config.get(QisConfig.STATE_DIR).isPresent() ? null
-                        : Files.createTempDirectory("qis-bench-state-");
-                QisConfig run = config.with(runSettings(bootstrap, stateDir));
-                long start = System.nanoTime();
-                server = QisServer.start(run, Clock.systemUTC());
-                if (!server.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("the stream app did not reach RUNNING within 2 minutes (state "
-                            + server.streams().state() + ")");
+                List<Map<String, Object>> scaleOut = new ArrayList<>();
+                for (int i = 0; i < instances.size(); i++) {
+                    if (app != null) {
+                        progress(true, "stopping the %d instance%s of the last run...", app.servers().size(),
+                                app.servers().size() == 1 ? "" : "s");
+                        app.close();
+                        app = null;
+                    }
+                    int count = instances.get(i);
+                    app = startApp(config, bootstrap, count);
+                    Map<String, Object> e2e = endToEnd(app, n, verified);
+                    scaleOut.add(e2e);
+                    if (i == 0) {
+                        json.put("end_to_end", e2e);
+                        json.put("app_startup_seconds", e2e.get("startup_seconds"));
+                    }
+                    String label = instances.size() == 1 && count == 1 ? "" : ", " + count + " instance"
+                            + (count == 1 ? "" : "s");
+                    double perSecond = (double) e2e.get("packets_per_s");
+                    double perCpu = (double) e2e.get("packets_per_cpu_s");
+                    row("app end to end: stored and scored" + label, rate(perSecond, "packets/s"),
+                            rate(verified.perSecond(), "verify"), ratio(perSecond, verified.perSecond()));
+                    // wall time on a shared machine depends on what else runs; CPU time per record much less
+                    row("  per CPU-second of the app's threads", rate(perCpu, "packets/cpu-s"),
+                            rate(verified.perCpuSecond(), "verify/cpu-s"), ratio(perCpu, verified.perCpuSecond()));
                 }
-                double startup = seconds(start);
-                target = URI.create("http://127.0.0.1:" + server.port());
-                long running = System.nanoTime();
-                String appId = run.require(QisConfig.APPLICATION_ID);
-                Map<Long, Long> cpuAtRunning = appThreadCpu(appId);
-                QisServer app = server;
-                awaitStored(() -> app.registry().counter(QisMeters.PACKETS_STORED).count(),
-                        () -> app.registry().counter(QisMeters.PACKETS_ACCEPTED).count(), target, storedBefore, n,
-                        Duration.ofMillis(100));
-                e2eSeconds = seconds(running);
-                appCpuSeconds = cpuSince(appId, cpuAtRunning);
-                json.put("app_startup_seconds", round(startup));
+                if (instances.size() > 1 || instances.get(0) > 1) {
+                    json.put("scale_out", scaleOut);
+                }
+                target = app.target();
             } else {
+                target = api;
                 URI remote = target;
                 awaitStored(() -> scrapeOrZero(remote, stored),
                         () -> scrapeOrZero(remote, "qis_packets_accepted_total"), target, storedBefore, n,
                         Duration.ofSeconds(1));
-                e2eSeconds = seconds(loadStart);
+                double e2eSeconds = seconds(loadStart);
+                double e2e = n / e2eSeconds;
+                Map<String, Object> endToEnd = new LinkedHashMap<>();
+                endToEnd.put("packets_stored", round(scrape(target, stored, null).orElse(Double.NaN)
+                        - storedBefore));
+                endToEnd.put("seconds", round(e2eSeconds));
+                endToEnd.put("packets_per_s", round(e2e));
+                endToEnd.put("ratio_to_verification_limit", round(e2e / verified.perSecond()));
+                endToEnd.put("from", "the first record loaded");
+                json.put("end_to_end", endToEnd);
+                row("app end to end: stored and scored", rate(e2e, "packets/s"), rate(verified.perSecond(),
+                        "verify"), ratio(e2e, verified.perSecond()));
             }
-            double e2e = n / e2eSeconds;
-            Map<String, Object> endToEnd = new LinkedHashMap<>();
-            endToEnd.put("packets_stored", round(scrape(target, stored, null).orElse(Double.NaN) - storedBefore));
-            endToEnd.put("seconds", round(e2eSeconds));
-            endToEnd.put("packets_per_s", round(e2e));
-            endToEnd.put("ratio_to_verification_limit", round(e2e / verified.perSecond()));
-            endToEnd.put("ratio_to_raw", round(e2e / raw.perSecond()));
-            endToEnd.put("from", api == null ? "the app RUNNING on the loaded topics" : "the first record loaded");
-            endToEnd.put("app_cpu_seconds", round(appCpuSeconds));
-            endToEnd.put("packets_per_cpu_s", round(n / appCpuSeconds));
-            endToEnd.put("cpu_ratio_to_verification_limit", round(n / appCpuSeconds / verified.perCpuSecond()));
-            json.put("end_to_end", endToEnd);
-            row("app end to end: stored and scored", rate(e2e, "packets/s"), rate(verified.perSecond(), "verify"),
-                    ratio(e2e, verified.perSecond()));
-            if (api == null) {
-                // wall time on a shared machine depends on what else runs; CPU time per record much less
-                row("  per CPU-second of the app's threads", rate(n / appCpuSeconds, "packets/cpu-s"),
-                        rate(verified.perCpuSecond(), "verify/cpu-s"), ratio(n / appCpuSeconds,
-                                verified.perCpuSecond()));
-            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = (Map<String, Object>) json.get("end_to_end");
+            first.put("ratio_to_raw", round((double) first.get("packets_per_s") / raw.perSecond()));
 
             if (freshSeconds > 0) {
                 freshness(bootstrap, layout, target, data, freshRate);
             }
             queries(target, data, queryCount);
             resources(target);
-            if (server != null) {
+            if (app != null) {
                 progress(true, "stopping the app (its stores flush to disk)...");
-                server.close();
-                server = null;
-                Path dir = stateDir != null ? stateDir : Path.of(config.require(QisConfig.STATE_DIR));
-                stateSize(dir, n + data.fresh().size());
+                app.closeServers();
+                stateSize(app.stateDirs(), n + data.fresh().size());
             }
         } finally {
-            if (server != null) {
+            if (app != null) {
                 progress(true, "stopping the app...");
-                server.close();
+                app.close();
             }
             if (kafka != null) {
                 kafka.close();
-            }
-            if (stateDir != null) {
-                deleteTree(stateDir);
             }
         }
         printTable(out);
@@ -364,15 +378,101 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> runSettings(String bootstrap, Path stateDir) {
+    /**
+     * The instances of one run: one application id, each instance its own REST port and state directory (the
+     * directories this command made are deleted on close; a state.dir of --config is kept).
+     */
+    private record AppRun(String applicationId, List<QisServer> servers, List<Path> stateDirs, boolean ownDirs,
+                          double startupSeconds, long runningAt, Map<Long, Long> cpuAtRunning) {
+        URI target() {
+            return URI.create("http://127.0.0.1:" + servers.get(0).port());
+        }
+
+        double stored() {
+            return servers.stream().mapToDouble(s -> s.registry().counter(QisMeters.PACKETS_STORED).count()).sum();
+        }
+
+        double accepted() {
+            return servers.stream().mapToDouble(s -> s.registry().counter(QisMeters.PACKETS_ACCEPTED).count()).sum();
+        }
+
+        void closeServers() {
+            servers.forEach(QisServer::close);
+            servers.clear();
+        }
+
+        void close() {
+            closeServers();
+            if (ownDirs) {
+                stateDirs.forEach(BenchCommand::deleteTree);
+            }
+        }
+    }
+
+    /** Starts {@code count} instances of a new application on the loaded topics and waits until all are RUNNING. */
+    private AppRun startApp(QisConfig config, String bootstrap, int count) throws Exception {
+        String applicationId = "qis-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        Optional<String> configured = config.get(QisConfig.STATE_DIR);
+        List<QisServer> servers = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        progress(true, "starting %d instance%s of the app...", count, count == 1 ? "" : "s");
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < count; i++) {
+                Path dir = configured.isPresent() ? Path.of(configured.get()).resolve("instance-" + i)
+                        : Files.createTempDirectory("qis-bench-state-");
+                dirs.add(dir);
+                servers.add(QisServer.start(config.with(runSettings(bootstrap, applicationId, dir)),
+                        Clock.systemUTC()));
+            }
+            // the clock starts when the first instance runs: from then on, packets are being stored
+            awaitRunning(servers.get(0));
+            long runningAt = System.nanoTime();
+            double startup = seconds(start);
+            Map<Long, Long> cpuAtRunning = appThreadCpu(applicationId);
+            for (QisServer server : servers.subList(1, count)) {
+                awaitRunning(server);
+            }
+            return new AppRun(applicationId, servers, dirs, configured.isEmpty(), startup, runningAt, cpuAtRunning);
+        } catch (Exception | Error e) {
+            new AppRun(applicationId, servers, dirs, configured.isEmpty(), 0, 0, Map.of()).close();
+            throw e;
+        }
+    }
+
+    private static void awaitRunning(QisServer server) throws InterruptedException {
+        if (!server.awaitRunning(Duration.ofMinutes(2))) {
+            throw new IllegalStateException("the stream app did not reach RUNNING within 2 minutes (state "
+                    + server.streams().state() + ")");
+        }
+    }
+
+    /** Times the instances from RUNNING until their stored counters add up to every packet, and their CPU. */
+    private Map<String, Object> endToEnd(AppRun app, int n, Consumed verified) throws Exception {
+        awaitStored(app::stored, app::accepted, app.target(), 0, n, Duration.ofMillis(100));
+        double seconds = seconds(app.runningAt());
+        double cpuSeconds = cpuSince(app.applicationId(), app.cpuAtRunning());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("instances", app.servers().size());
+        m.put("packets_stored", round(app.stored()));
+        m.put("seconds", round(seconds));
+        m.put("packets_per_s", round(n / seconds));
+        m.put("ratio_to_verification_limit", round(n / seconds / verified.perSecond()));
+        m.put("from", "the first instance RUNNING on the loaded topics");
+        m.put("startup_seconds", round(app.startupSeconds()));
+        m.put("app_cpu_seconds", round(cpuSeconds));
+        m.put("packets_per_cpu_s", round(n / cpuSeconds));
+        m.put("cpu_ratio_to_verification_limit", round(n / cpuSeconds / verified.perCpuSecond()));
+        return m;
+    }
+
+    private static Map<String, String> runSettings(String bootstrap, String applicationId, Path stateDir) {
         Map<String, String> set = new LinkedHashMap<>();
         set.put(QisConfig.BOOTSTRAP_SERVERS, bootstrap);
         set.put(QisConfig.REST_PORT, "0");
         set.put(QisConfig.REST_BIND, "127.0.0.1");
-        set.put(QisConfig.APPLICATION_ID, "qis-bench-" + UUID.randomUUID().toString().substring(0, 8));
-        if (stateDir != null) {
-            set.put(QisConfig.STATE_DIR, stateDir.toString());
-        }
+        set.put(QisConfig.APPLICATION_ID, applicationId);
+        set.put(QisConfig.STATE_DIR, stateDir.toString());
         return set;
     }
 
@@ -740,8 +840,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The state directory once the app has closed and its stores have flushed: what a restart would find. */
     @SuppressWarnings("unchecked")
-    private void stateSize(Path stateDir, int packetsHeld) throws IOException {
-        long size = treeSize(stateDir);
+    private void stateSize(List<Path> stateDirs, int packetsHeld) throws IOException {
+        long size = 0;
+        for (Path dir : stateDirs) {
+            size += treeSize(dir);
+        }
         Map<String, Object> m = (Map<String, Object>) json.get("resources");
         m.put("state_dir_bytes", size);
         m.put("state_bytes_per_packet", round((double) size / packetsHeld));

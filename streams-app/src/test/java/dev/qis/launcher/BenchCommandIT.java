@@ -40,7 +40,7 @@ class BenchCommandIT {
         Path json = work.resolve("bench.json");
         Path cache = work.resolve("cache");
         Result r = new Launcher(work).run(Duration.ofMinutes(5), "bench", "--quick", "--json", json.toString(),
-                "--cache-dir", cache.toString());
+                "--cache-dir", cache.toString(), "--instances", "1,2");
         assertEquals(0, r.exitCode(), r.toString());
         for (String figure : List.of("raw anchor", "verification limit", "app end to end", "freshness at 100/s",
                 "top, 1 client", "top, 8 clients", "domain synthesis, 1 client", "domain synthesis, 8 clients",
@@ -62,6 +62,16 @@ class BenchCommandIT {
         assertEquals(PACKETS + VOTES, figures.at("/verification_limit/verified").asInt(),
                 "every generated record verifies");
         assertEquals(PACKETS, figures.at("/end_to_end/packets_stored").asInt(), "the stored counter counts each once");
+        JsonNode scaleOut = figures.get("scale_out");
+        assertEquals(2, scaleOut.size(), "one end-to-end run per count of --instances\n" + scaleOut);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(i + 1, scaleOut.get(i).get("instances").asInt(), scaleOut.toString());
+            // two instances of one application: every packet stored once, or again after a task moved mid-commit
+            assertTrue(scaleOut.get(i).get("packets_stored").asInt() >= PACKETS, scaleOut.toString());
+            assertTrue(scaleOut.get(i).get("packets_per_cpu_s").asDouble() > 0, scaleOut.toString());
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("app end to end: stored and scored, 2 instances")),
+                "a row per count\n" + r);
         assertEquals(FRESH, figures.at("/freshness/sent").asInt());
         assertEquals(FRESH, figures.at("/freshness/samples").asInt());
         assertEquals(FRESH, figures.at("/freshness/answered").asInt(), "every fresh packet became readable");
@@ -99,5 +109,9 @@ class BenchCommandIT {
         Result api = new Launcher(work).run(Duration.ofSeconds(60), "bench", "--api", "http://localhost:1");
         assertEquals(2, api.exitCode(), api.toString());
         assertTrue(api.err().contains("--api needs -b"), api.toString());
+        Result instances = new Launcher(work).run(Duration.ofSeconds(60), "bench", "--instances", "1,9");
+        assertEquals(2, instances.exitCode(), instances.toString());
+        assertTrue(instances.err().contains("--instances must list counts of 1 to 4, got [1, 9]"),
+                instances.toString());
     }
 }
