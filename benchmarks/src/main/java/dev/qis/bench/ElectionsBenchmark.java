@@ -10,8 +10,8 @@ import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.CandidateReport;
 import dev.qis.store.PacketFacts;
-import dev.qis.store.TopK;
-import dev.qis.store.TrustLookup;
+import dev.qis.fidelity.TopK;
+import dev.qis.fidelity.TrustLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public class ElectionsBenchmark {
 
     private final Elections elections = new Elections(FidelityParams.DEFAULTS);
     private final Synthesis synthesis = new Synthesis(FidelityParams.DEFAULTS);
-    private final TopK topK = new TopK(new Breakdowns(elections), FidelityParams.DEFAULTS.maxPerNode());
+    private final TopK<Candidate> topK = new TopK<>(new Breakdowns(elections)::of, FidelityParams.DEFAULTS.maxPerNode());
     private final TrustLookup trust = node -> 0.5 + (node.hashCode() & 7) / 16.0;
     private List<Candidate> candidates;
     private List<Evidence> evidence;
@@ -110,7 +110,7 @@ public class ElectionsBenchmark {
 
     /** A domain's top 10 from its 200 stored candidates, scored with current trust and decay. */
     @Benchmark
-    public List<TopK.Ranked> topKOver200() {
+    public List<TopK.Ranked<Candidate>> topKOver200() {
         return topK.top(candidates, c -> true, trust, NOW, 10);
     }
 

@@ -3,6 +3,11 @@ package dev.qis.app;
 import dev.qis.bench.BenchCommand;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
+import dev.qis.command.BrokerCommand;
+import dev.qis.command.ChaosCommand;
+import dev.qis.command.DemoCommand;
+import dev.qis.command.QueryCommand;
+import dev.qis.command.ServeCommand;
 import picocli.CommandLine;
 
 /** The {@code qis} launcher's entry point: the producer commands plus the stream app's own. */

@@ -7,12 +7,12 @@ import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationReport;
 
 /** Passes a simulation's progress to {@code GET /v1/simulation} (the console's loop chart), then to {@code next}. */
-final class SimulationFeedListener implements ProgressListener {
+public final class SimulationFeedListener implements ProgressListener {
     private final SimulationFeed feed;
     private final ProgressListener next;
 
     /** Marks a simulation of this shape as started on the feed. */
-    SimulationFeedListener(SimulationFeed feed, SimulationConfig simulation, ProgressListener next) {
+    public SimulationFeedListener(SimulationFeed feed, SimulationConfig simulation, ProgressListener next) {
         this.feed = feed;
         this.next = next;
         feed.started(simulation.rounds(), simulation.nodes(), simulation.domains(), simulation.seed());
@@ -43,7 +43,7 @@ final class SimulationFeedListener implements ProgressListener {
     }
 
     /** The simulation stopped before its end. */
-    void failed(String reason) {
+    public void failed(String reason) {
         feed.failed(reason);
     }
 }

@@ -8,7 +8,7 @@ import dev.qis.store.NodeTally;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
-import dev.qis.store.TrustLookup;
+import dev.qis.fidelity.TrustLookup;
 import dev.qis.store.VoteEntry;
 import java.time.Clock;
 import java.util.List;

@@ -1,5 +1,13 @@
 package dev.qis.rest;
 
+import dev.qis.fidelity.FidelityScore;
+import dev.qis.query.QueryService;
+import dev.qis.query.StateViews;
+import dev.qis.store.PacketFacts;
+import dev.qis.store.PacketState;
+import dev.qis.store.VoteEntry;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,5 +27,28 @@ public record PacketDetail(String packetId, String nodeId, String fingerprint, S
                             List<ReportEntry> reports, String reportsNext, double trust, double decay, double fidelity,
                             boolean routed, double expectedGain, double expectedGainLow, double expectedGainHigh,
                             double evidenceWeight) {
+    }
+
+    /** A packet as read, with its breakdown and one page of its reports. */
+    public static PacketDetail of(QueryService.PacketRead read) {
+        PacketState s = read.packet().value();
+        PacketFacts f = s.facts();
+        List<ReportEntry> reports = new ArrayList<>();
+        for (QueryService.ReportRead r : read.reports()) {
+            StateViews.Report report = r.report();
+            VoteEntry e = report.entry();
+            reports.add(new ReportEntry(report.reporter(), e.reportId(), Instant.ofEpochMilli(e.issuedAt()).toString(),
+                    e.observedScore(), e.observedGain(), e.nEvalSamples(), e.reproduced(), report.backed(),
+                    r.reporterTrust()));
+        }
+        FidelityScore score = read.packet().score();
+        return new PacketDetail(f.packetId(), f.nodeId(), f.fingerprint(), Instant.ofEpochMilli(f.issuedAt()).toString(),
+                f.family(), f.task(), f.tags(), f.dataScale(), f.benchmark(), f.metric(), f.baselineScore(),
+                f.outcomeScore(), f.higherIsBetter(), f.methodType(), f.hyperparams(), f.heldOutEval(),
+                f.nEvalSamples(), f.confidence(), f.informedBy(), f.gain(),
+                new Elections(score.curate(), s.citations(), score.vote(), s.successes(), s.failures(),
+                        s.votes(), reports, read.nextReporter().orElse(null), score.trust(), score.decay(),
+                        score.fidelity(), score.routed(), score.expectedGain(), score.expectedGainLow(),
+                        score.expectedGainHigh(), score.evidenceWeight()));
     }
 }

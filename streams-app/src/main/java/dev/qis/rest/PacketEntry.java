@@ -1,9 +1,11 @@
 package dev.qis.rest;
 
 import dev.qis.fidelity.FidelityScore;
+import dev.qis.query.StateViews;
 import dev.qis.store.Candidate;
 import dev.qis.store.PacketFacts;
 import dev.qis.store.PacketState;
+import dev.qis.fidelity.TopK;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,16 @@ public record PacketEntry(String packetId, String nodeId, String fingerprint, St
                           long failures) {
     public static PacketEntry of(Candidate candidate, FidelityScore score) {
         return of(candidate.facts(), candidate.citations(), score);
+    }
+
+    /** A top-k entry. */
+    public static PacketEntry of(TopK.Ranked<Candidate> ranked) {
+        return of(ranked.candidate(), ranked.score());
+    }
+
+    /** A packet of a fingerprint's listing. */
+    public static PacketEntry of(StateViews.Scored<PacketState> scored) {
+        return of(scored.value(), scored.score());
     }
 
     public static PacketEntry of(PacketState state, FidelityScore score) {

@@ -2,9 +2,11 @@ package dev.qis.rest;
 
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
+import dev.qis.fidelity.Synthesis;
 import dev.qis.query.FanOut;
 import dev.qis.query.OwnerLocator;
 import dev.qis.query.PeerClient;
+import dev.qis.query.QueryService;
 import dev.qis.query.StateViews;
 import dev.qis.store.Breakdowns;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,9 +63,14 @@ public final class QueryApi implements AutoCloseable {
         RestAccess access = server.access();
         PeerClient peers = new PeerClient(settings.self(), settings.queryTimeout(), registry,
                 access.tls().map(RestTls::context), () -> access.bearer().map(BearerAuth::ownToken));
-        StateViews views = new StateViews(streams, new Breakdowns(new Elections(settings.fidelity())), settings.clock());
-        QueryRoutes queries = new QueryRoutes(views, new OwnerLocator(streams, settings.self(), settings.partitions()), peers,
-                new FanOut(streams, settings.self(), peers, settings.partitions()), settings.fidelity());
+        // one scoring for every answer: the views score what they read with the same breakdowns the service uses
+        Breakdowns breakdowns = new Breakdowns(new Elections(settings.fidelity()));
+        StateViews views = new StateViews(streams, breakdowns, settings.clock());
+        QueryService service = new QueryService(views,
+                new OwnerLocator(streams, settings.self(), settings.partitions()), peers,
+                new FanOut(streams, settings.self(), peers, settings.partitions()), breakdowns,
+                new Synthesis(settings.fidelity()), settings.fidelity().maxPerNode());
+        QueryRoutes queries = new QueryRoutes(service);
         OperationsRoutes operations = new OperationsRoutes(() -> streams, settings.self(), registry);
         ConsoleRoutes console = new ConsoleRoutes(settings.simulation());
         server.start(new Router(routes(queries, operations, console)));

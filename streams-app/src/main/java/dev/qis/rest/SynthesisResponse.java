@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.qis.fidelity.Recommendation;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A synthesized recommendation: a configuration some packet ran, its expected gain with a 95 % interval, the packets
@@ -29,11 +30,19 @@ public record SynthesisResponse(String domain, String fingerprint, String family
     static SynthesisResponse of(String domain, String fingerprint, String family, List<String> tags,
                                 Recommendation r) {
         Recommendation.Alternative a = r.exploration();
-        return new SynthesisResponse(domain, fingerprint, family, tags, r.methodType(), r.hyperparams(),
+        return new SynthesisResponse(domain, fingerprint, family, tags, r.methodType(), sorted(r.hyperparams()),
                 r.expectedGain(), r.expectedGainLow(), r.expectedGainHigh(), r.evidenceCount(), r.distinctNodes(),
                 r.packetIds(), r.contributions().stream()
                         .map(c -> new Contribution(c.packetId(), c.nodeId(), c.weight(), c.gain())).toList(),
-                a == null ? null : new Exploration(a.methodType(), a.hyperparams(), a.expectedGain(), a.upperBound(),
-                        a.packetIds()));
+                a == null ? null : new Exploration(a.methodType(), sorted(a.hyperparams()), a.expectedGain(),
+                        a.upperBound(), a.packetIds()));
+    }
+
+    /**
+     * Hyperparameters by name, as a packet shows them: the same answer is the same bytes on every instance and
+     * every run (an unordered map's order may differ between JVMs).
+     */
+    private static Map<String, Object> sorted(Map<String, Object> hyperparams) {
+        return hyperparams == null ? null : new TreeMap<>(hyperparams);
     }
 }

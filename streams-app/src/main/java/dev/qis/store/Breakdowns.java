@@ -4,6 +4,7 @@ import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.FidelityScore;
 import dev.qis.fidelity.Measurement;
+import dev.qis.fidelity.TrustLookup;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

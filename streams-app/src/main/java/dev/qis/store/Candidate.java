@@ -1,5 +1,6 @@
 package dev.qis.store;
 
+import dev.qis.fidelity.TopK;
 import java.util.TreeMap;
 
 /**
@@ -9,9 +10,16 @@ import java.util.TreeMap;
  * key. Read order and eviction order both follow {@code (listed, logScore)}; trust weighs evidence in synthesis.
  */
 public record Candidate(PacketFacts facts, double curate, long citations, TreeMap<String, CandidateReport> reports,
-                        double expectedGain, long successes, long failures, boolean listed, double logScore) {
+                        double expectedGain, long successes, long failures, boolean listed, double logScore)
+        implements TopK.Entry {
+    @Override
     public String packetId() {
         return facts.packetId();
+    }
+
+    @Override
+    public String nodeId() {
+        return facts.nodeId();
     }
 
     /** True when this candidate ranks below {@code other}: unlisted below listed, then by rank key, then id. */

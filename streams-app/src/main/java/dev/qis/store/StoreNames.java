@@ -14,7 +14,7 @@ public final class StoreNames {
      * ({@link StoreKeys#packetRangeFrom}/{@link StoreKeys#packetRangeTo}). An entry with
      * {@link PacketState#isPending()} holds votes or citations for a packet not seen yet: skip it in listings.
      * The value stays small: reports and citations are entries of {@link #PACKET_VOTES} and {@link #PACKET_CITATIONS}.
-     * Breakdown at read time: {@link Breakdowns#of(PacketState, TrustLookup, long)}.
+     * Breakdown at read time: {@link Breakdowns#of(PacketState, dev.qis.fidelity.TrustLookup, long)}.
      */
     public static final String PACKETS = "qis-packets";
 
@@ -52,7 +52,7 @@ public final class StoreNames {
      * {@link Candidate}. Owner: {@code queryMetadataForKey(DOMAIN_CANDIDATES, domain, Serdes.String().serializer())}
      * (input repartitioned by domain). Read a domain with a range query
      * ({@link StoreKeys#candidateRangeFrom}/{@link StoreKeys#candidateRangeTo}), then compute each breakdown
-     * with {@link Breakdowns#of(Candidate, TrustLookup, long)} (current trust and decay), sort by fidelity,
+     * with {@link Breakdowns#of(Candidate, dev.qis.fidelity.TrustLookup, long)} (current trust and decay), sort by fidelity,
      * keep routed ones, at most {@code maxPerNode} per node, trim to k.
      */
     public static final String DOMAIN_CANDIDATES = "qis-domain-candidates";

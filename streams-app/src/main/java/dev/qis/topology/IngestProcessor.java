@@ -1,6 +1,7 @@
 package dev.qis.topology;
 
 import dev.qis.config.UnknownNodeGrace;
+import dev.qis.handlers.Rejections;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.PacketVerifier;
 import dev.qis.protocol.ProtocolCodec;

@@ -1,6 +1,7 @@
 package dev.qis.topology;
 
 import dev.qis.fidelity.Elections;
+import dev.qis.handlers.Rejections;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.Digests;
 import dev.qis.protocol.ProtocolCodec;

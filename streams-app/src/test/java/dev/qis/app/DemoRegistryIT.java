@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.command.DemoCommand;
 import dev.qis.protocol.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;

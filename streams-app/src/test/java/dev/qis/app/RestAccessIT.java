@@ -18,7 +18,7 @@ import dev.qis.query.PeerClient;
 import dev.qis.rest.TestCertificates;
 import dev.qis.publish.TopicLayout;
 import dev.qis.store.StoreNames;
-import dev.qis.topology.StreamTopics;
+import dev.qis.topics.StreamTopics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

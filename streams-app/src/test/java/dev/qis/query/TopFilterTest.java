@@ -7,8 +7,8 @@ import dev.qis.fidelity.FidelityParams;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.PacketFacts;
-import dev.qis.store.TopK;
-import dev.qis.store.TrustLookup;
+import dev.qis.fidelity.TopK;
+import dev.qis.fidelity.TrustLookup;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,7 @@ class TopFilterTest {
             c("p5", "n3", "llama", List.of("a", "b"), 0.8, 5.0));
 
     private List<String> top(TopFilter filter, int k) {
-        TopK topK = new TopK(new Breakdowns(new Elections(FidelityParams.DEFAULTS)), 2);
+        TopK<Candidate> topK = new TopK<>(new Breakdowns(new Elections(FidelityParams.DEFAULTS))::of, 2);
         return topK.top(candidates, filter, TrustLookup.NEUTRAL, 0L, k).stream()
                 .map(r -> r.candidate().packetId()).toList();
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.qis.fidelity.FidelityParams;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,7 +23,7 @@ class OpenApiTest {
     }
 
     private static Iterable<Route> routes() {
-        return QueryApi.routes(new QueryRoutes(null, null, null, null, FidelityParams.DEFAULTS),
+        return QueryApi.routes(new QueryRoutes(null),
                 new OperationsRoutes(() -> null, null, null), new ConsoleRoutes(new SimulationFeed()));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.query.QueryService;
 import dev.qis.query.StateViews;
 import dev.qis.store.PacketState;
 import java.util.ArrayList;
@@ -27,19 +28,19 @@ class QueryRoutesPagingTest {
     @Test
     void domainsComeInPagesAfterTheCursor() {
         List<DomainEntry> all = domains("a", "b", "c", "d", "e");
-        DomainsResponse first = QueryRoutes.page(all, 2, Optional.empty());
+        DomainsResponse first = DomainRoutes.page(all, 2, Optional.empty());
         assertEquals(List.of("a", "b"), names(first));
         assertEquals("b", first.nextCursor());
-        DomainsResponse second = QueryRoutes.page(all, 2, Optional.of(first.nextCursor()));
+        DomainsResponse second = DomainRoutes.page(all, 2, Optional.of(first.nextCursor()));
         assertEquals(List.of("c", "d"), names(second));
-        DomainsResponse last = QueryRoutes.page(all, 2, Optional.of(second.nextCursor()));
+        DomainsResponse last = DomainRoutes.page(all, 2, Optional.of(second.nextCursor()));
         assertEquals(List.of("e"), names(last));
         assertNull(last.nextCursor(), "the last page has no cursor");
-        assertTrue(QueryRoutes.page(all, 2, Optional.of("zz")).domains().isEmpty());
-        DomainsResponse whole = QueryRoutes.page(all, 5, Optional.empty());
+        assertTrue(DomainRoutes.page(all, 2, Optional.of("zz")).domains().isEmpty());
+        DomainsResponse whole = DomainRoutes.page(all, 5, Optional.empty());
         assertEquals(5, whole.domains().size());
         assertNull(whole.nextCursor(), "a page that holds every domain is the last");
-        assertEquals(List.of("c", "d", "e"), names(QueryRoutes.page(all, 10, Optional.of("bb"))),
+        assertEquals(List.of("c", "d", "e"), names(DomainRoutes.page(all, 10, Optional.of("bb"))),
                 "a cursor between names starts after it");
     }
 
@@ -47,7 +48,7 @@ class QueryRoutesPagingTest {
     void aFingerprintsSynthesisReadsAtMostItsBound() {
         int stored = 5_000;
         List<Integer> asked = new ArrayList<>();
-        List<StateViews.Scored<PacketState>> read = QueryRoutes.firstPackets(2_000, (cursor, limit) -> {
+        List<StateViews.Scored<PacketState>> read = QueryService.firstPackets(2_000, (cursor, limit) -> {
             int from = cursor.map(Integer::parseInt).orElse(0);
             asked.add(limit);
             int to = Math.min(stored, from + limit);
@@ -59,7 +60,7 @@ class QueryRoutesPagingTest {
         });
         assertEquals(2_000, read.size());
         assertEquals(List.of(1_000, 1_000), asked, "pages of at most 1,000, never past the bound");
-        List<StateViews.Scored<PacketState>> few = QueryRoutes.firstPackets(2_000,
+        List<StateViews.Scored<PacketState>> few = QueryService.firstPackets(2_000,
                 (cursor, limit) -> new StateViews.PacketPage(List.of(), Optional.empty()));
         assertTrue(few.isEmpty());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
+import dev.qis.topics.AdminDomainTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -28,8 +28,8 @@ import dev.qis.store.NodeTally;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
-import dev.qis.store.TopK;
-import dev.qis.store.TrustLookup;
+import dev.qis.fidelity.TopK;
+import dev.qis.fidelity.TrustLookup;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -351,7 +351,7 @@ class QisTopologyTest {
         for (Candidate c : candidates(DOMAIN)) {
             assertTrue(Double.isFinite(c.logScore()), c.packetId() + " has a finite rank key: " + c.logScore());
         }
-        List<TopK.Ranked> top = new TopK(breakdowns, 2).top(candidates(DOMAIN), c -> true, trust(),
+        List<TopK.Ranked<Candidate>> top = new TopK<Candidate>(breakdowns::of, 2).top(candidates(DOMAIN), c -> true, trust(),
                 Fixtures.NOW.toEpochMilli(), 10);
         assertEquals(List.of(extreme.id(), typical.id()), top.stream().map(r -> r.candidate().packetId()).toList(),
                 "the extreme packet ranks first; the one without confidence nobody reproduced is a candidate, unlisted");
@@ -513,7 +513,7 @@ class QisTopologyTest {
         FidelityScore score = breakdowns.of(s, trust(), Fixtures.NOW.toEpochMilli());
         assertEquals(Elections.vote(0, 7), score.vote(), 1e-12);
         assertFalse(score.routed());
-        TopK topK = new TopK(breakdowns, 2);
+        TopK<Candidate> topK = new TopK<>(breakdowns::of, 2);
         assertTrue(topK.top(candidates(DOMAIN), c -> true, trust(), Fixtures.NOW.toEpochMilli(), 10).isEmpty());
     }
 
@@ -548,8 +548,8 @@ class QisTopologyTest {
             vote(Fixtures.report(c.packetId(), c.facts().outcomeScore(), Fixtures.ISSUED, dave));
         }
         back(dave, all.toArray(String[]::new));
-        TopK topK = new TopK(breakdowns, 2);
-        List<TopK.Ranked> top = topK.top(candidates(DOMAIN), c -> true, trust(), Fixtures.NOW.toEpochMilli(), 5);
+        TopK<Candidate> topK = new TopK<>(breakdowns::of, 2);
+        List<TopK.Ranked<Candidate>> top = topK.top(candidates(DOMAIN), c -> true, trust(), Fixtures.NOW.toEpochMilli(), 5);
         assertEquals(4, top.size());
         assertEquals(2, top.stream().filter(r -> r.candidate().facts().nodeId().equals(ALICE.nodeId())).count());
         assertEquals(74.0, top.get(0).candidate().facts().outcomeScore());

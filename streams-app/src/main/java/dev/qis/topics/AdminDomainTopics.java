@@ -1,7 +1,8 @@
-package dev.qis.topology;
+package dev.qis.topics;
 
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
+import dev.qis.topology.DomainTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.qis.topology;
+package dev.qis.handlers;
 
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.ReasonCode;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.command;
 
 import dev.qis.chaos.ChaosRun;
 import dev.qis.cli.DurationConverter;

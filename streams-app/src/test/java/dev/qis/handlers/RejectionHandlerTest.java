@@ -1,8 +1,7 @@
-package dev.qis.topology;
+package dev.qis.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.protocol.ProtocolCodec;
@@ -76,14 +75,5 @@ class RejectionHandlerTest {
         assertEquals(ReasonCode.MALFORMED, r.getReason());
         assertEquals(7L, r.getSourceOffset());
         assertArrayEquals(VALUE, bytes(r.getOriginalValue()));
-    }
-
-    @Test
-    void mismatchedPartitionCountsNameEveryTopic() {
-        StreamTopics.checkCounts(Map.of("qis.outcomes.0", 6, "qis.votes", 6));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> StreamTopics.checkCounts(new java.util.TreeMap<>(Map.of("qis.outcomes.0", 6, "qis.outcomes.1", 3,
-                        "qis.votes", 6))));
-        assertTrue(e.getMessage().contains("qis.outcomes.0=6, qis.outcomes.1=3, qis.votes=6"), e.getMessage());
     }
 }

@@ -1,8 +1,9 @@
-package dev.qis.app;
+package dev.qis.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.app.QisApp;
 import dev.qis.cli.QisCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.command;
 
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;

@@ -1,9 +1,10 @@
-package dev.qis.topology;
+package dev.qis.topics;
 
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
 import dev.qis.publish.TopicProvisioner;
 import dev.qis.store.StoreNames;
+import dev.qis.topology.QisTopology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.qis.app;
+package dev.qis.command;
 
+import dev.qis.app.QisServer;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.qis.access.TokenFile;
+import dev.qis.app.QisApp;
 import dev.qis.rest.ApiResponse;
 import dev.qis.rest.BearerAuth;
 import dev.qis.rest.RestAccess;

@@ -1,5 +1,7 @@
-package dev.qis.app;
+package dev.qis.command;
 
+import dev.qis.app.QisServer;
+import dev.qis.app.SimulationFeedListener;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
@@ -109,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
 
     /** Released to stop a running demo (tests; Ctrl-C goes through the shutdown hook). */
-    final CountDownLatch stop = new CountDownLatch(1);
+    public final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {

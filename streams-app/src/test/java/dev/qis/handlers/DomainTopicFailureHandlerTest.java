@@ -1,4 +1,4 @@
-package dev.qis.topology;
+package dev.qis.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
