@@ -302,15 +302,7 @@ public final class CompactSerdes {
         }
 
         void writeString(String s) {
-            if (s == null) {
-                writeSize(-1);
-                return;
-            }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeSize(utf8.length);
-            ensure(utf8.length);
-            System.arraycopy(utf8, 0, buf, size, utf8.length);
-            size += utf8.length;
+            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
         }
 
         /** Bytes, or null, like a string: a var-int of the length plus one, then the bytes. */
