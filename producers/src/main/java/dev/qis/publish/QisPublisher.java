@@ -1,7 +1,5 @@
 package dev.qis.publish;
 
-import dev.qis.protocol.Ed25519;
-import dev.qis.protocol.FieldRules;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.PacketVerifier;
@@ -10,10 +8,10 @@ import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.protocol.avro.ReasonCode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,12 +20,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -64,6 +64,8 @@ public final class QisPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
+    /** The protocol's checks but the signature's (no keys: {@link PacketVerifier#checkSigned} needs none). */
+    private final PacketVerifier checks = new PacketVerifier(nodeId -> Optional.empty(), Clock.systemUTC());
     private boolean broken;
     private boolean closed;
 
@@ -229,8 +231,9 @@ public final class QisPublisher implements AutoCloseable {
     }
 
     /**
-     * Everything the stream app checks except the signature, which this process cannot get wrong when it signs
-     * with {@link OutcomePacketBuilder} and which costs more than the send itself with the JDK's Ed25519.
+     * Everything the stream app checks except the signature ({@link PacketVerifier#checkSigned}), which this process
+     * cannot get wrong when it signs with {@link OutcomePacketBuilder} and which costs more than the send itself; and
+     * that the node was registered through this publisher and the bytes are those of {@code p}'s packet.
      */
     private void verify(int index, SignedPacket p) {
         String where = "packet " + index + " (" + p.id() + "): ";
@@ -238,52 +241,28 @@ public final class QisPublisher implements AutoCloseable {
             throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "node " + p.packet().getNodeId()
                     + " is not registered through this publisher; call register(node) first");
         }
-        if (p.bytes().length > ProtocolCodec.MAX_PACKET_BYTES) {
-            throw new ProtocolException(ReasonCode.OVERSIZE, where + p.bytes().length + " bytes; the limit is "
-                    + ProtocolCodec.MAX_PACKET_BYTES);
-        }
-        OutcomePacket decoded;
-        try {
-            decoded = ProtocolCodec.decodePacket(p.bytes());
-            FieldRules.check(decoded);
-        } catch (ProtocolException e) {
-            throw new ProtocolException(e.reason(), where + e.detail());
-        }
-        String expected = OutcomePacketBuilder.computeId(decoded);
-        if (!decoded.getPacketId().equals(expected) || !expected.equals(p.id())) {
+        OutcomePacket decoded = checked(where, () -> checks.checkSigned(p.bytes()));
+        if (!decoded.getPacketId().equals(p.id())) {
             throw new ProtocolException(ReasonCode.ID_MISMATCH, where + "its bytes carry id " + decoded.getPacketId()
-                    + " but their content gives " + expected);
-        }
-        if (decoded.getSignature().remaining() != Ed25519.SIGNATURE_BYTES) {
-            throw new ProtocolException(ReasonCode.BAD_SIGNATURE, where + "not signed (the signature has "
-                    + decoded.getSignature().remaining() + " bytes)");
-        }
-        if (decoded.getIssuedAt().isAfter(Instant.now().plus(PacketVerifier.MAX_CLOCK_SKEW))) {
-            throw new ProtocolException(ReasonCode.FUTURE_TIMESTAMP, where + "issued_at " + decoded.getIssuedAt()
-                    + " is more than " + PacketVerifier.MAX_CLOCK_SKEW.toMinutes() + " minutes ahead");
+                    + ", not the packet's");
         }
     }
 
     private void verify(int index, SignedReport r) {
         String where = "report " + index + " (" + r.id() + "): ";
-        ValidationReport decoded;
-        try {
-            decoded = ProtocolCodec.decodeReport(r.bytes());
-            FieldRules.check(decoded);
-        } catch (ProtocolException e) {
-            throw new ProtocolException(e.reason(), where + e.detail());
-        }
+        ValidationReport decoded = checked(where, () -> checks.checkSignedReport(r.bytes()));
         if (!registered.contains(decoded.getNodeId())) {
             throw new ProtocolException(ReasonCode.UNKNOWN_NODE, where + "reporter " + decoded.getNodeId()
                     + " is not registered through this publisher; call register(node) first");
         }
-        String expected = ValidationReportBuilder.computeId(decoded);
-        if (!decoded.getReportId().equals(expected)) {
-            throw new ProtocolException(ReasonCode.ID_MISMATCH, where + "its bytes carry id " + decoded.getReportId()
-                    + " but their content gives " + expected);
-        }
-        if (decoded.getSignature().remaining() != Ed25519.SIGNATURE_BYTES) {
-            throw new ProtocolException(ReasonCode.BAD_SIGNATURE, where + "not signed");
+    }
+
+    /** The protocol's check, its detail prefixed with which record of the call failed. */
+    private static <T> T checked(String where, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.reason(), where + e.detail());
         }
     }
 

@@ -90,6 +90,20 @@ class QisPublisherTest {
     }
 
     @Test
+    void anUnsignedPacketIsRefusedByTheProtocolsCheckNamingItsPlaceInTheBatch() {
+        publisher.register(alice);
+        long commits = producer.commitCount();
+        SignedPacket signed = SamplePackets.signed(1, alice);
+        OutcomePacket unsigned = OutcomePacket.newBuilder(signed.packet()).setSignature(ByteBuffer.allocate(0)).build();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(signed,
+                new SignedPacket(unsigned, ProtocolCodec.encode(unsigned)))));
+        assertEquals(ReasonCode.BAD_SIGNATURE, e.reason());
+        assertTrue(e.detail().startsWith("packet 1 (" + signed.id() + "): signature: not signed"), e.detail());
+        assertEquals(commits, producer.commitCount());
+        assertEquals(1, producer.history().size(), "only the registration");
+    }
+
+    @Test
     void packetsAndVotesBeforeTheProtocolEpochOrBeyondTheGainBoundAreRefused() {
         publisher.register(alice);
         long commits = producer.commitCount();

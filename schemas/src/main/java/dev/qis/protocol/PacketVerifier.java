@@ -30,15 +30,7 @@ public final class PacketVerifier {
 
     public Verdict<OutcomePacket> verifyPacket(byte[] bytes, PacketHistory history) {
         try {
-            checkSize(bytes);
-            OutcomePacket packet = ProtocolCodec.decodePacket(bytes);
-            FieldRules.check(packet);
-            checkNotFuture(packet.getIssuedAt());
-            String expected = OutcomePacketBuilder.computeId(packet);
-            if (!expected.equals(packet.getPacketId())) {
-                throw new ProtocolException(ReasonCode.ID_MISMATCH, "packet_id",
-                        "carries " + FieldRules.quote(packet.getPacketId()) + " but its content hashes to " + expected);
-            }
+            OutcomePacket packet = decodePacket(bytes);
             checkSignature(packet.getNodeId(), ProtocolCodec.canonical(packet, true), packet.getSignature());
             byte[] contentHash = Digests.sha256(ProtocolCodec.content(packet));
             Optional<byte[]> seen = history.contentHash(packet.getPacketId());
@@ -57,19 +49,64 @@ public final class PacketVerifier {
 
     public Verdict<ValidationReport> verifyReport(byte[] bytes) {
         try {
-            checkSize(bytes);
-            ValidationReport report = ProtocolCodec.decodeReport(bytes);
-            FieldRules.check(report);
-            checkNotFuture(report.getIssuedAt());
-            String expected = ValidationReportBuilder.computeId(report);
-            if (!expected.equals(report.getReportId())) {
-                throw new ProtocolException(ReasonCode.ID_MISMATCH, "report_id",
-                        "carries " + FieldRules.quote(report.getReportId()) + " but its content hashes to " + expected);
-            }
+            ValidationReport report = decodeReport(bytes);
             checkSignature(report.getNodeId(), ProtocolCodec.canonical(report, true), report.getSignature());
             return new Verdict.Accepted<>(report, Digests.sha256(ProtocolCodec.canonical(report, true)));
         } catch (ProtocolException e) {
             return Verdict.Rejected.of(e);
+        }
+    }
+
+    /**
+     * The checks of {@link #verifyPacket} that need neither the node's key nor the history — size, decoding, field
+     * rules, timestamp, id — and a signature of Ed25519's length, not verified. For a publisher that signed the
+     * packet itself: the stream app verifies the signature against the registered key.
+     *
+     * @throws ProtocolException naming the reason and the field at fault
+     */
+    public OutcomePacket checkSigned(byte[] bytes) {
+        OutcomePacket packet = decodePacket(bytes);
+        checkSignatureLength(packet.getSignature());
+        return packet;
+    }
+
+    /** {@link #checkSigned(byte[])} for a report: everything {@link #verifyReport} checks but the signature. */
+    public ValidationReport checkSignedReport(byte[] bytes) {
+        ValidationReport report = decodeReport(bytes);
+        checkSignatureLength(report.getSignature());
+        return report;
+    }
+
+    private OutcomePacket decodePacket(byte[] bytes) {
+        checkSize(bytes);
+        OutcomePacket packet = ProtocolCodec.decodePacket(bytes);
+        FieldRules.check(packet);
+        checkNotFuture(packet.getIssuedAt());
+        String expected = OutcomePacketBuilder.computeId(packet);
+        if (!expected.equals(packet.getPacketId())) {
+            throw new ProtocolException(ReasonCode.ID_MISMATCH, "packet_id",
+                    "carries " + FieldRules.quote(packet.getPacketId()) + " but its content hashes to " + expected);
+        }
+        return packet;
+    }
+
+    private ValidationReport decodeReport(byte[] bytes) {
+        checkSize(bytes);
+        ValidationReport report = ProtocolCodec.decodeReport(bytes);
+        FieldRules.check(report);
+        checkNotFuture(report.getIssuedAt());
+        String expected = ValidationReportBuilder.computeId(report);
+        if (!expected.equals(report.getReportId())) {
+            throw new ProtocolException(ReasonCode.ID_MISMATCH, "report_id",
+                    "carries " + FieldRules.quote(report.getReportId()) + " but its content hashes to " + expected);
+        }
+        return report;
+    }
+
+    private static void checkSignatureLength(ByteBuffer signature) {
+        if (signature.remaining() != Ed25519.SIGNATURE_BYTES) {
+            throw new ProtocolException(ReasonCode.BAD_SIGNATURE, "signature", "not signed (the signature has "
+                    + signature.remaining() + " bytes, not " + Ed25519.SIGNATURE_BYTES + ")");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.qis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.protocol.avro.OutcomePacket;
@@ -100,6 +101,41 @@ class PacketVerifierTest {
         PacketHistory history = id -> id.equals(p.id()) ? Optional.of(new byte[32]) : Optional.empty();
         var rejected = assertInstanceOf(Verdict.Rejected.class, verifier.verifyPacket(p.bytes(), history));
         assertEquals(ReasonCode.ID_COLLISION, rejected.reason());
+    }
+
+    /**
+     * The publisher's pre-send check ({@link PacketVerifier#checkSigned}) is the verifier's own rules: it refuses every
+     * bad input the verifier refuses with the same reason, except what only the node's key can tell.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("badInputs")
+    void thePublishersCheckRefusesWhatTheVerifierRefusesButForWhatOnlyTheKeyTells(String name, ReasonCode expected,
+                                                                                  Function<SignedPacket, byte[]> corrupt) {
+        byte[] bytes = corrupt.apply(TestPackets.typical().sign(ALICE));
+        if (expected == ReasonCode.UNKNOWN_NODE || expected == ReasonCode.BAD_SIGNATURE) {
+            assertEquals(ProtocolCodec.decodePacket(bytes), verifier.checkSigned(bytes), name);
+        } else {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> verifier.checkSigned(bytes), name);
+            assertEquals(expected, e.reason(), name + ": " + e.detail());
+        }
+    }
+
+    @Test
+    void aPacketOrReportWithoutASignatureFailsThePublishersCheck() {
+        OutcomePacket unsigned = OutcomePacket.newBuilder(TestPackets.typical().sign(ALICE).packet())
+                .setSignature(ByteBuffer.allocate(0)).build();
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> verifier.checkSigned(ProtocolCodec.encode(unsigned)));
+        assertEquals(ReasonCode.BAD_SIGNATURE, e.reason());
+        assertTrue(e.detail().contains("0 bytes"), e.detail());
+
+        ValidationReport report = ValidationReport.newBuilder(new ValidationReportBuilder()
+                .packetId("8ff8bb6992657811-0123456789abcdef").observedScore(66.0).nEvalSamples(100)
+                .issuedAt(TestPackets.ISSUED).sign(ALICE).report()).build();
+        assertEquals(report, verifier.checkSignedReport(ProtocolCodec.encode(report)));
+        report.setSignature(ByteBuffer.allocate(63));
+        assertEquals(ReasonCode.BAD_SIGNATURE, assertThrows(ProtocolException.class,
+                () -> verifier.checkSignedReport(ProtocolCodec.encode(report))).reason());
     }
 
     @Test

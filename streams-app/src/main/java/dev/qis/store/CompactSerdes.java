@@ -25,12 +25,28 @@ import org.apache.kafka.common.serialization.Serializer;
  * bits, so every value round-trips exactly, infinities included); a string is a var-int of its UTF-8 length plus
  * one (0 for null) and its bytes; a list or map is a var-int of its size plus one (0 for null) and its entries.
  * Hyperparameter values carry a tag: L (Long), D (Double), S (String), B (Boolean), N (null).
+ *
+ * <p>The {@link PacketEvent}s of the {@code qis-events} repartition topic have the same form: the version byte, a
+ * kind byte ({@link #ACCEPTED}, {@link #VOTED}, {@link #CITED}), then the event's fields; byte arrays like strings
+ * (a var-int of their length plus one, then the bytes), a nullable double as a presence byte and the double.
  */
 public final class CompactSerdes {
     /** The layout written now. */
     public static final byte VERSION = 1;
 
+    /** The kind byte of a {@link PacketEvent.Accepted}. */
+    public static final byte ACCEPTED = 1;
+    /** The kind byte of a {@link PacketEvent.Voted}. */
+    public static final byte VOTED = 2;
+    /** The kind byte of a {@link PacketEvent.Cited}. */
+    public static final byte CITED = 3;
+
     private CompactSerdes() {
+    }
+
+    /** The events of the {@code qis-events} repartition topic, from ingest to the packet state. */
+    public static Serde<PacketEvent> packetEvent() {
+        return serde(PacketEvent.class, CompactSerdes::writeEvent, CompactSerdes::readEvent);
     }
 
     public static Serde<Candidate> candidate() {
@@ -79,6 +95,46 @@ public final class CompactSerdes {
         }
         return new Candidate(facts, curate, citations, reports, r.readDouble(), r.readLong(), r.readLong(),
                 r.readBoolean(), r.readDouble());
+    }
+
+    private static void writeEvent(Writer w, PacketEvent event) {
+        if (event instanceof PacketEvent.Accepted a) {
+            w.writeByte(ACCEPTED);
+            writeFacts(w, a.facts());
+            w.writeBytes(a.bytes());
+            w.writeBytes(a.contentHash());
+        } else if (event instanceof PacketEvent.Voted v) {
+            w.writeByte(VOTED);
+            w.writeString(v.packetId());
+            w.writeString(v.reporterId());
+            w.writeString(v.reportId());
+            w.writeLong(v.issuedAt());
+            w.writeDouble(v.observedScore());
+            w.writeBoolean(v.baselineScore() != null);
+            if (v.baselineScore() != null) {
+                w.writeDouble(v.baselineScore());
+            }
+            w.writeInt(v.nEvalSamples());
+        } else if (event instanceof PacketEvent.Cited c) {
+            w.writeByte(CITED);
+            w.writeString(c.packetId());
+            w.writeString(c.citingPacketId());
+            w.writeString(c.citingNodeId());
+        } else {
+            throw new SerializationException("cannot write a " + event.getClass().getSimpleName() + " event");
+        }
+    }
+
+    private static PacketEvent readEvent(Reader r) {
+        byte kind = r.readByte();
+        return switch (kind) {
+            case ACCEPTED -> new PacketEvent.Accepted(readFacts(r), r.readBytes(), r.readBytes());
+            case VOTED -> new PacketEvent.Voted(r.readString(), r.readString(), r.readString(), r.readLong(),
+                    r.readDouble(), r.readBoolean() ? r.readDouble() : null, r.readInt());
+            case CITED -> new PacketEvent.Cited(r.readString(), r.readString(), r.readString());
+            default -> throw new IllegalArgumentException("unknown event kind " + kind + " (this build reads "
+                    + ACCEPTED + " to " + CITED + ")");
+        };
     }
 
     private static void writeStats(Writer w, DomainStats s) {
@@ -246,15 +302,17 @@ public final class CompactSerdes {
         }
 
         void writeString(String s) {
-            if (s == null) {
-                writeSize(-1);
-                return;
+            writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Bytes, or null, like a string: a var-int of the length plus one, then the bytes. */
+        void writeBytes(byte[] bytes) {
+            writeSize(bytes == null ? -1 : bytes.length);
+            if (bytes != null) {
+                ensure(bytes.length);
+                System.arraycopy(bytes, 0, buf, size, bytes.length);
+                size += bytes.length;
             }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeSize(utf8.length);
-            ensure(utf8.length);
-            System.arraycopy(utf8, 0, buf, size, utf8.length);
-            size += utf8.length;
         }
 
         void writeStrings(List<String> list) {
@@ -302,6 +360,10 @@ public final class CompactSerdes {
             return in.remaining();
         }
 
+        byte readByte() {
+            return in.get();
+        }
+
         boolean readBoolean() {
             byte b = in.get();
             if (b != 0 && b != 1) {
@@ -347,6 +409,16 @@ public final class CompactSerdes {
             String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
             in.position(in.position() + n);
             return s;
+        }
+
+        byte[] readBytes() {
+            int n = readSize();
+            if (n < 0) {
+                return null;
+            }
+            byte[] out = new byte[n];
+            in.get(out);
+            return out;
         }
 
         List<String> readStrings() {

@@ -7,6 +7,8 @@ package dev.qis.store;
  *
  * @param packetId    the packet id
  * @param packetBytes the original signed bytes; null while pending (reports or citations came first)
+ * @param contentHash the digest of the packet's signed content, as ingest computed it; null while pending (and in
+ *                    values stored before it was kept)
  * @param facts       decoded facts; null while pending
  * @param curate      CURATE: the claim's weight (0 while pending); time- and trust-free
  * @param votes       reporters with a report on it (their latest); self-votes are never kept
@@ -15,11 +17,11 @@ package dev.qis.store;
  *                    the packet has arrived
  * @param backed      S, F, the pooled weight and gain over every backed report, and the heaviest few whole
  */
-public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts, double curate, long votes,
-                          long citations, long heldSince, BackedReports backed) {
+public record PacketState(String packetId, byte[] packetBytes, byte[] contentHash, PacketFacts facts, double curate,
+                          long votes, long citations, long heldSince, BackedReports backed) {
 
     public static PacketState pending(String packetId, long since) {
-        return new PacketState(packetId, null, null, 0.0, 0, 0, since, BackedReports.none());
+        return new PacketState(packetId, null, null, null, 0.0, 0, 0, since, BackedReports.none());
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
@@ -38,6 +40,6 @@ public record PacketState(String packetId, byte[] packetBytes, PacketFacts facts
     }
 
     public PacketState with(long votes, long citations, long heldSince, BackedReports backed) {
-        return new PacketState(packetId, packetBytes, facts, curate, votes, citations, heldSince, backed);
+        return new PacketState(packetId, packetBytes, contentHash, facts, curate, votes, citations, heldSince, backed);
     }
 }

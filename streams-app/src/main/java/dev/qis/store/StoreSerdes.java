@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serdes of the store values and internal events: JSON, so a changelog or repartition record can be read by
  * eye, except the domain view's values, which are compact binary ({@link CompactSerdes}) because the domain view
- * handles one of each per update. Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
+ * handles one of each per update, and the events from ingest to the packet state ({@link CompactSerdes#packetEvent()}).
+ * Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
  * an infinite rank key (a packet with no gain) is written as the string "-Infinity".
  */
 public final class StoreSerdes {

@@ -1,6 +1,7 @@
 package dev.qis.topology;
 
 import dev.qis.config.UnknownNodeGrace;
+import dev.qis.fidelity.Elections;
 import dev.qis.handlers.Rejections;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.PacketVerifier;
@@ -10,6 +11,8 @@ import dev.qis.protocol.Verdict;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.ValidationReport;
+import dev.qis.store.PacketEvent;
+import dev.qis.store.PacketFacts;
 import dev.qis.store.StoreNames;
 import dev.qis.store.HeldRecord;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +32,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Ingest (design §5.1): decodes, validates and verifies every record of the outcome topics and the votes topic
  * against the registered node keys, drops byte-identical duplicates, and turns each accepted packet into a
- * PACKET event plus one CITATION event per {@code informed_by} entry (keyed by the CITED fingerprint), and each
- * accepted report into a VOTE event. Every refusal becomes a dead letter with its reason code.
+ * {@link PacketEvent.Accepted} (its facts, bytes and content digest) plus one {@link PacketEvent.Cited} per
+ * {@code informed_by} entry (keyed by the CITED fingerprint), and each accepted report into a
+ * {@link PacketEvent.Voted}. This is the only place a record is decoded: later steps read the events' fields.
+ * Every refusal becomes a dead letter with its reason code.
  *
  * <p>Node keys arrive through a global store that trails {@code qis.nodes}, so a record whose only fault is an
  * unknown node waits in {@link StoreNames#INGEST_HELD}, keyed by its node id. When that node's key arrives
@@ -42,6 +47,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class IngestProcessor implements Processor<byte[], byte[], String, IngestOutput> {
     private final Clock clock;
+    private final Elections elections;
     private final UnknownNodeGrace grace;
     private final NodeKeyArrivals arrivals;
     private final HeldIndex index = new HeldIndex();
@@ -52,8 +58,9 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
     private long arrivalsRead;
     private PacketVerifier verifier;
 
-    IngestProcessor(Clock clock, UnknownNodeGrace grace, NodeKeyArrivals arrivals) {
+    IngestProcessor(Clock clock, Elections elections, UnknownNodeGrace grace, NodeKeyArrivals arrivals) {
         this.clock = clock;
+        this.elections = elections;
         this.grace = grace;
         this.arrivals = arrivals;
     }
@@ -116,10 +123,11 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
                 return Optional.empty();
             }
             history.put(packet.getPacketId(), a.contentHash());
-            emit(in, fingerprint, StreamEvent.packet(packet.getPacketId(), in.value()));
+            emit(in, fingerprint, new PacketEvent.Accepted(PacketFacts.of(packet, elections), in.value(),
+                    a.contentHash()));
             for (String cited : packet.getInformedBy()) {
                 emit(in, PacketId.fingerprintOf(cited).value(),
-                        StreamEvent.citation(cited, packet.getPacketId(), packet.getNodeId()));
+                        new PacketEvent.Cited(cited, packet.getPacketId(), packet.getNodeId()));
             }
         }
         return Optional.empty();
@@ -138,7 +146,7 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
                         + " is not the voted packet's fingerprint " + fingerprint);
                 return Optional.empty();
             }
-            emit(in, fingerprint, StreamEvent.vote(report.getPacketId(), report.getNodeId(),
+            emit(in, fingerprint, new PacketEvent.Voted(report.getPacketId(), report.getNodeId(),
                     report.getReportId(), report.getIssuedAt().toEpochMilli(), report.getObservedScore(),
                     report.getBaselineScore(), report.getNEvalSamples()));
         }
@@ -243,7 +251,7 @@ final class IngestProcessor implements Processor<byte[], byte[], String, IngestO
         return Duration.ofMillis(Math.max(0, now - in.firstSeen())).toString();
     }
 
-    private void emit(HeldRecord in, String fingerprint, StreamEvent event) {
+    private void emit(HeldRecord in, String fingerprint, PacketEvent event) {
         context.forward(new Record<String, IngestOutput>(fingerprint, new IngestOutput.Event(event),
                 in.timestamp()));
     }

@@ -3,24 +3,22 @@ package dev.qis.topology;
 import dev.qis.fidelity.Elections;
 import dev.qis.handlers.Rejections;
 import dev.qis.metrics.QisMeters;
-import dev.qis.protocol.Digests;
-import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.store.BackedReports;
 import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.CandidateReport;
+import dev.qis.store.PacketEvent;
 import dev.qis.store.PacketFacts;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.store.VoteEntry;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Packet state (docs/elections.md), partitioned by fingerprint: applies accepted packets, votes and citations to
+ * Packet state (docs/elections.md), partitioned by fingerprint: applies ingest's events — accepted packets, votes and
+ * citations, decoded there once ({@link PacketEvent}) — to
  * {@link StoreNames#PACKETS} and its per-entry stores, then emits the author's tally delta (backed S and F), the
  * packet's candidate entry for its domain, and — on acceptance — the packet for its domain topic.
  *
@@ -59,7 +58,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the packet and the reports already held for it — never from the wall clock or another partition's state — so
  * the domain topics are a function of the inputs. How a packet ranks later is the query API's to answer.
  */
-final class PacketStateProcessor implements Processor<String, StreamEvent, String, PacketOutput> {
+final class PacketStateProcessor implements Processor<String, PacketEvent, String, PacketOutput> {
     /** Entries read from a range at a time, so a packet with many entries is never held in memory whole. */
     private static final int CHUNK = 512;
 
@@ -98,15 +97,20 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
     }
 
     @Override
-    public void process(Record<String, StreamEvent> record) {
-        StreamEvent event = record.value();
+    public void process(Record<String, PacketEvent> record) {
+        PacketEvent event = record.value();
         String key = StoreKeys.packet(event.packetId());
         PacketState before = packets.get(key);
-        PacketState after = switch (event.kind()) {
-            case PACKET -> packet(before, event, record);
-            case VOTE -> vote(held(before, event, record.timestamp()), event);
-            case CITATION -> cite(held(before, event, record.timestamp()), event);
-        };
+        PacketState after;
+        if (event instanceof PacketEvent.Accepted accepted) {
+            after = packet(before, accepted, record);
+        } else if (event instanceof PacketEvent.Voted voted) {
+            after = vote(held(before, event, record.timestamp()), voted);
+        } else if (event instanceof PacketEvent.Cited cited) {
+            after = cite(held(before, event, record.timestamp()), cited);
+        } else {
+            throw new IllegalStateException("an event of no known kind: " + event);
+        }
         if (after == null) {
             return; // nothing changed: a replayed packet, a replayed citation, or a vote that does not supersede
         }
@@ -123,13 +127,13 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
             forward(after.facts().nodeId(), new PacketOutput.NodeDelta(dPackets, dS, dF), record.timestamp());
         }
         forward(after.facts().task(), new PacketOutput.CandidateUpdate(candidate, first), record.timestamp());
-        if (event.kind() == StreamEvent.Kind.PACKET) {
+        if (event instanceof PacketEvent.Accepted) {
             route(after, candidate, record.timestamp());
         }
     }
 
     /** The state a vote or citation applies to: a new pending one, or the stored one held since the earliest record. */
-    private static PacketState held(PacketState before, StreamEvent event, long timestamp) {
+    private static PacketState held(PacketState before, PacketEvent event, long timestamp) {
         if (before == null) {
             return PacketState.pending(event.packetId(), Math.max(timestamp, 0));
         }
@@ -150,19 +154,27 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         packets.put(key, after);
     }
 
-    private PacketState packet(PacketState before, StreamEvent event, Record<String, StreamEvent> record) {
+    private PacketState packet(PacketState before, PacketEvent.Accepted event, Record<String, PacketEvent> record) {
         if (before == null || before.isPending()) {
             return accept(before == null ? PacketState.pending(event.packetId(), -1) : before, event);
         }
-        if (!MessageDigest.isEqual(contentHash(before.packetBytes()), contentHash(event.packetBytes()))) {
+        if (!sameContent(before, event)) {
             deadLetter(event, record);
         }
         return null; // the same packet again (a replay through another partition): stored once already
     }
 
-    private PacketState accept(PacketState held, StreamEvent event) {
-        OutcomePacket p = ProtocolCodec.decodePacket(event.packetBytes());
-        PacketFacts facts = facts(p);
+    /**
+     * Whether a packet arriving under a stored id is the stored one: the same digest of the signed content, as
+     * ingest computed both (the same bytes, for a value stored before the digest was kept).
+     */
+    private static boolean sameContent(PacketState stored, PacketEvent.Accepted event) {
+        return stored.contentHash() != null ? Arrays.equals(stored.contentHash(), event.contentHash())
+                : Arrays.equals(stored.packetBytes(), event.bytes());
+    }
+
+    private PacketState accept(PacketState held, PacketEvent.Accepted event) {
+        PacketFacts facts = event.facts();
         String pid = held.packetId();
         long reporters = 0;
         BackedReports backed = BackedReports.none();
@@ -183,11 +195,11 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         }
         Long selfCitations = backers.get(StoreKeys.entry(pid, facts.nodeId()));
         double curate = elections.claimWeight(facts.confidence(), facts.nEvalSamples(), facts.heldOutEval());
-        return new PacketState(pid, event.packetBytes(), facts, curate, reporters,
+        return new PacketState(pid, event.bytes(), event.contentHash(), facts, curate, reporters,
                 held.citations() - (selfCitations == null ? 0 : selfCitations), -1, backed);
     }
 
-    private PacketState vote(PacketState state, StreamEvent event) {
+    private PacketState vote(PacketState state, PacketEvent.Voted event) {
         String reporter = event.reporterId();
         if (!state.isPending() && reporter.equals(state.facts().nodeId())) {
             return null; // a node cannot vote on its own packet
@@ -210,7 +222,7 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         return state.with(state.votes() + (old == null ? 1 : 0), state.citations(), state.heldSince(), backed);
     }
 
-    private PacketState cite(PacketState state, StreamEvent event) {
+    private PacketState cite(PacketState state, PacketEvent.Cited event) {
         String pid = state.packetId();
         String ckey = StoreKeys.entry(pid, event.citingPacketId());
         String node = event.citingNodeId();
@@ -403,17 +415,13 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         };
     }
 
-    private static byte[] contentHash(byte[] packetBytes) {
-        return Digests.sha256(ProtocolCodec.content(ProtocolCodec.decodePacket(packetBytes)));
-    }
-
-    private void deadLetter(StreamEvent event, Record<String, StreamEvent> record) {
+    private void deadLetter(PacketEvent.Accepted event, Record<String, PacketEvent> record) {
         RecordMetadata m = context.recordMetadata().orElse(null);
         byte[] key = event.packetId().substring(0, 16).getBytes(StandardCharsets.UTF_8);
         byte[] rejection = Rejections.encode(ReasonCode.ID_COLLISION, "packet_id " + event.packetId()
                         + " is already taken by a packet with different content (it reached the packet state through"
                         + " another partition's ingest)", m == null ? null : m.topic(), m == null ? -1 : m.partition(),
-                m == null ? -1 : m.offset(), key, event.packetBytes(), record.timestamp());
+                m == null ? -1 : m.offset(), key, event.bytes(), record.timestamp());
         context.forward(new Record<String, PacketOutput>(event.packetId(),
                 new PacketOutput.DeadLetter(key, rejection), record.timestamp(), new RecordHeaders()));
     }
@@ -423,27 +431,6 @@ final class PacketStateProcessor implements Processor<String, StreamEvent, Strin
         double baseline = v.baselineScore() == null ? facts.baselineScore() : v.baselineScore();
         double observed = elections.gain(baseline, v.observedScore(), facts.higherIsBetter());
         return v.judged(observed, elections.reproduces(facts.gain(), observed));
-    }
-
-    private PacketFacts facts(OutcomePacket p) {
-        Map<String, Object> hyperparams = new TreeMap<>();
-        for (Map.Entry<String, Object> h : p.getMethod().getHyperparams().entrySet()) {
-            Object v = h.getValue();
-            hyperparams.put(h.getKey(), v instanceof CharSequence s ? s.toString() : v);
-        }
-        List<String> tags = new ArrayList<>();
-        p.getContext().getTags().forEach(t -> tags.add(t.toString()));
-        List<String> informedBy = new ArrayList<>();
-        p.getInformedBy().forEach(t -> informedBy.add(t.toString()));
-        double gain = elections.gain(p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
-                p.getOutcome().getHigherIsBetter());
-        return new PacketFacts(p.getPacketId(), p.getNodeId(), p.getIssuedAt().toEpochMilli(),
-                p.getContext().getBaseModelFamily(), p.getContext().getTask(), tags,
-                p.getContext().getDataScale().name(), p.getOutcome().getBenchmark(), p.getOutcome().getMetric(),
-                p.getOutcome().getBaselineScore(), p.getOutcome().getOutcomeScore(),
-                p.getOutcome().getHigherIsBetter(), gain, p.getMethod().getMethodType(), hyperparams,
-                p.getValidation().getHeldOutEval(), p.getValidation().getNEvalSamples(),
-                p.getValidation().getConfidence(), informedBy);
     }
 
     /**

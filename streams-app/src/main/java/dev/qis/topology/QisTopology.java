@@ -5,7 +5,9 @@ import dev.qis.fidelity.Elections;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
+import dev.qis.store.CompactSerdes;
 import dev.qis.store.NodeTally;
+import dev.qis.store.PacketEvent;
 import dev.qis.store.StoreNames;
 import dev.qis.store.StoreSerdes;
 import java.time.Clock;
@@ -116,7 +118,8 @@ public final class QisTopology {
         // 1. ingest
         Map<String, KStream<String, IngestOutput>> ingested = builder
                 .stream(INPUT_PATTERN, Consumed.with(bytes, bytes).withName("qis-input"))
-                .process(() -> new IngestProcessor(clock, unknownNodeGrace, arrivals), Named.as("qis-ingest"),
+                .process(() -> new IngestProcessor(clock, elections, unknownNodeGrace, arrivals),
+                        Named.as("qis-ingest"),
                         StoreNames.INGEST_HISTORY, StoreNames.INGEST_HELD)
                 .split(Named.as("qis-ingest-"))
                 .branch((k, v) -> v instanceof IngestOutput.DeadLetter, Branched.as("dead-letters"))
@@ -134,8 +137,8 @@ public final class QisTopology {
         Map<String, KStream<String, PacketOutput>> changed = ingested.get("qis-ingest-events")
                 .mapValues(v -> ((IngestOutput.Event) v).event(), Named.as("qis-event-unwrap"))
                 .peek((k, e) -> count(meters, e), Named.as("qis-count-events"))
-                .repartition(Repartitioned.<String, StreamEvent>as(StoreNames.EVENTS_REPARTITION)
-                        .withKeySerde(strings).withValueSerde(StoreSerdes.json(StreamEvent.class)))
+                .repartition(Repartitioned.<String, PacketEvent>as(StoreNames.EVENTS_REPARTITION)
+                        .withKeySerde(strings).withValueSerde(CompactSerdes.packetEvent()))
                 .process(() -> new PacketStateProcessor(elections, config.candidateReportsMax(),
                                 config.pendingRetention(), meters), Named.as("qis-packet-state"),
                         StoreNames.PACKETS, StoreNames.PACKET_VOTES, StoreNames.PACKET_CITATIONS,
@@ -195,11 +198,13 @@ public final class QisTopology {
         return builder.build();
     }
 
-    private static void count(QisMeters meters, StreamEvent e) {
-        switch (e.kind()) {
-            case PACKET -> meters.packetAccepted();
-            case VOTE -> meters.vote("verified");
-            case CITATION -> meters.citation();
+    private static void count(QisMeters meters, PacketEvent e) {
+        if (e instanceof PacketEvent.Accepted) {
+            meters.packetAccepted();
+        } else if (e instanceof PacketEvent.Voted) {
+            meters.vote("verified");
+        } else if (e instanceof PacketEvent.Cited) {
+            meters.citation();
         }
     }
 

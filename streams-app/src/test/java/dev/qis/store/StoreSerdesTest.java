@@ -30,10 +30,11 @@ class StoreSerdesTest {
                 .plus(new CandidateReport(-0.1 / 3, 1000, false, true), 1000);
         backed = backed.withHeaviest(new TreeMap<>(Map.of("aa", new CandidateReport(0.0800653594771242, 100, true,
                 true), "bb", new CandidateReport(-0.1 / 3, 1000, false, true))));
-        PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, FACTS, 7.123456789012345, 3, 2, -1,
+        PacketState s = new PacketState(FACTS.packetId(), new byte[] {1, 2, 3}, new byte[] {9, 8}, FACTS, 7.123456789012345, 3, 2, -1,
                 backed);
         PacketState back = roundTrip(StoreSerdes.packetState(), s);
         assertArrayEquals(s.packetBytes(), back.packetBytes());
+        assertArrayEquals(s.contentHash(), back.contentHash());
         assertEquals(s.facts(), back.facts());
         assertEquals(16L, back.facts().hyperparams().get("r"));
         assertEquals(32.0, back.facts().hyperparams().get("alpha"));

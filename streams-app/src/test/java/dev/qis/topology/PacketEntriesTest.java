@@ -9,16 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
 import dev.qis.metrics.QisMeters;
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.FidelityParams;
+import dev.qis.protocol.Digests;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
+import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.Rejection;
 import dev.qis.store.Candidate;
 import dev.qis.store.CandidateReport;
+import dev.qis.store.CompactSerdes;
+import dev.qis.store.PacketEvent;
+import dev.qis.store.PacketFacts;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
@@ -88,9 +95,9 @@ class PacketEntriesTest {
         }
 
         /** What another ingest task hands on: an event straight onto the packet state's repartition topic. */
-        void event(StreamEvent e, Instant at) {
+        void event(PacketEvent e, Instant at) {
             driver.createInputTopic(APPLICATION_ID + "-" + StoreNames.EVENTS_REPARTITION + "-repartition",
-                    new StringSerializer(), StoreSerdes.json(StreamEvent.class).serializer())
+                    new StringSerializer(), CompactSerdes.packetEvent().serializer())
                     .pipeInput(e.packetId().substring(0, 16), e, at);
         }
 
@@ -187,6 +194,15 @@ class PacketEntriesTest {
         }
     }
 
+    /**
+     * The event another ingest task hands on for an accepted packet: the facts of {@code facts}, the bytes and
+     * content digest of {@code sent} (the same packet but in a collision).
+     */
+    private static PacketEvent accepted(OutcomePacket facts, SignedPacket sent) {
+        return new PacketEvent.Accepted(PacketFacts.of(facts, new Elections(FidelityParams.DEFAULTS)), sent.bytes(),
+                Digests.sha256(ProtocolCodec.content(sent.packet())));
+    }
+
     @Test
     void aPacketReplayedThroughAnotherIngestTaskCountsItsCitationsOnce() {
         try (Run run = start("replay", new Properties())) {
@@ -200,8 +216,8 @@ class PacketEntriesTest {
             assertEquals(1, once.successes());
 
             // another partition's ingest has no history of the citing packet: it hands on the packet and its citation
-            run.event(StreamEvent.packet(citing.id(), citing.bytes()), Fixtures.NOW);
-            run.event(StreamEvent.citation(cited.id(), citing.id(), BOB.nodeId()), Fixtures.NOW);
+            run.event(accepted(citing.packet(), citing), Fixtures.NOW);
+            run.event(new PacketEvent.Cited(cited.id(), citing.id(), BOB.nodeId()), Fixtures.NOW);
 
             assertEquals(StoreSerdes.toJson(once), StoreSerdes.toJson(run.packet(cited.id())),
                     "the replayed citation changes nothing");
@@ -220,7 +236,7 @@ class PacketEntriesTest {
             PacketState before = run.packet(stored.id());
 
             // as if other's id digest collided with stored's: ingest in another task cannot tell
-            run.event(StreamEvent.packet(stored.id(), other.bytes()), Fixtures.NOW);
+            run.event(accepted(stored.packet(), other), Fixtures.NOW);
 
             assertEquals(StoreSerdes.toJson(before), StoreSerdes.toJson(run.packet(stored.id())), "the stored packet stays");
             List<Rejection> rejected = run.rejections();
