@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
@@ -20,6 +19,8 @@ import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,10 +44,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -64,6 +67,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * appears without a reload, and a 503 while an instance rebalances is shown as such. Screenshots of every page go
  * to {@code target/console-screenshots/}. Skipped, with one line, where Chromium or chromedriver is not installed.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -90,7 +94,8 @@ class ConsoleBrowserIT {
     private final NodeIdentity carol = NodeIdentity.generate();
     private final NodeIdentity voter = NodeIdentity.generate();
 
-    private EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private QisServer app;
     private QisPublisher publisher;
     private ChromeDriverService driverService;
@@ -107,8 +112,6 @@ class ConsoleBrowserIT {
         }
         Assumptions.assumeTrue(installed, "Chromium and chromedriver are not installed");
         Files.createDirectories(SCREENSHOTS);
-
-        kafka = EmbeddedKafka.start();
         app = QisServer.start(config("a"), Clock.systemUTC());
         assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "the app reached RUNNING");
         publisher = QisPublisher.open(PublisherSettings.forBootstrap(kafka.bootstrapServers())
@@ -151,9 +154,6 @@ class ConsoleBrowserIT {
         }
         if (app != null) {
             app.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -468,7 +468,7 @@ class ConsoleBrowserIT {
 
     private void waitForApi(String path, java.util.function.Predicate<JsonNode> done, String what)
             throws InterruptedException {
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base(app) + path)).build(),
                         HttpResponse.BodyHandlers.ofString());

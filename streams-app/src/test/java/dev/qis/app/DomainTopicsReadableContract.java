@@ -20,6 +20,7 @@ import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.RegistryFraming;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.Wait;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Timeout;
  * compatibility; the signed packet verifies from the record alone; {@code qis subscribe} reads the same records.
  */
 @Tag("integration")
+@Timeout(240)
 abstract class DomainTopicsReadableContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -57,7 +59,6 @@ abstract class DomainTopicsReadableContract {
     abstract String registryUrl();
 
     @Test
-    @Timeout(240)
     void aRegistryAwareConsumerReadsEveryRoutedPacketAndQisSubscribeStillWorks() throws Exception {
         String domain = "registry-contract-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = Topics.domain(domain);
@@ -86,7 +87,7 @@ abstract class DomainTopicsReadableContract {
             publisher.publish(packets);
 
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            RunningApp.waitFor(() -> {
+            Wait.waitFor(() -> {
                 records.clear();
                 records.addAll(ReferenceAvroConsumer.readAll(bootstrapServers(), topic, WAIT));
                 return records.size() >= packets.size();

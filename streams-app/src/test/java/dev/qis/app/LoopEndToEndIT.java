@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.Ed25519;
 import dev.qis.protocol.PacketHistory;
 import dev.qis.protocol.PacketVerifier;
@@ -22,6 +21,8 @@ import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationGoals;
 import dev.qis.simulation.SimulationReport;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.PublicKey;
@@ -44,23 +45,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The loop, closed on a real broker: the simulator publishes, asks for syntheses, applies them, cites and votes,
  * while Byzantine actors forge, replay and flood. The loop must beat no coordination, and nothing forged may ever
  * reach a domain topic.
  */
+@Tag("integration")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class LoopEndToEndIT {
     private static final int PARTITIONS = 3;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private static QisServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start();
         Map<String, String> flags = new HashMap<>();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, "loop-e2e-" + UUID.randomUUID());
@@ -77,9 +81,6 @@ class LoopEndToEndIT {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -182,13 +183,13 @@ class LoopEndToEndIT {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topics + " to their end within 60 s");
+            Wait.waitFor(() -> {
+                if (partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    return true;
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+                return false;
+            }, Duration.ofSeconds(60), () -> "reading " + topics + " to their end offsets " + end + "; read " + out.size());
         }
         return out;
     }

@@ -52,6 +52,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,6 +67,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the plain RocksDB stores: the wrapper is gone and this test stays to catch a return. Afterwards the app still
  * answers and has processed every record.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QueriesWhileWritingIT {
     private static final int PARTITIONS = 2;

@@ -15,6 +15,7 @@ import dev.qis.publish.TopicLayout;
 import dev.qis.registry.InProcessSchemaRegistry;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -38,13 +39,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly once.
  */
 @Tag("integration")
+@Timeout(180)
 class RegistryOutageIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     @RegisterExtension
     static final InJvmKafka kafka = new InJvmKafka();
 
     @Test
-    @Timeout(180)
     void routedPacketsWaitForTheRegistryAndAreWrittenOnceItAnswers() throws Exception {
         int registryPort;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -78,7 +79,7 @@ class RegistryOutageIT {
             publisher.register(node);
             publisher.publish(packets);
 
-            RunningApp.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == packets.size(), WAIT,
+            Wait.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == packets.size(), WAIT,
                     () -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) + " routed packets waiting, expected "
                             + packets.size() + "; stored " + RunningApp.all(app, StoreNames.PACKETS).keySet());
             assertEquals(packets.size(), RunningApp.all(app, StoreNames.PACKETS).size(),
@@ -89,12 +90,12 @@ class RegistryOutageIT {
             try (InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(
                     new InetSocketAddress("127.0.0.1", registryPort))) {
                 List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                RunningApp.waitFor(() -> {
+                Wait.waitFor(() -> {
                     records.clear();
                     records.addAll(ReferenceAvroConsumer.readAll(kafka.bootstrapServers(), topic, WAIT));
                     return records.size() >= packets.size();
                 }, WAIT, () -> records.size() + " of " + packets.size() + " packets on " + topic);
-                RunningApp.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == 0, WAIT,
+                Wait.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == 0, WAIT,
                         () -> "routed packets still waiting after the registry came back");
 
                 ReferenceAvroConsumer reference = new ReferenceAvroConsumer(registry.url());

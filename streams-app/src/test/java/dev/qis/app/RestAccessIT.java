@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
@@ -18,6 +17,8 @@ import dev.qis.query.PeerClient;
 import dev.qis.rest.TestCertificates;
 import dev.qis.publish.TopicLayout;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import dev.qis.topology.StreamTopics;
 import java.io.IOException;
 import java.net.URI;
@@ -48,9 +49,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client without the token gets a 401 with the reason, with it a 200, and a query one instance forwards to the other
  * is answered (the forwarding instance sends the token, and shows its certificate).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RestAccessIT {
@@ -72,7 +76,8 @@ class RestAccessIT {
     @TempDir
     static Path dir;
 
-    private EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private Path tokenFile;
     private TestCertificates ca;
     private final List<QisServer> started = new ArrayList<>();
@@ -80,7 +85,6 @@ class RestAccessIT {
 
     @BeforeAll
     void startClusterAndPublish() throws Exception {
-        kafka = EmbeddedKafka.start();
         tokenFile = dir.resolve("tokens");
         Files.writeString(tokenFile, "# shared by the instances of this deployment\n" + TOKEN + "\n");
         ca = TestCertificates.authority(dir, "qis-it-ca");
@@ -113,9 +117,6 @@ class RestAccessIT {
     void stop() throws Exception {
         for (QisServer s : started) {
             s.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -155,7 +156,7 @@ class RestAccessIT {
     /** Asks until the answer is a 200 (the stores fill and the group settles on their own schedule). */
     private static HttpResponse<String> settled(HttpClient client, String url, String token) throws Exception {
         HttpResponse<String>[] last = new HttpResponse[1];
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 last[0] = get(client, url, token);
                 return last[0].statusCode() == 200;
@@ -206,7 +207,7 @@ class RestAccessIT {
 
         // the domain list is gathered from both instances: the other one is asked with the token
         JsonNode domains = JSON.readTree(settled(http, a.localUrl() + "/v1/domains", TOKEN).body());
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 return JSON.readTree(get(http, a.localUrl() + "/v1/domains", TOKEN).body()).path("domains").size()
                         == DOMAINS.size();
@@ -236,7 +237,7 @@ class RestAccessIT {
         HttpClient trustingWithoutCertificate = HttpClient.newBuilder().sslContext(context(null, trust)).build();
         assertThrows(IOException.class, () -> get(trustingWithoutCertificate, a.localUrl() + "/health/live", null),
                 "no client certificate: the handshake fails");
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 return JSON.readTree(get(withCertificate, a.localUrl() + "/v1/domains", null).body())
                         .path("domains").size() == DOMAINS.size();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * connection is closed once the read limit passes, and a normal request is answered afterwards. The server runs in
  * a JVM of its own ({@link SlowClientProbeServer}) because the JDK reads its connection limits once per process.
  */
+@Tag("integration")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RestServerSlowClientIT {
     private static final int SLOW_CLIENTS = 200;
