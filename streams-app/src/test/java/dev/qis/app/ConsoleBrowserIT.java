@@ -10,8 +10,6 @@ import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
-import dev.qis.protocol.ValidationReportBuilder;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
@@ -20,6 +18,7 @@ import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.io.IOException;
 import java.net.URI;
@@ -173,12 +172,8 @@ class ConsoleBrowserIT {
 
     private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
                                                String method, long rank) {
-        return new OutcomePacketBuilder()
-                .family(family).task(task).tag("en-US").tag("healthcare")
-                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
-                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
-                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+        return Packets.packet(family, task, baseline, outcome).methodType(method).hyperparam("r", rank)
+                .issuedAt(ISSUED);
     }
 
     /**
@@ -200,8 +195,8 @@ class ConsoleBrowserIT {
         observed.put(mistral, 53.5);
         observed.put(small, 62.5);
         observed.put(refuted, 59.0); // below the baseline: refutes the claimed gain
-        observed.forEach((p, score) -> publisher.publishVote(new ValidationReportBuilder().packetId(p.id())
-                .observedScore(score).nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter)));
+        observed.forEach((p, score) -> publisher.publishVote(
+                Packets.vote(p.id(), score, 300, ISSUED.plusSeconds(60), voter)));
         publisher.publish(List.of(packet("llama-3-8b", CLINICAL, 60, 64, "LoRA", 8)
                 .informedBy(observed.keySet().stream().map(SignedPacket::id).toList())
                 .issuedAt(ISSUED.plusSeconds(120)).sign(voter)));

@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
-import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.TestCertificates;
 import dev.qis.publish.TopicLayout;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import dev.qis.topology.StreamTopics;
 import java.io.IOException;
@@ -32,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +37,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -89,24 +83,14 @@ class RestAccessIT {
         Files.writeString(tokenFile, "# shared by the instances of this deployment\n" + TOKEN + "\n");
         ca = TestCertificates.authority(dir, "qis-it-ca");
         NodeIdentity node = NodeIdentity.generate();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = kafka.admin()) {
             new StreamTopics(admin, new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION,
                     Topics.DEFAULT_PREFIX_CHARS), WAIT).createAll();
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.NODES, node.nodeId(),
-                    ProtocolCodec.encode(node.nodeKey(ISSUED)))).get();
+        kafka.registerNodes(ISSUED, List.of(node));
+        try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
             for (String domain : DOMAINS) {
-                SignedPacket s = new OutcomePacketBuilder()
-                        .family("llama-3-8b").task(domain).tag("en-US")
-                        .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                        .baselineScore(60).outcomeScore(66).higherIsBetter(true)
-                        .methodType("LoRA").hyperparam("r", 16L).hyperparam("lr", 2e-4)
-                        .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED).sign(node);
+                SignedPacket s = Packets.packet(domain, 60, 66).issuedAt(ISSUED).sign(node);
                 producer.send(new ProducerRecord<>(Topics.outcomes(s.fingerprint()), s.fingerprint().value(),
                         s.bytes())).get();
             }

@@ -14,11 +14,11 @@ import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.Problem;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TwoInstanceQueryIT {
     private static final int PARTITIONS = 3;
-    private static final Instant ISSUED = Instant.parse("2026-11-01T12:00:00Z");
+    private static final Instant ISSUED = Packets.ISSUED;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String CLINICAL = "clinical-note-summarization";
@@ -132,14 +132,10 @@ class TwoInstanceQueryIT {
 
     // ---- data -------------------------------------------------------------------------------------------------
 
+    /** The fixture's packet of a family and task, with its own method and rank. */
     private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
                                                String method, long rank) {
-        return new OutcomePacketBuilder()
-                .family(family).task(task).tag("en-US").tag("healthcare")
-                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
-                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
-                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+        return Packets.packet(family, task, baseline, outcome).methodType(method).hyperparam("r", rank);
     }
 
     private void publishTheData() throws Exception {
@@ -172,10 +168,8 @@ class TwoInstanceQueryIT {
             send(producer, citing);
             send(producer, packet("llama-3-8b", CLINICAL, 60, 80, "LoRA", 1).sign(stranger)); // UNKNOWN_NODE
 
-            vote(producer, new ValidationReportBuilder().packetId(reproduced.id()).observedScore(65.5)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
-            vote(producer, new ValidationReportBuilder().packetId(refuted.id()).observedScore(60.1)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+            vote(producer, Packets.vote(reproduced.id(), 65.5, 300, ISSUED.plusSeconds(60), voter));
+            vote(producer, Packets.vote(refuted.id(), 60.1, 300, ISSUED.plusSeconds(60), voter));
             List<String> applied = new ArrayList<>(List.of(reproduced.id(), refuted.id()));
             for (SignedPacket f : packets.subList(3, 7)) { // the flood's packets reproduce, so they are listed
                 vote(producer, new ValidationReportBuilder().packetId(f.id())
@@ -188,8 +182,7 @@ class TwoInstanceQueryIT {
             packets.add(run);
             send(producer, run);
             // bob applied carol's packet (his citing run above) and reports that it reproduced
-            vote(producer, new ValidationReportBuilder().packetId(cited.id()).observedScore(54)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(bob));
+            vote(producer, Packets.vote(cited.id(), 54, 300, ISSUED.plusSeconds(60), bob));
             producer.flush();
         }
     }

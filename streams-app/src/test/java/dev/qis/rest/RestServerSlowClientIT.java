@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qis.testing.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -123,21 +124,15 @@ class RestServerSlowClientIT {
     }
 
     /** A normal request, retried while the server is still clearing the slow connections. */
-    private HttpResponse<String> answered(String path) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    private HttpResponse<String> answered(String path) {
+        return Wait.waitFor(() -> {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + path)).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 503 || System.nanoTime() > deadline) {
-                    return r;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || e instanceof ConnectException) {
-                    throw e;
-                }
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                throw new AssertionError("the server no longer accepts connections", e);
             }
-            Thread.sleep(200);
-        }
+        }, r -> r.statusCode() != 503, Duration.ofSeconds(30),
+                r -> path + " answered without a 503" + (r == null ? "" : "; last: " + r.statusCode()));
     }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test that must own a cluster of its own (to stop it, say) takes {@link #start()} in a try-with-resources.
  */
 public final class InJvmKafka implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
-    private static final Duration READ_TO_END = Duration.ofSeconds(30);
+    private static final Duration READ_TO_END = Duration.ofSeconds(60);
 
     private EmbeddedKafka kafka;
 
