@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -151,12 +149,7 @@ class StandbyReadIT {
         NodeIdentity node = NodeIdentity.generate();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            packets.add(new OutcomePacketBuilder()
-                    .family("llama-3-8b").task(i % 2 == 0 ? "standby-even" : "standby-odd").tag("t" + (i % 6))
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("b").metric("acc")
-                    .baselineScore(0.5).outcomeScore(0.55 + i / 100.0).higherIsBetter(true)
-                    .methodType("LoRA").hyperparam("r", 8).heldOutEval(true).nEvalSamples(400).confidence(0.9)
-                    .issuedAt(Instant.now()).sign(node));
+            packets.add(Packets.seeded(i % 2 == 0 ? "standby-even" : "standby-odd", i).sign(node));
         }
         PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
                 .withLayout(new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION, 1));

@@ -79,6 +79,11 @@ public final class Packets {
                 .issuedAt(Instant.now());
     }
 
+    /** {@link #seeded(int)} on {@code task}: packets of one domain whose contexts differ by seed. */
+    public static OutcomePacketBuilder seeded(String task, int seed) {
+        return seeded(seed).task(task);
+    }
+
     /** {@link #seeded(int)} signed by {@code node}. */
     public static SignedPacket seeded(int seed, NodeIdentity node) {
         return seeded(seed).sign(node);
