@@ -64,7 +64,9 @@ class AdminDomainTopicsIT {
         assertEquals(Topics.domain(dotted), domains.ensure(dotted));
         assertEquals(Topics.domain(underscored), domains.ensure(underscored), "both exist: the names do not collide");
         assertEquals(Topics.domain(dotted), domains.ensure(dotted));
-        assertTrue(topics().containsAll(List.of(Topics.domain(dotted), Topics.domain(underscored))));
+        // a topic the controller has created reaches the broker's metadata, and so the listing, a moment later
+        Wait.waitFor(() -> topics().containsAll(List.of(Topics.domain(dotted), Topics.domain(underscored))), WAIT,
+                () -> "both domain topics listed");
     }
 
     @Test
@@ -128,6 +130,6 @@ class AdminDomainTopicsIT {
             return Topics.domain(domain).equals(answers.get(answers.size() - 1));
         }, WAIT, () -> "the topic created: " + answers);
         assertTrue(answers.subList(0, answers.size() - 1).stream().allMatch(Topics.DOMAIN_OVERFLOW::equals), answers::toString);
-        assertTrue(topics().contains(Topics.domain(domain)));
+        Wait.waitFor(() -> topics().contains(Topics.domain(domain)), WAIT, () -> "the domain topic listed");
     }
 }
