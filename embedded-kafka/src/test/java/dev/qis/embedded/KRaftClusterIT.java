@@ -34,11 +34,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KRaftClusterIT {
     private static final Map<String, String> SETTINGS = Map.of("group.initial.rebalance.delay.ms", "0");

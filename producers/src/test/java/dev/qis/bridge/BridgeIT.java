@@ -16,9 +16,9 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.Verdict;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.publish.PublisherSettings;
-import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
 import dev.qis.publish.TopicLeaders;
+import dev.qis.testing.InJvmKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,42 +47,29 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bridge between two real clusters in the JVM: an organization's internal cluster with its run events and the
  * federation cluster the packets go to.
  */
+@Tag("integration")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BridgeIT {
     private static final Path MAPPING = Path.of("../examples/bridge/mapping.yaml");
     private static final int PARTITIONS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SingleBrokerCluster internal;
-    private static SingleBrokerCluster federation;
+    @RegisterExtension
+    static final InJvmKafka internal = new InJvmKafka();
+    @RegisterExtension
+    static final InJvmKafka federation = new InJvmKafka();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startClusters() throws Exception {
-        internal = SingleBrokerCluster.start();
-        federation = SingleBrokerCluster.start();
-    }
-
-    @AfterAll
-    static void stopClusters() throws Exception {
-        if (internal != null) {
-            internal.close();
-        }
-        if (federation != null) {
-            federation.close();
-        }
-    }
 
     /** A finished MLflow run of experiment 17 (the example mapping's clinical-note rule) with a score unique to {@code i}. */
     private static ObjectNode run(int i, String status, boolean withBaseline) {

@@ -22,9 +22,9 @@ import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
-import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
 import dev.qis.publish.TopicProvisioner;
+import dev.qis.testing.InJvmKafka;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,35 +51,25 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publishing through the CLI and the library to a real broker, read back and verified like the stream app would. */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PublishIT {
     private static final int PARTITIONS = 3;
     private static final String RESOURCES = "src/test/resources/";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SingleBrokerCluster cluster;
+    @RegisterExtension
+    static final InJvmKafka cluster = new InJvmKafka();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        cluster = SingleBrokerCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private Path newKey(String name) {
         Path key = dir.resolve(name + ".pem");

@@ -16,6 +16,7 @@ import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.ValidationReport;
+import dev.qis.testing.Packets;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,8 +61,8 @@ class QisPublisherTest {
         assertEquals(alice.nodeId(), producer.history().get(0).key());
         assertEquals(alice.nodeId(), ProtocolCodec.decodeNodeKey(producer.history().get(0).value()).getNodeId());
 
-        List<SignedPacket> batch = List.of(SamplePackets.signed(1, alice), SamplePackets.signed(2, bob),
-                SamplePackets.signed(3, alice));
+        List<SignedPacket> batch = List.of(Packets.seeded(1, alice), Packets.seeded(2, bob),
+                Packets.seeded(3, alice));
         List<String> ids = publisher.publish(batch);
         assertEquals(batch.stream().map(SignedPacket::id).toList(), ids);
         List<ProducerRecord<String, byte[]>> sent = producer.history().subList(2, 5);
@@ -78,10 +79,10 @@ class QisPublisherTest {
     void anInvalidPacketInABatchSendsNothing() {
         publisher.register(alice);
         long commits = producer.commitCount();
-        SignedPacket good = SamplePackets.signed(1, alice);
-        byte[] tampered = SamplePackets.signed(2, alice).bytes().clone();
+        SignedPacket good = Packets.seeded(1, alice);
+        byte[] tampered = Packets.seeded(2, alice).bytes().clone();
         tampered[tampered.length - 70] ^= 1;
-        SignedPacket bad = new SignedPacket(SamplePackets.signed(2, alice).packet(), tampered);
+        SignedPacket bad = new SignedPacket(Packets.seeded(2, alice).packet(), tampered);
         ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(good, bad)));
         assertTrue(e.getMessage().contains("packet 1"), e.getMessage());
         assertEquals(commits, producer.commitCount());
@@ -107,12 +108,12 @@ class QisPublisherTest {
     void packetsAndVotesBeforeTheProtocolEpochOrBeyondTheGainBoundAreRefused() {
         publisher.register(alice);
         long commits = producer.commitCount();
-        SignedPacket old = resigned(SamplePackets.signed(1, alice), p -> p.setIssuedAt(Instant.parse("2000-01-01T00:00:00Z")));
+        SignedPacket old = resigned(Packets.seeded(1, alice), p -> p.setIssuedAt(Instant.parse("2000-01-01T00:00:00Z")));
         ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(old)));
         assertEquals(ReasonCode.INVALID_FIELD, e.reason());
         assertTrue(e.detail().contains("issued_at") && e.detail().contains("protocol epoch"), e.detail());
 
-        SignedPacket extreme = resigned(SamplePackets.signed(2, alice), p -> {
+        SignedPacket extreme = resigned(Packets.seeded(2, alice), p -> {
             p.getOutcome().setBaselineScore(1e-9);
             p.getOutcome().setOutcomeScore(1e303);
         });
@@ -120,7 +121,7 @@ class QisPublisherTest {
         assertEquals(ReasonCode.INVALID_FIELD, e.reason());
         assertTrue(e.detail().contains("outcome_score") && e.detail().contains("relative gain"), e.detail());
 
-        SignedReport vote = new ValidationReportBuilder().packetId(SamplePackets.signed(1, alice).id())
+        SignedReport vote = new ValidationReportBuilder().packetId(Packets.seeded(1, alice).id())
                 .observedScore(0.52).nEvalSamples(50).sign(alice);
         ValidationReport oldVote = ValidationReport.newBuilder(vote.report()).setIssuedAt(Instant.EPOCH).build();
         oldVote.setReportId(ValidationReportBuilder.computeId(oldVote));
@@ -146,7 +147,7 @@ class QisPublisherTest {
     @Test
     void aPacketOfAnUnregisteredNodeIsRefused() {
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> publisher.publish(List.of(SamplePackets.signed(1, alice))));
+                () -> publisher.publish(List.of(Packets.seeded(1, alice))));
         assertEquals(ReasonCode.UNKNOWN_NODE, e.reason());
         assertTrue(producer.history().isEmpty());
     }
@@ -155,7 +156,7 @@ class QisPublisherTest {
     void aBrokerFailureAtCommitAbortsTheWholeBatch() {
         publisher.register(alice);
         producer.commitTransactionException = new KafkaException("broker went away");
-        List<SignedPacket> batch = List.of(SamplePackets.signed(1, alice), SamplePackets.signed(2, alice));
+        List<SignedPacket> batch = List.of(Packets.seeded(1, alice), Packets.seeded(2, alice));
         PublishException e = assertThrows(PublishException.class, () -> publisher.publish(batch));
         assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
         assertTrue(producer.transactionAborted());
@@ -168,7 +169,7 @@ class QisPublisherTest {
 
     @Test
     void draftsAreSealedWithTheNodeAndItIsRegisteredFirst() {
-        var draft = SamplePackets.signed(7, bob).packet();
+        var draft = Packets.seeded(7, bob).packet();
         List<String> ids = publisher.publish(alice, List.of(draft));
         assertEquals(Topics.NODES, producer.history().get(0).topic());
         assertEquals(alice.nodeId(), ProtocolCodec.decodePacket(producer.history().get(1).value()).getNodeId());
@@ -178,7 +179,7 @@ class QisPublisherTest {
     @Test
     void votesGoToTheVotesTopicKeyedByThePacketsFingerprint() {
         publisher.register(bob);
-        SignedPacket p = SamplePackets.signed(1, alice);
+        SignedPacket p = Packets.seeded(1, alice);
         SignedReport vote = new ValidationReportBuilder().packetId(p.id()).observedScore(0.52).nEvalSamples(50).sign(bob);
         assertEquals(vote.id(), publisher.publishVote(vote));
         ProducerRecord<String, byte[]> r = producer.history().get(1);
@@ -188,7 +189,7 @@ class QisPublisherTest {
 
     @Test
     void aVoteFromAnUnregisteredReporterIsRefused() {
-        SignedPacket p = SamplePackets.signed(1, alice);
+        SignedPacket p = Packets.seeded(1, alice);
         SignedReport vote = new ValidationReportBuilder().packetId(p.id()).observedScore(0.52).nEvalSamples(50).sign(bob);
         ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publishVote(vote));
         assertEquals(ReasonCode.UNKNOWN_NODE, e.reason());
@@ -212,7 +213,7 @@ class QisPublisherTest {
                 calls.add(pool.submit(() -> {
                     List<SignedPacket> batch = new ArrayList<>();
                     for (int i = 0; i < 10; i++) {
-                        batch.add(SamplePackets.signed(base + i, node));
+                        batch.add(Packets.seeded(base + i, node));
                     }
                     return publisher.publish(batch);
                 }));

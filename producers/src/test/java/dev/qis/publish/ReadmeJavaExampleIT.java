@@ -7,6 +7,7 @@ import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.OutcomePacket;
+import dev.qis.testing.InJvmKafka;
 import java.io.ByteArrayOutputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -22,35 +23,32 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "From code" example, as written: its Java block is compiled against the publisher library and run
  * against a real broker, with the reader's broker address and key file replaced by this test's.
  */
+@Tag("integration")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ReadmeJavaExampleIT {
     private static final Path README = Path.of("../README.md");
-    private static SingleBrokerCluster cluster;
+    @RegisterExtension
+    static final InJvmKafka cluster = new InJvmKafka();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        cluster = SingleBrokerCluster.start();
+    static void createTopics() throws Exception {
         try (var admin = cluster.admin()) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(TopicLayout.defaults());
         }
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        cluster.close();
     }
 
     @Test

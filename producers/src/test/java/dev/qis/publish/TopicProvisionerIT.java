@@ -5,32 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.protocol.Topics;
+import dev.qis.testing.InJvmKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Provisioning against topics someone else created: it adopts a consistent layout and refuses an inconsistent one. */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TopicProvisionerIT {
-    private static SingleBrokerCluster cluster;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        cluster = SingleBrokerCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final InJvmKafka cluster = new InJvmKafka();
 
     @Test
     void outcomeTopicsWithDifferentPartitionCountsAreRefused() throws Exception {

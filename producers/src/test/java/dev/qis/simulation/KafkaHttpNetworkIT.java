@@ -15,8 +15,9 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.Rejection;
 import dev.qis.publish.PublisherSettings;
-import dev.qis.publish.SingleBrokerCluster;
 import dev.qis.publish.TopicLayout;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -44,23 +45,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real network's wiring against a real broker in the JVM and a scripted REST API: what lands on which topic
  * with which key, how answers are read (404, 503 with Retry-After), and how rejections are matched.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KafkaHttpNetworkIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static SingleBrokerCluster cluster;
+    @RegisterExtension
+    static final InJvmKafka cluster = new InJvmKafka();
     private static HttpServer api;
     private static final AtomicInteger synthesisCalls = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = SingleBrokerCluster.start();
         api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         api.createContext("/", KafkaHttpNetworkIT::answer);
         api.start();
@@ -70,9 +74,6 @@ class KafkaHttpNetworkIT {
     static void stop() throws Exception {
         if (api != null) {
             api.stop(0);
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -243,13 +244,10 @@ class KafkaHttpNetworkIT {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (seen.size() < atLeast) {
+            Wait.waitFor(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("expected at least " + atLeast + " records on " + topics + ", saw " + seen.size());
-                }
-            }
+                return seen.size() >= atLeast;
+            }, WAIT, () -> "at least " + atLeast + " records on " + topics + ", saw " + seen.size());
         }
         seen.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()) != 0 ? Long.compare(a.timestamp(), b.timestamp())
                 : Long.compare(a.offset(), b.offset()));

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
-import dev.qis.protocol.ValidationReportBuilder;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
@@ -20,6 +17,9 @@ import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,10 +43,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -64,6 +66,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * appears without a reload, and a 503 while an instance rebalances is shown as such. Screenshots of every page go
  * to {@code target/console-screenshots/}. Skipped, with one line, where Chromium or chromedriver is not installed.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -90,7 +93,8 @@ class ConsoleBrowserIT {
     private final NodeIdentity carol = NodeIdentity.generate();
     private final NodeIdentity voter = NodeIdentity.generate();
 
-    private EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private QisServer app;
     private QisPublisher publisher;
     private ChromeDriverService driverService;
@@ -107,8 +111,6 @@ class ConsoleBrowserIT {
         }
         Assumptions.assumeTrue(installed, "Chromium and chromedriver are not installed");
         Files.createDirectories(SCREENSHOTS);
-
-        kafka = EmbeddedKafka.start();
         app = QisServer.start(config("a"), Clock.systemUTC());
         assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "the app reached RUNNING");
         publisher = QisPublisher.open(PublisherSettings.forBootstrap(kafka.bootstrapServers())
@@ -152,9 +154,6 @@ class ConsoleBrowserIT {
         if (app != null) {
             app.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     private QisConfig config(String name) {
@@ -173,12 +172,8 @@ class ConsoleBrowserIT {
 
     private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
                                                String method, long rank) {
-        return new OutcomePacketBuilder()
-                .family(family).task(task).tag("en-US").tag("healthcare")
-                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
-                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
-                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+        return Packets.packet(family, task, baseline, outcome).methodType(method).hyperparam("r", rank)
+                .issuedAt(ISSUED);
     }
 
     /**
@@ -200,8 +195,8 @@ class ConsoleBrowserIT {
         observed.put(mistral, 53.5);
         observed.put(small, 62.5);
         observed.put(refuted, 59.0); // below the baseline: refutes the claimed gain
-        observed.forEach((p, score) -> publisher.publishVote(new ValidationReportBuilder().packetId(p.id())
-                .observedScore(score).nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter)));
+        observed.forEach((p, score) -> publisher.publishVote(
+                Packets.vote(p.id(), score, 300, ISSUED.plusSeconds(60), voter)));
         publisher.publish(List.of(packet("llama-3-8b", CLINICAL, 60, 64, "LoRA", 8)
                 .informedBy(observed.keySet().stream().map(SignedPacket::id).toList())
                 .issuedAt(ISSUED.plusSeconds(120)).sign(voter)));
@@ -468,7 +463,7 @@ class ConsoleBrowserIT {
 
     private void waitForApi(String path, java.util.function.Predicate<JsonNode> done, String what)
             throws InterruptedException {
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base(app) + path)).build(),
                         HttpResponse.BodyHandlers.ofString());

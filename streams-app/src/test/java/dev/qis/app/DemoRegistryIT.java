@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.command.DemoCommand;
 import dev.qis.protocol.Topics;
+import dev.qis.testing.Wait;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -33,13 +34,13 @@ import picocli.CommandLine;
  * {@code qis subscribe --domain ... --from-beginning -e -r URL}, as the demo prints it, reads the same records.
  */
 @Tag("integration")
+@Timeout(300)
 class DemoRegistryIT {
     private static final Pattern REGISTRY = Pattern.compile(
             "Schema registry: (\\S+) .*\n  \\./qis subscribe -b (\\S+) --domain (\\S+) --from-beginning -e -r \\S+");
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
-    @Timeout(300)
     void aRegistryAwareConsumerReadsTheDemosDomainTopics() throws Exception {
         StringWriter demoOut = new StringWriter();
         CommandLine demo = QisApp.commandLine();
@@ -52,7 +53,7 @@ class DemoRegistryIT {
         running.start();
         try {
             Matcher[] found = new Matcher[1];
-            RunningApp.waitFor(() -> {
+            Wait.waitFor(() -> {
                 Matcher m = REGISTRY.matcher(demoOut.toString());
                 found[0] = m.find() ? m : null;
                 return found[0] != null || !running.isAlive();
@@ -64,7 +65,7 @@ class DemoRegistryIT {
 
             List<String> domainTopics = new ArrayList<>();
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            RunningApp.waitFor(() -> {
+            Wait.waitFor(() -> {
                 domainTopics.clear();
                 domainTopics.addAll(domainTopics(bootstrap));
                 records.clear();

@@ -12,6 +12,7 @@ import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code qis.domain.topics.max} on a running app: with a cap of one, the first domain gets its topic and the
  * second domain's routed packet goes whole to {@code qis.domain-overflow}; no topic is created for it.
  */
+@Tag("integration")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DomainTopicCapIT {
     @RegisterExtension
@@ -67,7 +70,7 @@ class DomainTopicCapIT {
                     first.bytes()));
             producer.flush();
             List<ConsumerRecord<String, byte[]>> onFirst = new ArrayList<>();
-            RunningApp.waitFor(() -> onFirst.addAll(read(Topics.domain("cap-first"))) || !onFirst.isEmpty(),
+            Wait.waitFor(() -> onFirst.addAll(read(Topics.domain("cap-first"))) || !onFirst.isEmpty(),
                     Duration.ofSeconds(90), () -> "the first domain's packet on its own topic");
             assertArrayEquals(first.bytes(), onFirst.get(0).value());
 
@@ -75,7 +78,7 @@ class DomainTopicCapIT {
                     second.bytes()));
             producer.flush();
             List<ConsumerRecord<String, byte[]>> overflow = new ArrayList<>();
-            RunningApp.waitFor(() -> overflow.addAll(read(Topics.DOMAIN_OVERFLOW)) || !overflow.isEmpty(),
+            Wait.waitFor(() -> overflow.addAll(read(Topics.DOMAIN_OVERFLOW)) || !overflow.isEmpty(),
                     Duration.ofSeconds(90), () -> "the second domain's packet on the overflow topic");
             assertEquals(1, overflow.size());
             assertEquals(second.fingerprint().value(), overflow.get(0).key());

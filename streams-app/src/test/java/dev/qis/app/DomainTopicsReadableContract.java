@@ -8,24 +8,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.PacketHistory;
 import dev.qis.protocol.PacketVerifier;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.Verdict;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.RegistryFraming;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
  * compatibility; the signed packet verifies from the record alone; {@code qis subscribe} reads the same records.
  */
 @Tag("integration")
+@Timeout(240)
 abstract class DomainTopicsReadableContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -57,7 +57,6 @@ abstract class DomainTopicsReadableContract {
     abstract String registryUrl();
 
     @Test
-    @Timeout(240)
     void aRegistryAwareConsumerReadsEveryRoutedPacketAndQisSubscribeStillWorks() throws Exception {
         String domain = "registry-contract-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = Topics.domain(domain);
@@ -72,10 +71,7 @@ abstract class DomainTopicsReadableContract {
         NodeIdentity node = NodeIdentity.generate();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            packets.add(new OutcomePacketBuilder().family("llama-3-8b").task(domain).tag("t" + i)
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy")
-                    .baselineScore(0.5).outcomeScore(0.6 + i / 100.0).methodType("LoRA").hyperparam("r", 16)
-                    .nEvalSamples(400).confidence(0.9).issuedAt(Instant.now()).sign(node));
+            packets.add(Packets.seeded(domain, i).sign(node));
         }
         Set<String> published = packets.stream().map(SignedPacket::id).collect(Collectors.toSet());
 
@@ -86,7 +82,7 @@ abstract class DomainTopicsReadableContract {
             publisher.publish(packets);
 
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            RunningApp.waitFor(() -> {
+            Wait.waitFor(() -> {
                 records.clear();
                 records.addAll(ReferenceAvroConsumer.readAll(bootstrapServers(), topic, WAIT));
                 return records.size() >= packets.size();

@@ -1,19 +1,20 @@
 package dev.qis.app;
 
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.registry.InProcessSchemaRegistry;
+import dev.qis.testing.InJvmKafka;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The domain-topic contract against the in-JVM broker and the in-process registry: runs everywhere. */
 class DomainTopicsReadableIT extends DomainTopicsReadableContract {
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private static InProcessSchemaRegistry registry;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start();
         registry = InProcessSchemaRegistry.start(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -21,9 +22,6 @@ class DomainTopicsReadableIT extends DomainTopicsReadableContract {
     static void stop() {
         if (registry != null) {
             registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.Ed25519;
 import dev.qis.protocol.PacketHistory;
 import dev.qis.protocol.PacketVerifier;
@@ -22,45 +21,42 @@ import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationGoals;
 import dev.qis.simulation.SimulationReport;
+import dev.qis.testing.InJvmKafka;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The loop, closed on a real broker: the simulator publishes, asks for syntheses, applies them, cites and votes,
  * while Byzantine actors forge, replay and flood. The loop must beat no coordination, and nothing forged may ever
  * reach a domain topic.
  */
+@Tag("integration")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class LoopEndToEndIT {
     private static final int PARTITIONS = 3;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private static QisServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start();
         Map<String, String> flags = new HashMap<>();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, "loop-e2e-" + UUID.randomUUID());
@@ -77,9 +73,6 @@ class LoopEndToEndIT {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -111,9 +104,9 @@ class LoopEndToEndIT {
         // Nothing forged was ever routed: every record on every domain topic verifies against the registered keys.
         Map<String, PublicKey> keys = registeredKeys();
         PacketVerifier verifier = new PacketVerifier(id -> Optional.ofNullable(keys.get(id)), Clock.systemUTC());
-        List<ConsumerRecord<byte[], byte[]>> routed = readAll(domainTopics());
+        List<ConsumerRecord<String, byte[]>> routed = kafka.readToEnd(domainTopics(), "read_committed");
         assertFalse(routed.isEmpty(), "packets were routed");
-        for (ConsumerRecord<byte[], byte[]> r : routed) {
+        for (ConsumerRecord<String, byte[]> r : routed) {
             Verdict<?> verdict = verifier.verifyPacket(r.value(), PacketHistory.NONE);
             assertInstanceOf(Verdict.Accepted.class, verdict, r.topic() + "@" + r.offset() + ": " + verdict);
         }
@@ -151,7 +144,7 @@ class LoopEndToEndIT {
 
     private static Map<String, PublicKey> registeredKeys() {
         Map<String, PublicKey> keys = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readAll(List.of(Topics.NODES))) {
+        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(List.of(Topics.NODES), "read_committed")) {
             NodeKey key = ProtocolCodec.decodeNodeKey(r.value());
             byte[] raw = new byte[key.getPublicKey().remaining()];
             key.getPublicKey().duplicate().get(raw);
@@ -161,35 +154,8 @@ class LoopEndToEndIT {
     }
 
     private static List<String> domainTopics() throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = kafka.admin()) {
             return admin.listTopics().names().get().stream().filter(t -> t.startsWith(Topics.DOMAIN_PREFIX)).toList();
         }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(List<String> topics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topics + " to their end within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

@@ -29,6 +29,7 @@ import dev.qis.store.StoreNames;
 import dev.qis.fidelity.TrustLookup;
 import dev.qis.store.VoteEntry;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import dev.qis.topics.StreamTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,6 +80,7 @@ import org.junit.jupiter.api.io.TempDir;
  * producer, and a node that registers its key and publishes at once. Afterwards every store equals a
  * straightforward recomputation from the inputs.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QisStreamsIT {
     private static final int PARTITIONS = 3;
@@ -250,9 +253,9 @@ class QisStreamsIT {
             long at = now.toEpochMilli() + Duration.ofDays(3).toMillis();
             // a cheap signal first (full comparisons while the app works would slow it down), then the full check
             long counted = expected.tallies.values().stream().mapToLong(t -> t[1] + t[2]).sum();
-            RunningApp.waitFor(() -> reportsCounted(app) == counted, Duration.ofSeconds(90),
+            Wait.waitFor(() -> reportsCounted(app) == counted, Duration.ofSeconds(90),
                     () -> reportsCounted(app) + " of " + counted + " reports counted in node trust");
-            RunningApp.waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
+            Wait.waitFor(() -> mismatches(app, expected, at).isEmpty(), Duration.ofSeconds(30),
                     () -> "stores never matched the recomputation; first differences: " + first(mismatches(app, expected, at)));
             assertEquals(List.of(), mismatches(app, expected, at));
             assertEquals(NEWCOMER_PACKETS, RunningApp.<NodeTally>all(app, StoreNames.NODE_TRUST).get(newcomer.nodeId()).packets(),
@@ -262,7 +265,7 @@ class QisStreamsIT {
             Map<ReasonCode, Integer> rejections = new EnumMap<>(ReasonCode.class);
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(Topics.REJECTED));
-                RunningApp.waitFor(() -> {
+                Wait.waitFor(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         rejections.merge(ProtocolCodec.decodeRejection(r.value()).getReason(), 1, Integer::sum);
                     }
@@ -274,7 +277,7 @@ class QisStreamsIT {
             Set<String> routed = new HashSet<>();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(Topics.domain(domain)));
-                RunningApp.waitFor(() -> {
+                Wait.waitFor(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         OutcomePacket p = ProtocolCodec.decodePacket(r.value());
                         assertEquals(domain, p.getContext().getTask());

@@ -16,6 +16,7 @@ import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.URI;
@@ -52,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the plain RocksDB stores: the wrapper is gone and this test stays to catch a return. Afterwards the app still
  * answers and has processed every record.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QueriesWhileWritingIT {
     private static final int PARTITIONS = 2;
@@ -121,12 +124,14 @@ class QueriesWhileWritingIT {
 
         try (QisServer server = QisServer.start(config(), CLOCK);
              KafkaProducer<String, byte[]> producer = producer()) {
-            waitFor(() -> server.awaitRunning(Duration.ofMillis(100)), "the stream app RUNNING");
+            Wait.waitFor(() -> server.awaitRunning(Duration.ofMillis(100)), WAIT,
+                    () -> "the stream app RUNNING: " + server.streams().state());
             for (NodeIdentity n : concat(authors, List.of(voter))) {
                 producer.send(new ProducerRecord<>(Topics.NODES, n.nodeId(), ProtocolCodec.encode(n.nodeKey(ISSUED))))
                         .get();
             }
-            waitFor(() -> nodeKeys(server) == authors.size() + 1, "the node keys in the global store");
+            Wait.waitFor(() -> nodeKeys(server) == authors.size() + 1, WAIT,
+                    () -> "the node keys in the global store: " + nodeKeys(server) + " of " + (authors.size() + 1));
 
             Queue<SignedPacket> sent = new ConcurrentLinkedQueue<>();
             List<String> failures = new CopyOnWriteArrayList<>();
@@ -324,19 +329,5 @@ class QueriesWhileWritingIT {
         List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private interface Check {
-        boolean test() throws Exception;
-    }
-
-    private static void waitFor(Check condition, String what) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.qis.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.testing.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,13 +98,13 @@ final class ReferenceAvroConsumer {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within " + timeout);
+            Wait.waitFor(() -> {
+                if (partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    return true;
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+                return false;
+            }, timeout, () -> "reading " + topic + " to its end offsets " + end + "; read " + out.size());
         }
         return out;
     }

@@ -5,21 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.InProcessSchemaRegistry;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -38,13 +37,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly once.
  */
 @Tag("integration")
+@Timeout(180)
 class RegistryOutageIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     @RegisterExtension
     static final InJvmKafka kafka = new InJvmKafka();
 
     @Test
-    @Timeout(180)
     void routedPacketsWaitForTheRegistryAndAreWrittenOnceItAnswers() throws Exception {
         int registryPort;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -65,10 +64,7 @@ class RegistryOutageIT {
         NodeIdentity node = NodeIdentity.generate();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            packets.add(new OutcomePacketBuilder().family("llama-3-8b").task(domain).tag("t" + i)
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy")
-                    .baselineScore(0.5).outcomeScore(0.6 + i / 100.0).methodType("LoRA").hyperparam("r", 16)
-                    .nEvalSamples(400).confidence(0.9).issuedAt(Instant.now()).sign(node));
+            packets.add(Packets.seeded(domain, i).sign(node));
         }
         Set<String> published = packets.stream().map(SignedPacket::id).collect(Collectors.toSet());
 
@@ -78,7 +74,7 @@ class RegistryOutageIT {
             publisher.register(node);
             publisher.publish(packets);
 
-            RunningApp.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == packets.size(), WAIT,
+            Wait.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == packets.size(), WAIT,
                     () -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) + " routed packets waiting, expected "
                             + packets.size() + "; stored " + RunningApp.all(app, StoreNames.PACKETS).keySet());
             assertEquals(packets.size(), RunningApp.all(app, StoreNames.PACKETS).size(),
@@ -89,12 +85,12 @@ class RegistryOutageIT {
             try (InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(
                     new InetSocketAddress("127.0.0.1", registryPort))) {
                 List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-                RunningApp.waitFor(() -> {
+                Wait.waitFor(() -> {
                     records.clear();
                     records.addAll(ReferenceAvroConsumer.readAll(kafka.bootstrapServers(), topic, WAIT));
                     return records.size() >= packets.size();
                 }, WAIT, () -> records.size() + " of " + packets.size() + " packets on " + topic);
-                RunningApp.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == 0, WAIT,
+                Wait.waitFor(() -> RunningApp.count(app, StoreNames.DOMAIN_PENDING) == 0, WAIT,
                         () -> "routed packets still waiting after the registry came back");
 
                 ReferenceAvroConsumer reference = new ReferenceAvroConsumer(registry.url());

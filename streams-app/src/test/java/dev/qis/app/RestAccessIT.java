@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
-import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.TestCertificates;
 import dev.qis.publish.TopicLayout;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import dev.qis.topics.StreamTopics;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,18 +37,17 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client without the token gets a 401 with the reason, with it a 200, and a query one instance forwards to the other
  * is answered (the forwarding instance sends the token, and shows its certificate).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RestAccessIT {
@@ -72,7 +70,8 @@ class RestAccessIT {
     @TempDir
     static Path dir;
 
-    private EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private Path tokenFile;
     private TestCertificates ca;
     private final List<QisServer> started = new ArrayList<>();
@@ -80,29 +79,18 @@ class RestAccessIT {
 
     @BeforeAll
     void startClusterAndPublish() throws Exception {
-        kafka = EmbeddedKafka.start();
         tokenFile = dir.resolve("tokens");
         Files.writeString(tokenFile, "# shared by the instances of this deployment\n" + TOKEN + "\n");
         ca = TestCertificates.authority(dir, "qis-it-ca");
         NodeIdentity node = NodeIdentity.generate();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = kafka.admin()) {
             new StreamTopics(admin, new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION,
                     Topics.DEFAULT_PREFIX_CHARS), WAIT).createAll();
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.NODES, node.nodeId(),
-                    ProtocolCodec.encode(node.nodeKey(ISSUED)))).get();
+        kafka.registerNodes(ISSUED, List.of(node));
+        try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
             for (String domain : DOMAINS) {
-                SignedPacket s = new OutcomePacketBuilder()
-                        .family("llama-3-8b").task(domain).tag("en-US")
-                        .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                        .baselineScore(60).outcomeScore(66).higherIsBetter(true)
-                        .methodType("LoRA").hyperparam("r", 16L).hyperparam("lr", 2e-4)
-                        .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED).sign(node);
+                SignedPacket s = Packets.packet(domain, 60, 66).issuedAt(ISSUED).sign(node);
                 producer.send(new ProducerRecord<>(Topics.outcomes(s.fingerprint()), s.fingerprint().value(),
                         s.bytes())).get();
             }
@@ -113,9 +101,6 @@ class RestAccessIT {
     void stop() throws Exception {
         for (QisServer s : started) {
             s.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -155,7 +140,7 @@ class RestAccessIT {
     /** Asks until the answer is a 200 (the stores fill and the group settles on their own schedule). */
     private static HttpResponse<String> settled(HttpClient client, String url, String token) throws Exception {
         HttpResponse<String>[] last = new HttpResponse[1];
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 last[0] = get(client, url, token);
                 return last[0].statusCode() == 200;
@@ -206,7 +191,7 @@ class RestAccessIT {
 
         // the domain list is gathered from both instances: the other one is asked with the token
         JsonNode domains = JSON.readTree(settled(http, a.localUrl() + "/v1/domains", TOKEN).body());
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 return JSON.readTree(get(http, a.localUrl() + "/v1/domains", TOKEN).body()).path("domains").size()
                         == DOMAINS.size();
@@ -236,7 +221,7 @@ class RestAccessIT {
         HttpClient trustingWithoutCertificate = HttpClient.newBuilder().sslContext(context(null, trust)).build();
         assertThrows(IOException.class, () -> get(trustingWithoutCertificate, a.localUrl() + "/health/live", null),
                 "no client certificate: the handshake fails");
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             try {
                 return JSON.readTree(get(withCertificate, a.localUrl() + "/v1/domains", null).body())
                         .path("domains").size() == DOMAINS.size();

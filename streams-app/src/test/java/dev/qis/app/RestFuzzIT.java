@@ -13,6 +13,7 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * queries, and other methods. Every answer is 2xx, or 4xx as problem+json with a bounded body; never 5xx, never a
  * dropped connection.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RestFuzzIT {
     /** Requests per run; {@code -Dqis.fuzz.requests=N} runs more. */
@@ -85,7 +88,7 @@ class RestFuzzIT {
                 producer.send(new ProducerRecord<>(Topics.outcomes(p.fingerprint()), p.fingerprint().value(), p.bytes()));
             }
             producer.flush();
-            RunningApp.waitFor(() -> RunningApp.count(app, StoreNames.PACKETS) >= packets.size(),
+            Wait.waitFor(() -> RunningApp.count(app, StoreNames.PACKETS) >= packets.size(),
                     Duration.ofSeconds(60), () -> "the packets are stored");
 
             List<String> samples = List.of(packets.get(0).id(), packets.get(0).fingerprint().value(), node.nodeId());

@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** What the integration tests of one app instance share: starting it as {@code qis serve} does, reading its stores, waiting. */
+/** What the integration tests of one app instance share: starting it as {@code qis serve} does, reading its stores. */
 final class RunningApp {
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -59,16 +57,5 @@ final class RunningApp {
             }
         }
         return n;
-    }
-
-    static void waitFor(BooleanSupplier condition, Duration timeout, Supplier<String> message)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + ": " + message.get());
-            }
-            Thread.sleep(200);
-        }
     }
 }

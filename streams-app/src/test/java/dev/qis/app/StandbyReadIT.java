@@ -7,16 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.SignedPacket;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
 import dev.qis.publish.TopicLayout;
 import dev.qis.query.PeerClient;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +32,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,11 +44,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code Qis-Lag}), and gives the same answer the active copy gave; {@code /v1/domains} merges its own active
  * partitions with its standby copies of the other's, each partition once.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StandbyReadIT {
     private static final int PARTITIONS = 2;
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -57,14 +62,13 @@ class StandbyReadIT {
     @Test
     void aStandbyCopyAnswersWhileTheActiveInstanceIsUnreachable() throws Exception {
         String applicationId = "qis-standby-it-" + UUID.randomUUID();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             QisServer a = RunningApp.start(props(kafka, applicationId, "a"));
+        try (QisServer a = RunningApp.start(props(kafka, applicationId, "a"));
              QisServer b = RunningApp.start(props(kafka, applicationId, "b"))) {
             List<SignedPacket> packets = publish(kafka);
-            RunningApp.waitFor(() -> packets.stream().allMatch(p -> status(a, p) == 200 && status(b, p) == 200),
+            Wait.waitFor(() -> packets.stream().allMatch(p -> status(a, p) == 200 && status(b, p) == 200),
                     WAIT, () -> "every packet answered by both instances");
             // each instance holds a copy of every partition: its active tasks and the other's standbys
-            RunningApp.waitFor(() -> holdsEveryPartition(a) && holdsEveryPartition(b), WAIT,
+            Wait.waitFor(() -> holdsEveryPartition(a) && holdsEveryPartition(b), WAIT,
                     () -> "a copy of every partition on both instances: " + a.streams().allLocalStorePartitionLags()
                             + " / " + b.streams().allLocalStorePartitionLags());
             SignedPacket onA = activeOn(a, packets).orElseThrow(() -> new AssertionError("no packet active on a"));
@@ -72,7 +76,7 @@ class StandbyReadIT {
             assertEquals("active", beforeLoss.headers().firstValue(PeerClient.READ_FROM_HEADER).orElse(""),
                     "forwarded to the active copy while it answers");
             // the domain stats are written after the packets: wait until both domains are counted whole
-            RunningApp.waitFor(() -> PACKETS_PER_DOMAIN.equals(domainCountsNow(b)), WAIT,
+            Wait.waitFor(() -> PACKETS_PER_DOMAIN.equals(domainCountsNow(b)), WAIT,
                     () -> "both domains counted on b: " + domainCountsNow(b));
             HttpResponse<String> domainsBefore = get(b, "/v1/domains");
             assertEquals(200, domainsBefore.statusCode(), domainsBefore.body());
@@ -130,7 +134,7 @@ class StandbyReadIT {
         }
     }
 
-    private Properties props(EmbeddedKafka kafka, String applicationId, String name) {
+    private Properties props(InJvmKafka kafka, String applicationId, String name) {
         Properties flags = new Properties();
         flags.put(QisConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         flags.put(QisConfig.APPLICATION_ID, applicationId);
@@ -141,16 +145,11 @@ class StandbyReadIT {
         return flags;
     }
 
-    private static List<SignedPacket> publish(EmbeddedKafka kafka) {
+    private static List<SignedPacket> publish(InJvmKafka kafka) {
         NodeIdentity node = NodeIdentity.generate();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            packets.add(new OutcomePacketBuilder()
-                    .family("llama-3-8b").task(i % 2 == 0 ? "standby-even" : "standby-odd").tag("t" + (i % 6))
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("b").metric("acc")
-                    .baselineScore(0.5).outcomeScore(0.55 + i / 100.0).higherIsBetter(true)
-                    .methodType("LoRA").hyperparam("r", 8).heldOutEval(true).nEvalSamples(400).confidence(0.9)
-                    .issuedAt(Instant.now()).sign(node));
+            packets.add(Packets.seeded(i % 2 == 0 ? "standby-even" : "standby-odd", i).sign(node));
         }
         PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
                 .withLayout(new TopicLayout(PARTITIONS, TopicLayout.BROKER_DEFAULT_REPLICATION, 1));

@@ -19,6 +19,7 @@ import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +45,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own {@code topic.} settings (as an operator would set it): the same failure at 400 reporters instead of ~6,000.
  * The limit it meets is the real broker's, on the real changelog; only the threshold is smaller.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StoreValuesBoundedIT {
     private static final int REPORTERS = 400;
@@ -110,7 +113,7 @@ class StoreValuesBoundedIT {
             awaitStored(app, target, s -> s.successes() + s.failures(), REPORTERS, "backed reports counted");
             PacketState s = packetState(app, target);
             assertEquals(REPORTERS, s.citations(), "every citing run counted once");
-            RunningApp.waitFor(() -> {
+            Wait.waitFor(() -> {
                 Candidate c = candidate(app, target);
                 return c != null && c.successes() + c.failures() == REPORTERS;
             }, Duration.ofSeconds(60), () -> "the candidate counts every backed report: " + candidate(app, target));
@@ -123,7 +126,7 @@ class StoreValuesBoundedIT {
 
     private static void awaitStored(QisServer app, SignedPacket target, ToLongFunction<PacketState> count, long want,
                                     String what) throws InterruptedException {
-        RunningApp.waitFor(() -> {
+        Wait.waitFor(() -> {
             KafkaStreams.State state = app.streams().state();
             if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
                 throw new AssertionError("the app stopped (" + state + ") before the reports were stored");

@@ -3,12 +3,10 @@ package dev.qis.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
@@ -16,10 +14,12 @@ import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.Problem;
 import dev.qis.store.StoreNames;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
+import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,12 +46,11 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -60,12 +58,12 @@ import org.junit.jupiter.api.io.TempDir;
  * one that does not own a key forwards to the one that does), every error has its status and problem body,
  * /metrics shows the app's meters and Kafka's, and when one instance stops the other answers everything.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TwoInstanceQueryIT {
     private static final int PARTITIONS = 3;
-    private static final Instant ISSUED = Instant.parse("2026-11-01T12:00:00Z");
+    private static final Instant ISSUED = Packets.ISSUED;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String CLINICAL = "clinical-note-summarization";
@@ -86,7 +84,8 @@ class TwoInstanceQueryIT {
     @TempDir
     static Path stateDirs;
 
-    private EmbeddedKafka cluster;
+    @RegisterExtension
+    static final InJvmKafka cluster = new InJvmKafka();
     private QisServer first;
     private QisServer second;
     private final List<SignedPacket> packets = new ArrayList<>();
@@ -97,25 +96,22 @@ class TwoInstanceQueryIT {
 
     @BeforeAll
     void startClusterAndTwoInstances() throws Exception {
-        cluster = EmbeddedKafka.start();
-
         first = QisServer.start(config("a"), CLOCK);
         second = QisServer.start(config("b"), CLOCK);
-        waitFor(() -> first.streams().state().isRunningOrRebalancing() && second.streams().state().isRunningOrRebalancing()
-                && ready(first) && ready(second), "both instances ready");
+        Wait.waitFor(() -> first.streams().state().isRunningOrRebalancing()
+                && second.streams().state().isRunningOrRebalancing() && ready(first) && ready(second), WAIT,
+                () -> "both instances ready: " + first.streams().state() + " / " + second.streams().state());
         publishTheData();
-        waitFor(this::dataIsProcessed, "every packet, vote and citation processed and visible from both instances");
+        Wait.waitFor(this::dataIsProcessed, WAIT,
+                () -> "every packet, vote and citation processed and visible from both instances");
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
         for (QisServer s : new QisServer[] {first, second}) {
             if (s != null) {
                 s.close();
             }
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -136,14 +132,10 @@ class TwoInstanceQueryIT {
 
     // ---- data -------------------------------------------------------------------------------------------------
 
+    /** The fixture's packet of a family and task, with its own method and rank. */
     private static OutcomePacketBuilder packet(String family, String task, double baseline, double outcome,
                                                String method, long rank) {
-        return new OutcomePacketBuilder()
-                .family(family).task(task).tag("en-US").tag("healthcare")
-                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("MedQA").metric("accuracy")
-                .baselineScore(baseline).outcomeScore(outcome).higherIsBetter(true)
-                .methodType(method).hyperparam("r", rank).hyperparam("lr", 2e-4)
-                .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(ISSUED);
+        return Packets.packet(family, task, baseline, outcome).methodType(method).hyperparam("r", rank);
     }
 
     private void publishTheData() throws Exception {
@@ -156,7 +148,8 @@ class TwoInstanceQueryIT {
                 producer.send(new ProducerRecord<>(Topics.NODES, n.nodeId(), ProtocolCodec.encode(n.nodeKey(ISSUED)))).get();
             }
             // the node keys reach each instance's global store on their own schedule: wait before verifying packets
-            waitFor(() -> nodeKeysLoaded(first) && nodeKeysLoaded(second), "node keys in both global stores");
+            Wait.waitFor(() -> nodeKeysLoaded(first) && nodeKeysLoaded(second), WAIT,
+                    () -> "node keys in both global stores");
 
             reproduced = packet("llama-3-8b", CLINICAL, 60, 66, "LoRA", 16).sign(alice);
             refuted = packet("llama-3-8b", CLINICAL, 60, 70, "QLoRA", 8).sign(bob);
@@ -175,10 +168,8 @@ class TwoInstanceQueryIT {
             send(producer, citing);
             send(producer, packet("llama-3-8b", CLINICAL, 60, 80, "LoRA", 1).sign(stranger)); // UNKNOWN_NODE
 
-            vote(producer, new ValidationReportBuilder().packetId(reproduced.id()).observedScore(65.5)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
-            vote(producer, new ValidationReportBuilder().packetId(refuted.id()).observedScore(60.1)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+            vote(producer, Packets.vote(reproduced.id(), 65.5, 300, ISSUED.plusSeconds(60), voter));
+            vote(producer, Packets.vote(refuted.id(), 60.1, 300, ISSUED.plusSeconds(60), voter));
             List<String> applied = new ArrayList<>(List.of(reproduced.id(), refuted.id()));
             for (SignedPacket f : packets.subList(3, 7)) { // the flood's packets reproduce, so they are listed
                 vote(producer, new ValidationReportBuilder().packetId(f.id())
@@ -191,8 +182,7 @@ class TwoInstanceQueryIT {
             packets.add(run);
             send(producer, run);
             // bob applied carol's packet (his citing run above) and reports that it reproduced
-            vote(producer, new ValidationReportBuilder().packetId(cited.id()).observedScore(54)
-                    .nEvalSamples(300).issuedAt(ISSUED.plusSeconds(60)).sign(bob));
+            vote(producer, Packets.vote(cited.id(), 54, 300, ISSUED.plusSeconds(60), bob));
             producer.flush();
         }
     }
@@ -280,7 +270,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(1)
     void everyEndpointGivesTheSameAnswerFromEitherInstance() throws Exception {
         for (String path : queryPaths()) {
             HttpResponse<String> a = settled(first, path);
@@ -292,7 +281,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(2)
     void theAnswersAreRight() throws Exception {
         JsonNode domains = getJson(first, "/v1/domains").path("domains");
         assertEquals(List.of(CLINICAL, LEGAL, RARE), List.of(domains.get(0).path("domain").asText(),
@@ -367,7 +355,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(3)
     void paginationWalksAFingerprintWithACursor() throws Exception {
         String fp = reproduced.fingerprint().value();
         List<String> all = new ArrayList<>();
@@ -388,7 +375,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(4)
     void theInstanceThatDoesNotOwnAKeyForwardsToTheOwner() throws Exception {
         for (String domain : List.of(CLINICAL, LEGAL, RARE)) {
             KeyQueryMetadata m = first.streams().queryMetadataForKey(StoreNames.DOMAIN_CANDIDATES, domain,
@@ -404,7 +390,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(5)
     void aForwardedRequestIsNeverForwardedAgain() throws Exception {
         KeyQueryMetadata m = first.streams().queryMetadataForKey(StoreNames.DOMAIN_CANDIDATES, CLINICAL,
                 new StringSerializer());
@@ -418,7 +403,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(6)
     void everyErrorHasItsStatusAndProblemBody() throws Exception {
         String fp = reproduced.fingerprint().value();
         Map<String, Integer> cases = new LinkedHashMap<>();
@@ -456,7 +440,6 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(7)
     void anInstanceThatIsNotRunningAnswers503() throws Exception {
         QisConfig config = config("not-started");
         try (var notRunning = new org.apache.kafka.streams.KafkaStreams(
@@ -481,8 +464,11 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(8)
     void metricsShowTheAppsMetersAndKafkaStreamsOwn() throws Exception {
+        for (String path : queryPaths()) { // both instances answer and forward, whatever ran before
+            settled(first, path);
+            settled(second, path);
+        }
         String a = get(first, "/metrics").body();
         String b = get(second, "/metrics").body();
         assertEquals(11.0, counter(a, "qis_packets_accepted_total") + counter(b, "qis_packets_accepted_total"),
@@ -505,22 +491,28 @@ class TwoInstanceQueryIT {
     }
 
     @Test
-    @Order(9)
     void whenOneInstanceStopsTheOtherAnswersEverything() throws Exception {
         Map<String, JsonNode> expected = new LinkedHashMap<>();
         for (String path : queryPaths()) {
             expected.put(path, JSON.readTree(settled(first, path).body()));
         }
-        second.close();
-        second = null;
+        // a third instance joins and stops, so the pair the other tests share is left as it was
+        QisServer third = QisServer.start(config("c"), CLOCK);
+        try {
+            Wait.waitFor(() -> third.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    && !third.streams().metadataForLocalThreads().stream()
+                            .allMatch(t -> t.activeTasks().isEmpty()) && ready(third), WAIT,
+                    () -> "the third instance running with a task of its own: " + third.streams().state());
+        } finally {
+            third.close();
+        }
         Map<String, Boolean> answered = new LinkedHashMap<>();
         expected.keySet().forEach(p -> answered.put(p, false));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (answered.containsValue(false)) {
-            if (System.nanoTime() > deadline) {
-                fail("after the rebalance these were still unanswered: " + answered);
-            }
+        Wait.waitFor(() -> {
             for (String path : expected.keySet()) {
+                if (answered.get(path)) {
+                    continue;
+                }
                 // max_lag=0: a copy that is behind (restoring the other's partitions) may not answer; only a whole one
                 String exact = path.startsWith("/v1/nodes/") ? path : path + (path.contains("?") ? "&" : "?") + "max_lag=0";
                 HttpResponse<String> r = get(first, exact);
@@ -532,8 +524,9 @@ class TwoInstanceQueryIT {
                 assertEquals(expected.get(path), JSON.readTree(r.body()), path + " answered wrongly during the handover");
                 answered.put(path, true);
             }
-            Thread.sleep(100);
-        }
+            return !answered.containsValue(false);
+        }, WAIT, () -> "after the rebalance these were still unanswered: " + answered);
+        Wait.waitFor(() -> ready(first) && ready(second), WAIT, () -> "both instances ready again");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
@@ -548,14 +541,9 @@ class TwoInstanceQueryIT {
     }
 
     /** The answer once it is not a 503: a rebalance may come at any time, and then a retry is the contract. */
-    private HttpResponse<String> settled(QisServer s, String path) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        HttpResponse<String> r = get(s, path);
-        while (r.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            r = get(s, path);
-        }
-        return r;
+    private HttpResponse<String> settled(QisServer s, String path) {
+        return Wait.waitFor(() -> get(s, path), r -> r.statusCode() != 503, WAIT,
+                r -> path + " answered without a 503" + (r == null ? "" : "; last: " + r.body()));
     }
 
     private JsonNode getJson(QisServer s, String path) throws Exception {
@@ -596,15 +584,5 @@ class TwoInstanceQueryIT {
             }
         }
         return sum;
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

@@ -16,6 +16,7 @@ import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A node that registers its key and publishes straight away while the node-key global store lags (its consumer
  * made to wait up to 3 s per fetch): every packet is accepted, none is dead-lettered as UNKNOWN_NODE.
  */
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class UnknownNodeGraceIT {
     private static final int PACKETS = 10;
@@ -78,7 +81,7 @@ class UnknownNodeGraceIT {
             }
             producer.flush();
 
-            RunningApp.waitFor(() -> packetsOf(app, node) == PACKETS, Duration.ofSeconds(60),
+            Wait.waitFor(() -> packetsOf(app, node) == PACKETS, Duration.ofSeconds(60),
                     () -> packetsOf(app, node) + " of " + PACKETS + " packets counted for the node");
             Map<String, PacketState> stored = RunningApp.all(app, StoreNames.PACKETS);
             for (SignedPacket p : packets) {

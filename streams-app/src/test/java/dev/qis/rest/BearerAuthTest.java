@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.access.TokenFile;
+import dev.qis.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,11 +79,8 @@ class BearerAuthTest {
         BearerAuth auth = auth(false);
         String added = "a-token-added-while-running";
         Files.writeString(dir.resolve("tokens"), added + "\n" + FIRST + "\n");
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (auth.check("Bearer " + added) != BearerAuth.Outcome.ACCEPTED) {
-            assertTrue(System.nanoTime() < deadline, "the new token was never accepted");
-            Thread.sleep(100);
-        }
+        Wait.waitFor(() -> auth.check("Bearer " + added) == BearerAuth.Outcome.ACCEPTED, Duration.ofSeconds(10),
+                () -> "the new token accepted");
         assertEquals(added, auth.ownToken());
         assertEquals(BearerAuth.Outcome.INVALID, auth.check("Bearer " + SECOND), "a removed token is refused");
     }

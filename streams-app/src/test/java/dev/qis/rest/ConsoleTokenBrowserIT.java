@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * for it at the first 401, then sends it with every call and keeps it in sessionStorage only; a refused token is
  * forgotten and asked for again. Skipped, with one line, where Chromium or chromedriver is not installed.
  */
+@Tag("integration")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConsoleTokenBrowserIT {
     private static final Path CHROMIUM = Paths.get(System.getProperty("qis.test.chromium", "/usr/bin/chromium"));

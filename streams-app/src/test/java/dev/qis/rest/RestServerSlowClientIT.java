@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qis.testing.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * connection is closed once the read limit passes, and a normal request is answered afterwards. The server runs in
  * a JVM of its own ({@link SlowClientProbeServer}) because the JDK reads its connection limits once per process.
  */
+@Tag("integration")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RestServerSlowClientIT {
     private static final int SLOW_CLIENTS = 200;
@@ -121,21 +124,15 @@ class RestServerSlowClientIT {
     }
 
     /** A normal request, retried while the server is still clearing the slow connections. */
-    private HttpResponse<String> answered(String path) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+    private HttpResponse<String> answered(String path) {
+        return Wait.waitFor(() -> {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + path)).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 503 || System.nanoTime() > deadline) {
-                    return r;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || e instanceof ConnectException) {
-                    throw e;
-                }
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                throw new AssertionError("the server no longer accepts connections", e);
             }
-            Thread.sleep(200);
-        }
+        }, r -> r.statusCode() != 503, Duration.ofSeconds(30),
+                r -> path + " answered without a 503" + (r == null ? "" : "; last: " + r.statusCode()));
     }
 }

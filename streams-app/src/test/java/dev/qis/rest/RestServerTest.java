@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qis.query.StateUnavailableException;
+import dev.qis.testing.Wait;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -261,10 +263,7 @@ class RestServerTest {
         get("/ok/a", "GET");
         get("/ok/b", "GET");
         // the server records a request's time once its answer is sent, so the client can see the answer first
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (okTimings() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Wait.waitFor(() -> okTimings() >= 2, Duration.ofSeconds(10), () -> "two timings recorded: " + okTimings());
         assertEquals(2, registry.get(RestServer.LATENCY_METER).tags("endpoint", "/ok/{name}", "status", "200")
                 .timer().count());
     }

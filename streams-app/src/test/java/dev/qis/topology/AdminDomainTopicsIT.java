@@ -4,47 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
+import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Wait;
 import dev.qis.topics.AdminDomainTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Domain topic creation against a real broker: created once, capped (further domains go to the overflow topic),
  * and a creation the broker refuses sends its packets to the overflow topic instead of holding the stream thread.
  */
+@Tag("integration")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdminDomainTopicsIT {
     private static final TopicLayout ONE_PARTITION = new TopicLayout(1, TopicLayout.BROKER_DEFAULT_REPLICATION, 1);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InJvmKafka kafka = new InJvmKafka();
     private static Admin admin;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafka.start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = kafka.admin();
     }
 
     @AfterAll
     static void stopKafka() {
         admin.close();
-        kafka.close();
     }
 
     private static String unique() {
@@ -64,7 +65,9 @@ class AdminDomainTopicsIT {
         assertEquals(Topics.domain(dotted), domains.ensure(dotted));
         assertEquals(Topics.domain(underscored), domains.ensure(underscored), "both exist: the names do not collide");
         assertEquals(Topics.domain(dotted), domains.ensure(dotted));
-        assertTrue(topics().containsAll(List.of(Topics.domain(dotted), Topics.domain(underscored))));
+        // a topic the controller has created reaches the broker's metadata, and so the listing, a moment later
+        Wait.waitFor(() -> topics().containsAll(List.of(Topics.domain(dotted), Topics.domain(underscored))), WAIT,
+                () -> "both domain topics listed");
     }
 
     @Test
@@ -123,13 +126,11 @@ class AdminDomainTopicsIT {
                 Duration.ofSeconds(30), Clock.systemUTC());
         String domain = unique();
         List<String> answers = new java.util.ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Topics.domain(domain).equals(answers.isEmpty() ? null : answers.get(answers.size() - 1))) {
-            assertTrue(System.nanoTime() < deadline, "the topic was not created within " + WAIT + ": " + answers);
+        Wait.waitFor(() -> {
             answers.add(domains.ensure(domain));
-            Thread.sleep(5);
-        }
+            return Topics.domain(domain).equals(answers.get(answers.size() - 1));
+        }, WAIT, () -> "the topic created: " + answers);
         assertTrue(answers.subList(0, answers.size() - 1).stream().allMatch(Topics.DOMAIN_OVERFLOW::equals), answers::toString);
-        assertTrue(topics().contains(Topics.domain(domain)));
+        Wait.waitFor(() -> topics().contains(Topics.domain(domain)), WAIT, () -> "the domain topic listed");
     }
 }
