@@ -146,12 +146,13 @@ public final class Synthesis {
      * {@link #OUTLIER_SCALE_MIN}), a packet whose gain g exceeds m + K·s ({@link #OUTLIER_K}) keeps the weight
      * w · exp(−(g − m − K·s)² / 2s²): the chance, under a normal model of the rest, of a value that far beyond the
      * bound — one scale beyond keeps 61 % of its weight, two 14 %, four 0.03 %. A packet within the bound keeps its
-     * weight, so does one below the median (nobody gains by understating a run), so does one that backed reports
-     * reproduced (S &gt; F), and so does one that a reproduced packet of another node corroborates: it ran the same
-     * configuration and measured a gain within K·s of it. So one node's claim of a gain no one else sees cannot
-     * outvote the rest, nor can keys that only agree with each other (a Sybil actor's keys all claim the same), while
-     * a configuration that really is better counts in full once someone's run of it has been reproduced (the
-     * exploration alternative points there).
+     * weight, so does one below the median (nobody gains by understating a run), and so does one that a reproduced
+     * packet (S &gt; F) of another node corroborates: it ran the same configuration and measured a gain within K·s of
+     * it. Being reproduced itself does not spare a packet: one lucky reproduction of an inflated claim leaves its
+     * measured gain far above the rest. So one node's claim of a gain no one else sees cannot outvote the rest, nor
+     * can keys that only agree with each other (a Sybil actor's keys all claim the same), while a configuration that
+     * really is better counts in full once another node's run of it has been reproduced (the exploration
+     * alternative points there).
      */
     static List<Weighted> discountOutliers(List<Weighted> weighted) {
         if (weighted.size() < 3) {
@@ -169,8 +170,8 @@ public final class Synthesis {
         List<Weighted> out = new ArrayList<>(weighted.size());
         for (Weighted x : weighted) {
             double beyond = x.gain - median - bound;
-            if (beyond <= 0 || x.e.reproduced() || corroborated(x, byConfiguration.get(
-                    configurationKey(x.e.methodType(), x.e.hyperparams())), bound)) {
+            if (beyond <= 0 || corroborated(x, byConfiguration.get(configurationKey(x.e.methodType(),
+                    x.e.hyperparams())), bound)) {
                 out.add(x);
             } else {
                 out.add(new Weighted(x.e, x.w * Math.exp(-beyond * beyond / (2 * scale * scale)), x.gain));

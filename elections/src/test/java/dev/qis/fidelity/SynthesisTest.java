@@ -151,6 +151,15 @@ class SynthesisTest {
     }
 
     @Test
+    void oneLuckyReproductionDoesNotSpareAClaimFarAboveTheRest() {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(judged(e("inflated", "byz", "llama-3-8b", "full", Map.of("epochs", 3L), 0.30, 1000), 1, 0));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        assertTrue(r.packetIds().stream().noneMatch("inflated"::equals), r.packetIds().toString());
+    }
+
+    @Test
     void aRefutedPacketIsNeitherFittedNorRestedOn() {
         // the refuted packet's measured value has already moved toward what the refuters saw, and it is heavy
         List<Evidence> evidence = honestRuns();
