@@ -7,13 +7,37 @@ import java.util.Map;
  * One packet as synthesis sees it: its context, its configuration (method and hyperparameters) and its
  * measurements — the claim and the backed reproductions — each weight already carrying the measurer's trust and
  * the packet's decay. Hyperparameter values are Long, Double, String or Boolean, as in the protocol.
+ *
+ * @param reproductions backed reports that reproduced the claim (S)
+ * @param refutations   backed reports that did not (F); a packet with F &gt; S is refuted
  */
 public record Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
-                       String methodType, Map<String, Object> hyperparams, List<Measurement> measurements) {
+                       String methodType, Map<String, Object> hyperparams, List<Measurement> measurements,
+                       long reproductions, long refutations) {
     public Evidence {
         tags = List.copyOf(tags);
         hyperparams = Map.copyOf(hyperparams);
         measurements = List.copyOf(measurements);
+        if (reproductions < 0 || refutations < 0) {
+            throw new IllegalArgumentException("reproductions and refutations must be >= 0, got " + reproductions
+                    + " and " + refutations);
+        }
+    }
+
+    /** A packet no backed report has judged yet (S = F = 0). */
+    public Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
+                    String methodType, Map<String, Object> hyperparams, List<Measurement> measurements) {
+        this(packetId, nodeId, family, task, tags, methodType, hyperparams, measurements, 0, 0);
+    }
+
+    /** More backed reports refuted the claim than reproduced it (F &gt; S). */
+    public boolean refuted() {
+        return refutations > reproductions;
+    }
+
+    /** More backed reports reproduced the claim than refuted it (S &gt; F): what a top-k lists. */
+    public boolean reproduced() {
+        return reproductions > refutations;
     }
 
     /** Total weight of the measurements. */

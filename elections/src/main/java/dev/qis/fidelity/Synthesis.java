@@ -17,7 +17,9 @@ import java.util.TreeSet;
  *
  * <ol>
  *   <li>Each packet weighs its measurements (trust and decay applied by the caller) × its similarity to the asking
- *       context: 1 for the same task and family, lower across families and tasks, halved when no tag is shared.</li>
+ *       context: 1 for the same task and family, lower across families and tasks, halved when no tag is shared.
+ *       A refuted packet (more backed refutations than reproductions) is left out: the runs that refuted it are
+ *       evidence as their own packets, and the claim they refuted is not evidence of anything.</li>
  *   <li>Per method, hyperparameters that are numbers become axes (log scale when all positive, each normalized to
  *       the range the evidence spans); text and booleans must match. The model at a point is a kernel-weighted
  *       mean of the evidence (Gaussian kernel), shrunk toward the method's mean by a prior of {@code priorWeight}
@@ -86,6 +88,9 @@ public final class Synthesis {
     public Optional<Recommendation> recommend(Context asking, List<Evidence> evidence) {
         List<Weighted> weighted = new ArrayList<>();
         for (Evidence e : evidence) {
+            if (e.refuted()) {
+                continue; // what the refuting runs observed is evidence as their own packets; the claim is not
+            }
             double s = similarity(asking, e);
             double w = s * e.weight();
             if (w > 0 && Double.isFinite(w)) {
@@ -141,10 +146,13 @@ public final class Synthesis {
      * {@link #OUTLIER_SCALE_MIN}), a packet whose gain g exceeds m + K·s ({@link #OUTLIER_K}) keeps the weight
      * w · exp(−(g − m − K·s)² / 2s²): the chance, under a normal model of the rest, of a value that far beyond the
      * bound — one scale beyond keeps 61 % of its weight, two 14 %, four 0.03 %. A packet within the bound keeps its
-     * weight, so does one below the median (nobody gains by understating a run), and so does one that another node
-     * corroborates: a packet of a different node that ran the same configuration and measured a gain within K·s of
-     * it. So one node's claim of a gain no one else sees cannot outvote the rest, while a configuration that really
-     * is better counts in full once a second node has run it (the exploration alternative points there).
+     * weight, so does one below the median (nobody gains by understating a run), and so does one that a reproduced
+     * packet (S &gt; F) of another node corroborates: it ran the same configuration and measured a gain within K·s of
+     * it. Being reproduced itself does not spare a packet: one lucky reproduction of an inflated claim leaves its
+     * measured gain far above the rest. So one node's claim of a gain no one else sees cannot outvote the rest, nor
+     * can keys that only agree with each other (a Sybil actor's keys all claim the same), while a configuration that
+     * really is better counts in full once another node's run of it has been reproduced (the exploration
+     * alternative points there).
      */
     static List<Weighted> discountOutliers(List<Weighted> weighted) {
         if (weighted.size() < 3) {
@@ -174,7 +182,8 @@ public final class Synthesis {
 
     private static boolean corroborated(Weighted x, List<Weighted> sameConfiguration, double bound) {
         for (Weighted other : sameConfiguration) {
-            if (!other.e.nodeId().equals(x.e.nodeId()) && Math.abs(other.gain - x.gain) <= bound) {
+            if (other.e.reproduced() && !other.e.nodeId().equals(x.e.nodeId())
+                    && Math.abs(other.gain - x.gain) <= bound) {
                 return true;
             }
         }

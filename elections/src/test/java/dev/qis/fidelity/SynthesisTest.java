@@ -128,13 +128,55 @@ class SynthesisTest {
     }
 
     @Test
-    void aSecondNodeMeasuringTheSameHighGainMakesItCountInFull() {
+    void aReproducedRunOfTheSameHighGainMakesItCountInFull() {
         List<Evidence> evidence = honestRuns();
         evidence.add(e("first", "x1", "llama-3-8b", "full", Map.of("epochs", 3L), 0.35, 1000));
-        evidence.add(e("second", "x2", "llama-3-8b", "full", Map.of("epochs", 3L), 0.34, 1000));
+        evidence.add(judged(e("second", "x2", "llama-3-8b", "full", Map.of("epochs", 3L), 0.34, 1000), 2, 0));
         Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
-        assertEquals("full", r.methodType(), "two nodes agree on a much better configuration");
+        assertEquals("full", r.methodType(), "a reproduced run agrees with a much better claim");
         assertTrue(r.expectedGain() > 0.2, "and its estimate is theirs, shrunk by the prior: " + r.expectedGain());
+    }
+
+    @Test
+    void keysThatOnlyAgreeWithEachOtherDoNotCorroborate() {
+        // three keys of one actor: each claims the same much better configuration, nobody reproduced any of them
+        List<Evidence> evidence = honestRuns();
+        for (int k = 0; k < 3; k++) {
+            evidence.add(e("sybil" + k, "key" + k, "llama-3-8b", "full", Map.of("epochs", 3L), 0.30 + 0.001 * k,
+                    1000));
+        }
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType(), "unreproduced keys agreeing is not corroboration");
+        assertTrue(r.packetIds().stream().noneMatch(id -> id.startsWith("sybil")), r.packetIds().toString());
+    }
+
+    @Test
+    void oneLuckyReproductionDoesNotSpareAClaimFarAboveTheRest() {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(judged(e("inflated", "byz", "llama-3-8b", "full", Map.of("epochs", 3L), 0.30, 1000), 1, 0));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("LoRA", r.methodType());
+        assertTrue(r.packetIds().stream().noneMatch("inflated"::equals), r.packetIds().toString());
+    }
+
+    @Test
+    void aRefutedPacketIsNeitherFittedNorRestedOn() {
+        // the refuted packet's measured value has already moved toward what the refuters saw, and it is heavy
+        List<Evidence> evidence = honestRuns();
+        evidence.add(judged(e("refuted", "byz", "llama-3-8b", "LoRA", Map.of("r", 32L), 0.08, 1000), 1, 3));
+        Recommendation withIt = synthesis.recommend(asking, evidence).orElseThrow();
+        Recommendation without = synthesis.recommend(asking, honestRuns()).orElseThrow();
+        assertTrue(withIt.packetIds().stream().noneMatch("refuted"::equals), withIt.packetIds().toString());
+        assertEquals(without, withIt, "a refuted claim moves nothing");
+        // a packet as often reproduced as refuted is not refuted: it counts
+        evidence.set(evidence.size() - 1, judged(evidence.get(evidence.size() - 1), 2, 2));
+        Recommendation tied = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("refuted", tied.packetIds().get(0), "the heaviest packet of the point when it is not refuted");
+    }
+
+    private static Evidence judged(Evidence e, long reproductions, long refutations) {
+        return new Evidence(e.packetId(), e.nodeId(), e.family(), e.task(), e.tags(), e.methodType(), e.hyperparams(),
+                e.measurements(), reproductions, refutations);
     }
 
     @Test
