@@ -94,7 +94,7 @@ class QisPublisherTest {
     void anUnsignedPacketIsRefusedByTheProtocolsCheckNamingItsPlaceInTheBatch() {
         publisher.register(alice);
         long commits = producer.commitCount();
-        SignedPacket signed = SamplePackets.signed(1, alice);
+        SignedPacket signed = Packets.seeded(1, alice);
         OutcomePacket unsigned = OutcomePacket.newBuilder(signed.packet()).setSignature(ByteBuffer.allocate(0)).build();
         ProtocolException e = assertThrows(ProtocolException.class, () -> publisher.publish(List.of(signed,
                 new SignedPacket(unsigned, ProtocolCodec.encode(unsigned)))));

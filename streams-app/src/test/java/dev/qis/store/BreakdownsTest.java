@@ -39,8 +39,8 @@ class BreakdownsTest {
             }
         }
         double curate = elections.claimWeight(0.9, 400, true);
-        return new PacketState("0123456789abcdef-00000000000000a1", new byte[0], facts("author", gain), curate, 0, 0,
-                -1, backed.withHeaviest(kept));
+        return new PacketState("0123456789abcdef-00000000000000a1", new byte[0], new byte[32], facts("author", gain),
+                curate, 0, 0, -1, backed.withHeaviest(kept));
     }
 
     @Test
