@@ -1,7 +1,6 @@
 package dev.qis.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.access.TokenFile;
@@ -95,7 +94,8 @@ class ConsoleTokenBrowserIT {
             assertEquals(TOKEN, storage(browser), "kept in the tab's sessionStorage");
             int answered = answeredCalls.size();
             wait.until(b -> answeredCalls.size() > answered + 1); // the refreshes send it too
-            assertFalse(visible(browser, "token-form") != null, "the form is gone once the token is accepted");
+            // the page hides the form on its own schedule once an answer with the token arrives: wait for that
+            wait.withMessage("the form is gone once the token is accepted").until(b -> visible(b, "token-form") == null);
             assertEquals(null, ((JavascriptExecutor) browser).executeScript(
                     "return window.localStorage.getItem('qis.rest.token');"), "never in localStorage");
         } finally {
