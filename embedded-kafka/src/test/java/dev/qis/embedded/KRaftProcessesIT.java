@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * acks=all and min.insync.replicas=2 loses nothing and doubles nothing, the survivors keep serving producers and
  * consumers, and the killed broker starts again on its own data and rejoins every partition's in-sync set.
  */
+@Tag("integration")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class KRaftProcessesIT {
     private static final String TOPIC = "processes-it";

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * been delivered exactly once (the large run with a broker kill is in docs/reliability.md).
  */
 // about 2-3 min on an idle two-core machine; a busy one (other builds, other harness runs) has needed 5.5
+@Tag("integration")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChaosIT {
     @TempDir
