@@ -3,7 +3,6 @@ package dev.qis.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.qis.access.TokenFile;
-import dev.qis.app.QisServer;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
@@ -25,6 +24,7 @@ import dev.qis.protocol.avro.NodeKey;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.publish.TopicLayout;
 import dev.qis.publish.TopicProvisioner;
+import dev.qis.server.QisServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -84,9 +84,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code qis bench}: loads a generated, signed federation into Kafka and measures, in one run, a plain consumer of

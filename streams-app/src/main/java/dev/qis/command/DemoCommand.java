@@ -1,7 +1,5 @@
 package dev.qis.command;
 
-import dev.qis.app.QisServer;
-import dev.qis.app.SimulationFeedListener;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
@@ -16,6 +14,8 @@ import dev.qis.registry.RegistrySettings;
 import dev.qis.rest.BearerAuth;
 import dev.qis.rest.RestAccess;
 import dev.qis.rest.RestTls;
+import dev.qis.server.QisServer;
+import dev.qis.server.SimulationFeedListener;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
 import dev.qis.simulation.ProgressListener;
@@ -44,9 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code qis demo}: the whole loop on one machine. Without {@code bootstrap.servers} it starts an in-process Kafka

@@ -1,6 +1,5 @@
 package dev.qis.command;
 
-import dev.qis.app.QisServer;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
@@ -8,6 +7,7 @@ import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.rest.RestAccess;
+import dev.qis.server.QisServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;

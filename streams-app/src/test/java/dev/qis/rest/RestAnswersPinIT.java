@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.qis.app.QisServer;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
@@ -14,6 +13,7 @@ import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
+import dev.qis.server.QisServer;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
 import java.io.IOException;

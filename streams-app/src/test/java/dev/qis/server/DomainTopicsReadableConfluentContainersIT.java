@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import dev.qis.cli.LogSetup;
 import dev.qis.metrics.QisMeters;

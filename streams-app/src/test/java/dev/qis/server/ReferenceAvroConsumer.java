@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

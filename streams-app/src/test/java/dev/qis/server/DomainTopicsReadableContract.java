@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.app.QisApp;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.PacketHistory;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

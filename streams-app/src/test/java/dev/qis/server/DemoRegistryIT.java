@@ -1,10 +1,11 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.app.QisApp;
 import dev.qis.command.DemoCommand;
 import dev.qis.protocol.Topics;
 import dev.qis.testing.Wait;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import dev.qis.rest.SimulationFeed;
 import dev.qis.rest.SimulationResponse;

@@ -1,4 +1,4 @@
-package dev.qis.app;
+package dev.qis.server;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
