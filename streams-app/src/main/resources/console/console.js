@@ -130,12 +130,16 @@
       .then(function (r) {
         var body = kind === "text" ? r.text() : r.json().catch(function () { return null; });
         return body.then(function (b) {
-          if (r.status === 401) {
+          var current = storedToken();
+          if (r.status === 401 && (!current || current === token)) {
+            // (a 401 to a call sent before the tab was given its current token says nothing of that token)
             var reason = b && typeof b === "object" && b.reason || (token ? "invalid" : "missing");
             if (reason === "invalid") {
               try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
             }
             askForToken(reason);
+          } else if (r.status !== 401 && token && tokenForm && !tokenForm.hidden) {
+            tokenForm.hidden = true; // the token was taken
           }
           var answer = { status: r.status, body: b, retryAfter: r.headers.get("Retry-After") };
           trackUnavailable(key, answer);
