@@ -80,14 +80,7 @@ class LoopEndToEndIT {
     void theLoopBeatsNoCoordinationAndNothingForgedIsRouted() throws Exception {
         SimulationConfig config = SimulationConfig.defaults().withNodes(50).withDomains(4).withRounds(5)
                 .withSeed(7).withByzantine(0.2, 6);
-        PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
-                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1));
-        SimulationReport report;
-        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings,
-                URI.create("http://127.0.0.1:" + server.port()))) {
-            report = new EcosystemSimulator(Clock.systemUTC(), Duration.ofSeconds(90), 4)
-                    .run(config, network, ProgressListener.NONE);
-        }
+        SimulationReport report = simulate(config);
 
         assertTrue(report.gains().runs() > 0, "honest runs after round 0");
         assertTrue(report.gains().loop() > report.gains().noCoordination(),
@@ -125,14 +118,7 @@ class LoopEndToEndIT {
         SimulationConfig base = SimulationConfig.defaults();
         SimulationConfig config = new SimulationConfig(150, 15, 8, base.byzantineShare(), base.sybilKeys(),
                 base.epsilon(), 42, base.zipfExponent(), base.topK(), "goals", base.families());
-        PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
-                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1));
-        SimulationReport report;
-        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings,
-                URI.create("http://127.0.0.1:" + server.port()))) {
-            report = new EcosystemSimulator(Clock.systemUTC(), Duration.ofSeconds(90), 4)
-                    .run(config, network, ProgressListener.NONE);
-        }
+        SimulationReport report = simulate(config);
         assertTrue(report.warnings().isEmpty(), "the app kept up: " + report.warnings());
         SimulationGoals.check(report, SimulationGoals.REGRET_POPULAR);
         SimulationGoals.checkByzantineTopShare(report, 0.05);
@@ -156,6 +142,17 @@ class LoopEndToEndIT {
     private static List<String> domainTopics() throws Exception {
         try (Admin admin = kafka.admin()) {
             return admin.listTopics().names().get().stream().filter(t -> t.startsWith(Topics.DOMAIN_PREFIX)).toList();
+        }
+    }
+
+    /** Runs the simulation against the app under test, through Kafka and its REST API. */
+    private static SimulationReport simulate(SimulationConfig config) {
+        PublisherSettings settings = PublisherSettings.forBootstrap(kafka.bootstrapServers())
+                .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1));
+        try (KafkaHttpNetwork network = KafkaHttpNetwork.open(settings,
+                URI.create("http://127.0.0.1:" + server.port()))) {
+            return new EcosystemSimulator(Clock.systemUTC(), Duration.ofSeconds(90), 4)
+                    .run(config, network, ProgressListener.NONE);
         }
     }
 }
