@@ -171,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "app's bearer token (default: the file $" + TokenFile.ENV + " names; none when neither is set).")
     Path tokenFile;
 
-    @Option(names = "--instances", paramLabel = "N[,N...]", split = ",", defaultValue = "1",
+    @Option(names = "--instances", paramLabel = "N", split = ",", defaultValue = "1",
             description = "App instances to start, one run each in the order given (1-" + MAX_INSTANCES + "; "
                     + "default ${DEFAULT-VALUE}): e.g. 1,2,3 times the end-to-end phase with one, two and three "
                     + "instances of one application in this process, each time from the first record; freshness "
