@@ -8,7 +8,7 @@ import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.Rejection;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.registry.DomainRecordReader;
-import dev.qis.simulation.PacketFactory;
+import dev.qis.simulation.actors.PacketFactory;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
