@@ -6,6 +6,7 @@ import dev.qis.cli.DurationConverter;
 import dev.qis.cli.InputException;
 import dev.qis.cli.QisCommand;
 import dev.qis.cli.TopicOptions;
+import dev.qis.client.QisApiClient;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationException;
@@ -17,7 +18,6 @@ import dev.qis.simulation.report.SimulationMatrix;
 import dev.qis.simulation.rounds.EcosystemSimulator;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,13 +192,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     URI apiUri() {
         try {
-            URI uri = new URI(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
-            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
-                throw new InputException("--api: expected an http(s) URL such as http://localhost:8080, got '" + api + "'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InputException("--api: not a URL: '" + api + "': " + e.getMessage(), e);
+            return QisApiClient.baseUri(api);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--api: " + e.getMessage(), e);
         }
     }
 }

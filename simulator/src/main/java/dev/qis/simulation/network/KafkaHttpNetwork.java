@@ -1,7 +1,8 @@
 package dev.qis.simulation.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.client.ApiException;
+import dev.qis.client.QisApiClient;
 import dev.qis.protocol.Fingerprint;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.ProtocolCodec;
@@ -17,9 +18,6 @@ import dev.qis.simulation.actors.PacketFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +51,8 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     static final Duration POLL = Duration.ofMillis(200);
 
     private final QisPublisher publisher;
-    private final URI api;
+    private final QisApiClient api;
     private final String bootstrap;
-    private final HttpClient http;
-    private final Optional<String> token;
-    private final ObjectMapper json = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> rejectedReader;
     private final List<RejectionSeen> rejections = new ArrayList<>();
     private final List<SignedPacket> pendingPackets = new ArrayList<>();
@@ -69,12 +64,8 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     private KafkaHttpNetwork(QisPublisher publisher, Map<String, Object> clientProperties, URI api,
                              Optional<String> token, Optional<SSLContext> tls) {
         this.publisher = publisher;
-        this.api = api;
-        this.token = token;
+        this.api = QisApiClient.to(api).token(token).tls(tls).timeouts(HTTP_TIMEOUT, HTTP_TIMEOUT).build();
         this.bootstrap = String.valueOf(clientProperties.get("bootstrap.servers"));
-        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT);
-        tls.ifPresent(http::sslContext);
-        this.http = http.build();
         Map<String, Object> consumer = new HashMap<>(clientProperties);
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -177,7 +168,7 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
 
     @Override
     public Optional<Recommendation> synthesize(String domain, String family, List<String> tags) {
-        HttpResponse<String> r = getAvailable("/v1/domains/" + encode(domain) + "/synthesis?family=" + encode(family)
+        QisApiClient.Answer r = getAvailable("/v1/domains/" + encode(domain) + "/synthesis?family=" + encode(family)
                 + "&tags=" + encode(String.join(",", tags)));
         if (r.statusCode() == 404) {
             return Optional.empty();
@@ -217,7 +208,7 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
 
     @Override
     public List<TopEntry> topK(String domain, int k) {
-        HttpResponse<String> r = getAvailable("/v1/domains/" + encode(domain) + "/top?k=" + k);
+        QisApiClient.Answer r = getAvailable("/v1/domains/" + encode(domain) + "/top?k=" + k);
         if (r.statusCode() == 404) {
             return List.of();
         }
@@ -275,7 +266,7 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     @Override
     public String describe() {
         int t = timeouts.get();
-        return "kafka " + bootstrap + ", api " + api + (t == 0 ? "" : " (" + t + " requests timed out and were retried)");
+        return "kafka " + bootstrap + ", api " + api.base() + (t == 0 ? "" : " (" + t + " requests timed out and were retried)");
     }
 
     @Override
@@ -300,16 +291,16 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
      * A GET that waits out 503 answers (a rebalance or restore, honouring Retry-After) and timed-out requests,
      * within a budget; each timeout is counted and shows in {@link #describe()}.
      */
-    private HttpResponse<String> getAvailable(String path) {
+    private QisApiClient.Answer getAvailable(String path) {
         long deadline = System.nanoTime() + UNAVAILABLE_BUDGET.toNanos();
         while (true) {
-            HttpResponse<String> r;
+            QisApiClient.Answer r;
             try {
                 r = send(path);
             } catch (HttpTimeoutException e) {
                 timeouts.incrementAndGet();
                 if (System.nanoTime() > deadline) {
-                    throw new SimulationException("GET " + api.resolve(path) + " kept timing out for "
+                    throw new SimulationException("GET " + api.uri(path) + " kept timing out for "
                             + UNAVAILABLE_BUDGET.toSeconds() + " s (each try waits " + HTTP_TIMEOUT.toSeconds() + " s)", e);
                 }
                 continue;
@@ -323,12 +314,12 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
                 throw new SimulationException("GET " + path + " still answers 503 after " + UNAVAILABLE_BUDGET.toSeconds()
                         + " s: " + r.body());
             }
-            long seconds = r.headers().firstValue("Retry-After").map(KafkaHttpNetwork::seconds).orElse(1L);
+            long seconds = r.retryAfterSeconds().orElse(1L);
             sleep(Duration.ofSeconds(Math.max(1, Math.min(seconds, 10))));
         }
     }
 
-    private HttpResponse<String> get(String path) {
+    private QisApiClient.Answer get(String path) {
         try {
             return send(path);
         } catch (IOException e) {
@@ -336,13 +327,9 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
         }
     }
 
-    private HttpResponse<String> send(String path) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(api.resolve(path)).timeout(HTTP_TIMEOUT)
-                .header("Accept", "application/json");
-        token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
-        HttpRequest request = builder.GET().build();
+    private QisApiClient.Answer send(String path) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return api.get(path);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SimulationException("interrupted during GET " + path, e);
@@ -350,18 +337,19 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     }
 
     private SimulationException unreachable(String path, IOException e) {
-        return new SimulationException("GET " + api.resolve(path) + " failed: " + e
+        return new SimulationException("GET " + api.uri(path) + " failed: " + e
                 + " (is the stream app serving its REST API there? --api)", e);
     }
 
-    private JsonNode ok(HttpResponse<String> r) {
-        if (r.statusCode() != 200) {
-            throw new SimulationException("GET " + r.uri() + " answered " + r.statusCode() + ": " + r.body());
-        }
+    /** The JSON of a 200 answer; any other is a failure of the run. */
+    private static JsonNode ok(QisApiClient.Answer r) {
         try {
-            return json.readTree(r.body());
-        } catch (IOException e) {
-            throw new SimulationException("GET " + r.uri() + " answered unreadable JSON: " + e.getMessage(), e);
+            if (r.statusCode() != 200) {
+                throw r.problem();
+            }
+            return r.json();
+        } catch (ApiException e) {
+            throw new SimulationException(e.getMessage(), e);
         }
     }
 
@@ -371,14 +359,6 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
             out.add(List.copyOf(items.subList(i, Math.min(items.size(), i + BATCH))));
         }
         return out;
-    }
-
-    private static long seconds(String header) {
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 
     private static String encode(String s) {
