@@ -61,7 +61,8 @@ public final class QisApiClient {
             throw new IllegalArgumentException("not a URL: '" + base + "': " + e.getMessage(), e);
         }
         if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-            throw new IllegalArgumentException("expected an http(s) URL such as http://localhost:8080, got '" + base + "'");
+            throw new IllegalArgumentException("expected an http(s) URL such as http://localhost:8080, got '" + base
+                    + "'");
         }
         return uri;
     }
@@ -98,19 +99,19 @@ public final class QisApiClient {
 
     /** GETs a path and returns its JSON; any answer but a 2xx is an {@link ApiException}. */
     public JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
-        return get(pathAndQuery).json();
+        return send(request(pathAndQuery).header("Accept", "application/json").GET().build()).json();
     }
 
     /** POSTs {@code body} as JSON and returns the answer's JSON; any answer but a 2xx is an {@link ApiException}. */
     public JsonNode postJson(String path, Object body) throws IOException, InterruptedException {
-        HttpRequest request = request(path).header("Content-Type", "application/json")
+        HttpRequest request = request(path).header("Accept", "application/json")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         return send(request).json();
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(timeout)
-                .header("Accept", "application/json");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(timeout);
         token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
         return builder;
     }

@@ -79,7 +79,8 @@ public final class QueryCommand implements Runnable {
             err.println("qis: --token-file: " + e.getMessage());
             return QisCommand.EXIT_USAGE;
         }
-        QisApiClient client = to.token(token).timeouts(Duration.ofMillis(timeoutMs), Duration.ofMillis(timeoutMs)).build();
+        Duration timeout = Duration.ofMillis(timeoutMs);
+        QisApiClient client = to.token(token).timeouts(timeout, timeout).build();
         QisApiClient.Answer answer;
         try {
             answer = client.get(path + QisApiClient.query(params));
@@ -102,7 +103,8 @@ public final class QueryCommand implements Runnable {
             err.println("qis: the API wants a bearer token: --token-file FILE or $" + TokenFile.ENV
                     + (token.isPresent() ? " (the one sent was refused)" : ""));
         }
-        return answer.statusCode() >= 400 && answer.statusCode() < 500 ? QisCommand.EXIT_USAGE : QisCommand.EXIT_FAILURE;
+        int status = answer.statusCode();
+        return status >= 400 && status < 500 ? QisCommand.EXIT_USAGE : QisCommand.EXIT_FAILURE;
     }
 
     private String format(String body) {

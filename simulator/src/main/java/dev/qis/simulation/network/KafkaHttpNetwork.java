@@ -266,7 +266,8 @@ public final class KafkaHttpNetwork implements OutcomeNetwork {
     @Override
     public String describe() {
         int t = timeouts.get();
-        return "kafka " + bootstrap + ", api " + api.base() + (t == 0 ? "" : " (" + t + " requests timed out and were retried)");
+        return "kafka " + bootstrap + ", api " + api.base()
+                + (t == 0 ? "" : " (" + t + " requests timed out and were retried)");
     }
 
     @Override
