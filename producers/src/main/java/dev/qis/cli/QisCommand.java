@@ -7,13 +7,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code qis} command: publishes, votes, subscribes and queries; the stream app adds serve and demo. */
+/** The {@code qis} command: publishes, votes and subscribes; the launcher adds simulate, serve, query, demo and the rest. */
 @Command(name = "qis",
         mixinStandardHelpOptions = true,
         versionProvider = QisCommand.Version.class,
         description = {"QIS outcome routing on Apache Kafka: share what fine-tuning runs learned, never the data.", ""},
         subcommands = {FingerprintCommand.class, KeygenCommand.class, TokenCommand.class, RegisterCommand.class, PublishCommand.class, BridgeCommand.class, ProduceCommand.class,
-            VoteCommand.class, SubscribeCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
+            VoteCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure (broker unreachable, timeout, ...)", "2:usage or input error"})
 public final class QisCommand implements Runnable {

@@ -8,15 +8,17 @@ import dev.qis.command.ChaosCommand;
 import dev.qis.command.DemoCommand;
 import dev.qis.command.QueryCommand;
 import dev.qis.command.ServeCommand;
+import dev.qis.simulation.cli.SimulateCommand;
 import picocli.CommandLine;
 
-/** The {@code qis} launcher's entry point: the producer commands plus the stream app's own. */
+/** The {@code qis} launcher's entry point: the producer commands, the simulator's and the stream app's own. */
 public final class QisApp {
     private QisApp() {
     }
 
     public static CommandLine commandLine() {
         CommandLine cli = QisCommand.commandLine(new QisCommand());
+        cli.addSubcommand(new SimulateCommand());
         cli.addSubcommand(new ServeCommand());
         cli.addSubcommand(new QueryCommand());
         cli.addSubcommand(new BrokerCommand());

@@ -7,6 +7,7 @@ import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
+import dev.qis.client.QisApiClient;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
@@ -33,9 +34,6 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,7 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
     private final List<String[]> table = new ArrayList<>();
     private PrintWriter err;
     private long lastProgress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<URI, QisApiClient> clients = new ConcurrentHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -725,7 +723,7 @@ public final class BenchCommand implements Callable<Integer> {
                     watchers.submit(() -> {
                         long giveUp = sentAt + TimeUnit.SECONDS.toNanos(60);
                         while (System.nanoTime() < giveUp) {
-                            if (status(target.resolve("/v1/packets/" + id)) == 200) {
+                            if (client(target).status("/v1/packets/" + id) == 200) {
                                 latencies.add(System.nanoTime() - sentAt);
                                 return;
                             }
@@ -791,7 +789,7 @@ public final class BenchCommand implements Callable<Integer> {
                 progress(true, "queries: %s, %d client%s, %,d queries on the app and the naive router", kind.getKey(),
                         clients, clients == 1 ? "" : "s", count);
                 Predicate<Query> call = q -> {
-                    int s = status(target.resolve(kind.getValue().apply(q)));
+                    int s = client(target).status(kind.getValue().apply(q));
                     statuses.merge(Integer.toString(s), 1, Integer::sum);
                     return s == 200 || s == 404; // 404: nothing routed there yet, a real answer of the app
                 };
@@ -851,26 +849,22 @@ public final class BenchCommand implements Callable<Integer> {
         row("state dir (after close)", mib(size), String.format("%,.0f bytes/packet", (double) size / packetsHeld), "");
     }
 
-    /** A request to the app measured, with its bearer token when --api names one that wants it. */
-    private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
-        if (api != null) {
-            TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV))
-                    .ifPresent(t -> builder.header("Authorization", "Bearer " + t));
-        }
-        return builder;
+    /** The client of the app measured, with its bearer token when --api names one that wants it. */
+    private QisApiClient client(URI target) {
+        return clients.computeIfAbsent(target, t -> QisApiClient.to(t)
+                .token(api == null ? Optional.empty() : TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV)))
+                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(5)).build());
     }
 
     /** The sum of a Prometheus series' samples on {@code /metrics}, those whose labels contain {@code label}. */
     private Optional<Double> scrape(URI target, String name, String label) throws IOException, InterruptedException {
-        HttpResponse<Stream<String>> response = http.send(request(target.resolve("/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
+        QisApiClient.Answer response = client(target).get("/metrics");
         if (response.statusCode() != 200) {
             throw new IllegalStateException(target + "/metrics answered " + response.statusCode());
         }
         double[] sum = {0};
         boolean[] found = {false};
-        try (Stream<String> lines = response.body()) {
+        try (Stream<String> lines = response.body().lines()) {
             lines.filter(l -> l.startsWith(name) && (l.length() > name.length()
                             && (l.charAt(name.length()) == ' ' || l.charAt(name.length()) == '{')))
                     .filter(l -> label == null || l.contains(label))
@@ -890,18 +884,6 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        }
-    }
-
-    private int status(URI uri) {
-        try {
-            return http.send(request(uri).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.qis.chaos;
 
+import dev.qis.client.QisApiClient;
 import dev.qis.query.PeerClient;
-import java.net.http.HttpResponse;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -105,7 +105,7 @@ final class AnswerProbe implements Runnable {
     /** "200 active", "200 standby", "503", or "no answer". */
     private String ask(AppInstance instance, Tracker t) {
         try {
-            HttpResponse<String> r = instance.get(t.path);
+            QisApiClient.Answer r = instance.get(t.path);
             if (r.statusCode() == 503) {
                 String detail = r.body().replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1")
                         .replaceAll("[0-9]+", "N");

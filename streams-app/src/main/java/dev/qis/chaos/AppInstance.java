@@ -1,12 +1,9 @@
 package dev.qis.chaos;
 
 import dev.qis.access.TokenFile;
+import dev.qis.client.QisApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +16,13 @@ import java.util.concurrent.TimeUnit;
  * state directory, so that after a {@code SIGKILL} it starts again on the same address and whatever state survived.
  */
 final class AppInstance {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     private final String name;
     private final int port;
     private final Path stateDir;
     private final Path logFile;
     private final Map<String, String> environment;
     private final String classPath;
+    private final QisApiClient api;
     private Process process;
 
     /**
@@ -40,6 +36,9 @@ final class AppInstance {
         this.stateDir = workDir.resolve("state-" + name);
         this.logFile = workDir.resolve("serve-" + name + ".log");
         this.environment = Map.copyOf(environment);
+        // an instance given a token file (--env QIS_REST_AUTH_TOKEN_FILE=...) is asked with its first token
+        this.api = QisApiClient.to(baseUrl()).token(TokenFile.clientToken(null, environment.get(TokenFile.ENV)))
+                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(2)).build();
     }
 
     String name() {
@@ -123,21 +122,10 @@ final class AppInstance {
 
     /** The status of a GET, or -1 when there is no answer. */
     int status(String path) {
-        try {
-            return get(path).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return api.status(path);
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
-        // an instance given a token file (--env QIS_REST_AUTH_TOKEN_FILE=...) is asked with its first token
-        TokenFile.clientToken(null, environment.get(TokenFile.ENV))
-                .ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    QisApiClient.Answer get(String path) throws IOException, InterruptedException {
+        return api.get(path);
     }
 }

@@ -10,7 +10,7 @@ import dev.qis.protocol.avro.DataScale;
 import dev.qis.publish.PublishException;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.publish.QisPublisher;
-import dev.qis.simulation.PacketFactory;
+import dev.qis.simulation.actors.PacketFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

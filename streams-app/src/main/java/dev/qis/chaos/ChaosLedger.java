@@ -1,6 +1,6 @@
 package dev.qis.chaos;
 
-import dev.qis.simulation.PacketFactory;
+import dev.qis.simulation.actors.PacketFactory;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,14 +2,14 @@ package dev.qis.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.client.QisApiClient;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.Rejection;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.registry.DomainRecordReader;
-import dev.qis.simulation.PacketFactory;
-import java.net.http.HttpResponse;
+import dev.qis.simulation.actors.PacketFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,7 +229,7 @@ final class ChaosVerifier {
 
     private static JsonNode json(AppInstance api, String path, List<String> out) throws InterruptedException {
         try {
-            HttpResponse<String> response = api.get(path);
+            QisApiClient.Answer response = api.get(path);
             if (response.statusCode() != 200) {
                 out.add("GET " + path + " answered " + response.statusCode());
                 return null;

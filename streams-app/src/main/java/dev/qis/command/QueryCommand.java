@@ -4,21 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.access.TokenFile;
 import dev.qis.cli.QisCommand;
+import dev.qis.client.QisApiClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,28 +61,13 @@ public final class QueryCommand implements Runnable {
                 + "packets, packet, node or instances");
     }
 
-    /** The JDK's HTTP client leaves the message of a refused connection empty; name the cause instead. */
-    private static String reason(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
-            }
-        }
-        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-    }
-
     /** GETs a path with query parameters (empty values left out) and prints the answer; returns the exit code. */
     int get(String path, Map<String, String> params) {
-        String query = params.entrySet().stream()
-                .filter(e -> e.getValue() != null && !e.getValue().isEmpty())
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        String base = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        URI uri;
+        QisApiClient.Builder to;
         try {
-            uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
+            to = QisApiClient.to(api);
         } catch (IllegalArgumentException e) {
             err.println("qis: --api is not a URL: " + api);
             return QisCommand.EXIT_USAGE;
@@ -100,32 +79,31 @@ public final class QueryCommand implements Runnable {
             err.println("qis: --token-file: " + e.getMessage());
             return QisCommand.EXIT_USAGE;
         }
-        HttpResponse<String> response;
+        Duration timeout = Duration.ofMillis(timeoutMs);
+        QisApiClient client = to.token(token).timeouts(timeout, timeout).build();
+        QisApiClient.Answer answer;
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs));
-            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-            response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            answer = client.get(path + QisApiClient.query(params));
         } catch (IOException e) {
-            err.println("qis: the API at " + base + " is unreachable: " + reason(e) + " (is qis serve or qis demo running "
-                    + "there? --api or QIS_API names another)");
+            err.println("qis: the API at " + client.base() + " is unreachable: " + QisApiClient.reason(e)
+                    + " (is qis serve or qis demo running there? --api or QIS_API names another)");
             return QisCommand.EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return QisCommand.EXIT_FAILURE;
         }
-        int status = response.statusCode();
-        String body = format(response.body());
-        if (status >= 200 && status < 300) {
+        String body = format(answer.body());
+        if (answer.ok()) {
             out.println(body);
             return QisCommand.EXIT_OK;
         }
         err.println(body);
-        response.headers().firstValue("Retry-After").ifPresent(s -> err.println("qis: retry after " + s + " s"));
-        if (status == 401) {
+        answer.retryAfter().ifPresent(s -> err.println("qis: retry after " + s + " s"));
+        if (answer.statusCode() == 401) {
             err.println("qis: the API wants a bearer token: --token-file FILE or $" + TokenFile.ENV
                     + (token.isPresent() ? " (the one sent was refused)" : ""));
         }
+        int status = answer.statusCode();
         return status >= 400 && status < 500 ? QisCommand.EXIT_USAGE : QisCommand.EXIT_FAILURE;
     }
 
@@ -139,7 +117,7 @@ public final class QueryCommand implements Runnable {
     }
 
     static String seg(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return QisApiClient.segment(value);
     }
 
     static Map<String, String> params(String... kv) {
