@@ -1,6 +1,7 @@
 package dev.qis.cli;
 
 import dev.qis.access.TokenFile;
+import dev.qis.errors.Reason;
 import dev.qis.simulation.ConsoleProgress;
 import dev.qis.simulation.EcosystemSimulator;
 import dev.qis.simulation.KafkaHttpNetwork;
@@ -134,7 +135,7 @@ public final class SimulateCommand implements Callable<Integer> {
             try {
                 written = SimulationMatrix.write(summarizeMatrix);
             } catch (SimulationException e) {
-                throw new InputException(e.getMessage(), e);
+                throw new InputException(e);
             }
             spec.commandLine().getOut().println("wrote " + written);
             spec.commandLine().getOut().flush();
@@ -142,7 +143,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         SimulationConfig config = config();
         if (queryThreads < 1 || queryThreads > 256) {
-            throw new InputException("--query-threads: must be 1-256, got " + queryThreads);
+            throw new InputException(Reason.INVALID_OPTION, "--query-threads: must be 1-256, got " + queryThreads);
         }
         URI apiUri = apiUri();
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.onStderr();
@@ -151,7 +152,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             token = TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV));
         } catch (TokenFile.TokenFileException e) {
-            throw new InputException("--token-file: " + e.getMessage(), e);
+            throw new InputException(Reason.FILE_UNREADABLE, "--token-file: " + e.getMessage(), e);
         }
         try (KafkaHttpNetwork network = KafkaHttpNetwork.open(client.publisherSettings(topics), apiUri, token,
                 Optional.empty())) {
@@ -172,7 +173,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     topK, domainPrefix, SimulationConfig.families(families),
                     SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
         } catch (SimulationException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
     }
 
@@ -180,7 +181,7 @@ public final class SimulateCommand implements Callable<Integer> {
         return switch (exploreWith) {
             case "random" -> false;
             case "alternative" -> true;
-            default -> throw new SimulationException("invalid --explore-with: " + exploreWith
+            default -> throw new SimulationException(Reason.INVALID_OPTION, "invalid --explore-with: " + exploreWith
                     + " (must be random or alternative)");
         };
     }
@@ -189,11 +190,12 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             URI uri = new URI(api.endsWith("/") ? api.substring(0, api.length() - 1) : api);
             if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
-                throw new InputException("--api: expected an http(s) URL such as http://localhost:8080, got '" + api + "'");
+                throw new InputException(Reason.INVALID_OPTION,
+                        "--api: expected an http(s) URL such as http://localhost:8080, got '" + api + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new InputException("--api: not a URL: '" + api + "': " + e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, "--api: not a URL: '" + api + "': " + e.getMessage(), e);
         }
     }
 }
