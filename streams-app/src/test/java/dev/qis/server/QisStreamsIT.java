@@ -19,7 +19,7 @@ import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.publish.TopicLayout;
-import dev.qis.store.Breakdowns;
+import dev.qis.query.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;
