@@ -6,7 +6,7 @@ import dev.qis.fidelity.FidelityScore;
 import dev.qis.fidelity.Synthesis;
 import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.Recommendation;
-import dev.qis.store.Breakdowns;
+import dev.qis.query.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.CandidateReport;
 import dev.qis.store.PacketFacts;

@@ -1,5 +1,6 @@
 package dev.qis.adapters;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolException;
@@ -15,7 +16,7 @@ public record Draft(String source, OutcomePacket packet) {
         try {
             return OutcomePacketBuilder.seal(packet, node);
         } catch (ProtocolException e) {
-            throw new AdapterException(source + ": " + e.getMessage(), e);
+            throw new AdapterException(Reason.INVALID_PACKET, source + ": " + e.getMessage(), e);
         }
     }
 }

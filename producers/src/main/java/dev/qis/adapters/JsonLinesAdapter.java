@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.avro.DataScale;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class JsonLinesAdapter {
             throw new UncheckedIOException("reading " + sourceName + " failed after line " + lineNo, e);
         }
         if (drafts.isEmpty()) {
-            throw new AdapterException(sourceName + ": no packets (every line is blank)");
+            throw new AdapterException(Reason.EMPTY_INPUT, sourceName + ": no packets (every line is blank)");
         }
         return drafts;
     }
@@ -65,16 +66,19 @@ public final class JsonLinesAdapter {
             String reason = e.getOriginalMessage().startsWith("Non-standard token")
                     ? "NaN and Infinity are not numbers in JSON (and scores must be finite)"
                     : e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source.*", "");
-            throw new AdapterException(source + ": malformed JSON at column " + e.getLocation().getColumnNr() + ": "
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    source + ": malformed JSON at column " + e.getLocation().getColumnNr() + ": "
                     + reason);
         }
         if (!(node instanceof ObjectNode obj)) {
-            throw new AdapterException(source + ": expected a JSON object, got " + node.getNodeType().name().toLowerCase());
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    source + ": expected a JSON object, got " + node.getNodeType().name().toLowerCase());
         }
         for (Iterator<String> names = obj.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!KNOWN.contains(name)) {
-                throw new AdapterException(source + ": " + name + ": unknown field (expected some of " + FIELDS + ")");
+                throw new AdapterException(Reason.UNKNOWN_FIELD,
+                        source + ": " + name + ": unknown field (expected some of " + FIELDS + ")");
             }
         }
         Fields f = new Fields(obj, source);
@@ -92,7 +96,8 @@ public final class JsonLinesAdapter {
         }
 
         private AdapterException wrong(String name, String expected, JsonNode v) {
-            return new AdapterException(source + ": " + name + ": expected " + expected + ", got " + v);
+            return new AdapterException(Reason.INVALID_VALUE,
+                    source + ": " + name + ": expected " + expected + ", got " + v);
         }
 
         String text(String name) {
@@ -170,7 +175,7 @@ public final class JsonLinesAdapter {
                     return DataScales.parse(v.asText());
                 }
             } catch (IllegalArgumentException e) {
-                throw new AdapterException(source + ": " + name + ": " + e.getMessage());
+                throw new AdapterException(Reason.INVALID_VALUE, source + ": " + name + ": " + e.getMessage());
             }
             throw wrong(name, "a bucket name or a count of examples", v);
         }

@@ -3,6 +3,7 @@ package dev.qis.adapters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,10 +99,11 @@ public final class LmEvalAdapter {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new AdapterException(name + ": malformed JSON: " + e.getOriginalMessage());
+            throw new AdapterException(Reason.MALFORMED_INPUT, name + ": malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.path("results").isObject()) {
-            throw new AdapterException(name + ": results: missing (expected the harness's results.json with a \"results\" object)");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    name + ": results: missing (expected the harness's results.json with a \"results\" object)");
         }
         return node;
     }
@@ -137,7 +139,7 @@ public final class LmEvalAdapter {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new AdapterException(file + ": cannot read: " + e.getMessage(), e);
+            throw new AdapterException(Reason.FILE_UNREADABLE, file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -162,7 +164,8 @@ public final class LmEvalAdapter {
         for (Iterator<Map.Entry<String, JsonNode>> tasks = results.get("results").fields(); tasks.hasNext(); ) {
             Map.Entry<String, JsonNode> task = tasks.next();
             if (!task.getValue().isObject()) {
-                throw new AdapterException(name + ": results." + task.getKey() + ": expected an object of metrics");
+                throw new AdapterException(Reason.MALFORMED_INPUT,
+                        name + ": results." + task.getKey() + ": expected an object of metrics");
             }
             for (Iterator<Map.Entry<String, JsonNode>> metrics = task.getValue().fields(); metrics.hasNext(); ) {
                 Map.Entry<String, JsonNode> metric = metrics.next();
@@ -181,7 +184,7 @@ public final class LmEvalAdapter {
             }
         }
         if (out.isEmpty()) {
-            throw new AdapterException(name + ": results: no numeric metric in any task");
+            throw new AdapterException(Reason.MISSING_FIELD, name + ": results: no numeric metric in any task");
         }
         return out;
     }
@@ -198,7 +201,8 @@ public final class LmEvalAdapter {
         }
         JsonNode count = n.has("effective") ? n.get("effective") : n.get("original");
         if (count == null || !count.isIntegralNumber() || !count.canConvertToInt()) {
-            throw new AdapterException(name + ": n-samples." + task + ": expected {\"original\": N, \"effective\": N}, got " + n);
+            throw new AdapterException(Reason.INVALID_VALUE,
+                    name + ": n-samples." + task + ": expected {\"original\": N, \"effective\": N}, got " + n);
         }
         return count.intValue();
     }
@@ -219,7 +223,8 @@ public final class LmEvalAdapter {
         if (!modelName.isBlank()) {
             return Scores.familyOf(modelName);
         }
-        throw new AdapterException(baseName + ": config.model_args has no pretrained= and there is no model_name"
+        throw new AdapterException(Reason.MISSING_FIELD,
+                baseName + ": config.model_args has no pretrained= and there is no model_name"
                 + " (give --family)");
     }
 }

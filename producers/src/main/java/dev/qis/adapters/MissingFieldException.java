@@ -1,5 +1,7 @@
 package dev.qis.adapters;
 
+import dev.qis.errors.Reason;
+
 /** Input that lacks a required packet field (a baseline, a task, ...): which field, and where and why. */
 public final class MissingFieldException extends AdapterException {
     private static final long serialVersionUID = 1L;
@@ -7,7 +9,7 @@ public final class MissingFieldException extends AdapterException {
     private final String field;
 
     public MissingFieldException(String field, String message) {
-        super(message);
+        super(Reason.MISSING_FIELD, message);
         this.field = field;
     }
 

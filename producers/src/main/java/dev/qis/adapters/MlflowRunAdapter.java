@@ -3,6 +3,7 @@ package dev.qis.adapters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,9 +69,9 @@ public final class MlflowRunAdapter {
         try {
             root = JSON.readTree(Files.readString(runJson, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new AdapterException(runJson + ": malformed JSON: " + e.getOriginalMessage());
+            throw new AdapterException(Reason.MALFORMED_INPUT, runJson + ": malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new AdapterException(runJson + ": cannot read: " + e.getMessage(), e);
+            throw new AdapterException(Reason.FILE_UNREADABLE, runJson + ": cannot read: " + e.getMessage(), e);
         }
         return read(root, runJson.toString(), runJson.getFileName().toString(), overrides, issuedAt);
     }
@@ -84,7 +85,8 @@ public final class MlflowRunAdapter {
     public static Draft read(JsonNode root, String where, String name, PacketFields overrides, Instant issuedAt) {
         JsonNode run = root == null ? null : root.get("run");
         if (run == null || !run.isObject()) {
-            throw new AdapterException(where + ": run: missing (expected the REST API's {\"run\": {...}} object)");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    where + ": run: missing (expected the REST API's {\"run\": {...}} object)");
         }
         String runId = run.path("info").path("run_id").asText("");
         String source = name + (runId.isEmpty() ? "" : " run " + runId);
@@ -100,11 +102,13 @@ public final class MlflowRunAdapter {
             return out;
         }
         if (!list.isArray()) {
-            throw new AdapterException(source + ": data." + what + ": expected a list of {key, value}");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    source + ": data." + what + ": expected a list of {key, value}");
         }
         for (JsonNode kv : list) {
             if (!kv.path("key").isTextual() || kv.get("value") == null) {
-                throw new AdapterException(source + ": data." + what + ": an entry without key or value: " + kv);
+                throw new AdapterException(Reason.MALFORMED_INPUT,
+                        source + ": data." + what + ": an entry without key or value: " + kv);
             }
             out.put(kv.get("key").asText(), kv.get("value").asText());
         }
@@ -119,12 +123,14 @@ public final class MlflowRunAdapter {
             return values;
         }
         if (!list.isArray()) {
-            throw new AdapterException(source + ": data.metrics: expected a list of {key, value, timestamp, step}");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    source + ": data.metrics: expected a list of {key, value, timestamp, step}");
         }
         for (JsonNode m : list) {
             JsonNode value = m.get("value");
             if (!m.path("key").isTextual() || value == null || !(value.isNumber() || value.isTextual())) {
-                throw new AdapterException(source + ": data.metrics: an entry without key or numeric value: " + m);
+                throw new AdapterException(Reason.MALFORMED_INPUT,
+                        source + ": data.metrics: an entry without key or numeric value: " + m);
             }
             double v = value.isNumber() ? value.doubleValue() : parseDouble(value.asText(), source, m.get("key").asText());
             long[] when = {m.path("step").asLong(0), m.path("timestamp").asLong(0)};
@@ -141,7 +147,8 @@ public final class MlflowRunAdapter {
         try {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new AdapterException(source + ": metric " + key + ": not a number: '" + text + "'");
+            throw new AdapterException(Reason.INVALID_VALUE,
+                    source + ": metric " + key + ": not a number: '" + text + "'");
         }
     }
 
@@ -206,7 +213,8 @@ public final class MlflowRunAdapter {
             try {
                 return DataScales.parse(v);
             } catch (IllegalArgumentException e) {
-                throw new AdapterException(source + ": data_scale (" + from + "): " + e.getMessage());
+                throw new AdapterException(Reason.INVALID_VALUE,
+                        source + ": data_scale (" + from + "): " + e.getMessage());
             }
         }
 
@@ -280,7 +288,8 @@ public final class MlflowRunAdapter {
                 try {
                     return Integer.parseInt(v.strip());
                 } catch (NumberFormatException e) {
-                    throw new AdapterException(source + ": n_eval_samples: expected a whole number, got '" + v + "'");
+                    throw new AdapterException(Reason.INVALID_VALUE,
+                            source + ": n_eval_samples: expected a whole number, got '" + v + "'");
                 }
             }
             Double m = metrics.get("eval_samples");
@@ -295,7 +304,8 @@ public final class MlflowRunAdapter {
             try {
                 return Double.parseDouble(v.strip());
             } catch (NumberFormatException e) {
-                throw new AdapterException(source + ": " + field + ": expected a number, got '" + v + "'");
+                throw new AdapterException(Reason.INVALID_VALUE,
+                        source + ": " + field + ": expected a number, got '" + v + "'");
             }
         }
 
@@ -307,7 +317,8 @@ public final class MlflowRunAdapter {
             return switch (v.strip().toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw new AdapterException(source + ": " + field + ": expected true or false, got '" + v + "'");
+                default -> throw new AdapterException(Reason.INVALID_VALUE,
+                        source + ": " + field + ": expected true or false, got '" + v + "'");
             };
         }
 
@@ -317,7 +328,8 @@ public final class MlflowRunAdapter {
             if (names != null) {
                 for (String n : names) {
                     if (!params.containsKey(n)) {
-                        throw new AdapterException(source + ": hyperparams: the run has no param '" + n + "'");
+                        throw new AdapterException(Reason.MISSING_FIELD,
+                                source + ": hyperparams: the run has no param '" + n + "'");
                     }
                     out.put(n, ParamText.typed(params.get(n)));
                 }

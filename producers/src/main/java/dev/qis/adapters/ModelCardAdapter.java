@@ -3,6 +3,7 @@ package dev.qis.adapters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public final class ModelCardAdapter {
             drafts.add(fromCard.overriddenBy(overrides).toDraft(fineTunedCard.getFileName() + " " + r.describe(), issuedAt));
         }
         if (drafts.isEmpty()) {
-            throw new AdapterException(baseCard + ": no result for the same dataset and metric type as any of "
+            throw new AdapterException(Reason.MISSING_FIELD,
+                    baseCard + ": no result for the same dataset and metric type as any of "
                     + fineTunedCard + "'s results " + skipped);
         }
         return new Result(drafts, skipped);
@@ -69,7 +71,7 @@ public final class ModelCardAdapter {
         try {
             text = Files.readString(card, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new AdapterException(card + ": cannot read: " + e.getMessage(), e);
+            throw new AdapterException(Reason.FILE_UNREADABLE, card + ": cannot read: " + e.getMessage(), e);
         }
         String[] lines = text.split("\r?\n", -1);
         int start = 0;
@@ -77,24 +79,27 @@ public final class ModelCardAdapter {
             start++;
         }
         if (start >= lines.length || !lines[start].strip().equals("---")) {
-            throw new AdapterException(card + ": no YAML front matter (a model card starts with a '---' line)");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    card + ": no YAML front matter (a model card starts with a '---' line)");
         }
         int end = start + 1;
         while (end < lines.length && !lines[end].strip().equals("---")) {
             end++;
         }
         if (end >= lines.length) {
-            throw new AdapterException(card + ": the YAML front matter has no closing '---' line");
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    card + ": the YAML front matter has no closing '---' line");
         }
         String yaml = String.join("\n", java.util.Arrays.asList(lines).subList(start + 1, end));
         try {
             JsonNode node = YAML.readTree(yaml);
             if (node == null || !node.isObject()) {
-                throw new AdapterException(card + ": the front matter is not a YAML mapping");
+                throw new AdapterException(Reason.MALFORMED_INPUT, card + ": the front matter is not a YAML mapping");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new AdapterException(card + ": malformed YAML front matter: " + e.getOriginalMessage());
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    card + ": malformed YAML front matter: " + e.getOriginalMessage());
         }
     }
 
@@ -104,7 +109,8 @@ public final class ModelCardAdapter {
             b = b.get(0);
         }
         if (b == null || !b.isTextual() || b.asText().isBlank()) {
-            throw new AdapterException(file + ": base_model: missing or not a single model id (give --family)");
+            throw new AdapterException(Reason.MISSING_FIELD,
+                    file + ": base_model: missing or not a single model id (give --family)");
         }
         return b.asText();
     }
@@ -112,13 +118,15 @@ public final class ModelCardAdapter {
     private static List<CardResult> results(JsonNode card, Path file) {
         JsonNode index = card.get("model-index");
         if (index == null || !index.isArray() || index.isEmpty()) {
-            throw new AdapterException(file + ": model-index: missing (the card reports no evaluation results)");
+            throw new AdapterException(Reason.MISSING_FIELD,
+                    file + ": model-index: missing (the card reports no evaluation results)");
         }
         List<CardResult> out = new ArrayList<>();
         for (int i = 0; i < index.size(); i++) {
             JsonNode results = index.get(i).get("results");
             if (results == null || !results.isArray()) {
-                throw new AdapterException(file + ": model-index[" + i + "].results: missing or not a list");
+                throw new AdapterException(Reason.MALFORMED_INPUT,
+                        file + ": model-index[" + i + "].results: missing or not a list");
             }
             for (int j = 0; j < results.size(); j++) {
                 String where = file.getFileName() + ": model-index[" + i + "].results[" + j + "]";
@@ -126,17 +134,17 @@ public final class ModelCardAdapter {
                 JsonNode dataset = r.path("dataset");
                 String datasetType = textOrNull(dataset.get("type"));
                 if (datasetType == null) {
-                    throw new AdapterException(where + ".dataset.type: missing");
+                    throw new AdapterException(Reason.MISSING_FIELD, where + ".dataset.type: missing");
                 }
                 JsonNode metrics = r.get("metrics");
                 if (metrics == null || !metrics.isArray()) {
-                    throw new AdapterException(where + ".metrics: missing or not a list");
+                    throw new AdapterException(Reason.MALFORMED_INPUT, where + ".metrics: missing or not a list");
                 }
                 for (int k = 0; k < metrics.size(); k++) {
                     JsonNode m = metrics.get(k);
                     String metricType = textOrNull(m.get("type"));
                     if (metricType == null) {
-                        throw new AdapterException(where + ".metrics[" + k + "].type: missing");
+                        throw new AdapterException(Reason.MISSING_FIELD, where + ".metrics[" + k + "].type: missing");
                     }
                     double value = value(m.get("value"), where + ".metrics[" + k + "].value");
                     out.add(new CardResult(textOrNull(r.path("task").get("type")), datasetType,
@@ -149,7 +157,7 @@ public final class ModelCardAdapter {
 
     private static double value(JsonNode v, String where) {
         if (v == null || v.isNull()) {
-            throw new AdapterException(where + ": missing");
+            throw new AdapterException(Reason.MISSING_FIELD, where + ": missing");
         }
         if (v.isNumber()) {
             return v.doubleValue();
@@ -160,7 +168,8 @@ public final class ModelCardAdapter {
                 return d.getAsDouble();
             }
         }
-        throw new AdapterException(where + ": expected a number or a string starting with one, got " + v);
+        throw new AdapterException(Reason.INVALID_VALUE,
+                where + ": expected a number or a string starting with one, got " + v);
     }
 
     private static String textOrNull(JsonNode v) {

@@ -1,5 +1,6 @@
 package dev.qis.bridge;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.publish.PublishException;
@@ -150,7 +151,8 @@ public final class Bridge implements AutoCloseable {
             try {
                 producer.initTransactions();
             } catch (KafkaException e) {
-                throw new PublishException(internal + ": could not initialize transactions within "
+                throw new PublishException(Reason.BROKER_TIMEOUT,
+                        internal + ": could not initialize transactions within "
                         + settings.timeout().toMillis() + " ms: " + e.getMessage(), e);
             }
             publisher = QisPublisher.open(federation);
@@ -166,7 +168,8 @@ public final class Bridge implements AutoCloseable {
             if (consumer != null) {
                 consumer.close(Duration.ZERO);
             }
-            throw e instanceof KafkaException ? new PublishException(internal + ": " + e.getMessage(), e) : e;
+            throw e instanceof KafkaException ? new PublishException(Reason.SEND_FAILED,
+                    internal + ": " + e.getMessage(), e) : e;
         }
     }
 
@@ -268,7 +271,8 @@ public final class Bridge implements AutoCloseable {
             } catch (KafkaException | IllegalStateException ignored) {
                 // fenced or closed: the next bridge re-reads the batch; its packets are duplicates by content
             }
-            throw new PublishException("internal cluster: committing " + dead.size() + " dead letter(s) and the offsets"
+            throw new PublishException(Reason.SEND_FAILED,
+                    "internal cluster: committing " + dead.size() + " dead letter(s) and the offsets"
                     + " failed after the federation acknowledged the batch (a restart re-publishes it as duplicates): "
                     + e.getMessage(), e);
         }
@@ -330,7 +334,8 @@ public final class Bridge implements AutoCloseable {
                 described = admin.describeTopics(List.of(s.fromTopic())).allTopicNames()
                         .get(s.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                throw new PublishException(internal + ": topic " + s.fromTopic() + ": " + e.getCause().getMessage(), e.getCause());
+                throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                        internal + ": topic " + s.fromTopic() + ": " + e.getCause().getMessage(), e.getCause());
             }
             if (!s.createDeadLetterTopic()) {
                 return;
@@ -340,18 +345,20 @@ public final class Bridge implements AutoCloseable {
                 admin.createTopics(List.of(new NewTopic(s.deadLetterTopic(), Optional.of(partitions), Optional.empty()))).all().get(s.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new PublishException(internal + ": could not create the dead-letter topic "
+                    throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                            internal + ": could not create the dead-letter topic "
                             + s.deadLetterTopic() + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
             TopicLeaders.await(admin, s.deadLetterTopic(), s.timeout());
         } catch (TimeoutException e) {
-            throw new PublishException(internal + ": no answer within " + s.timeout().toMillis() + " ms (is it reachable?)", e);
+            throw new PublishException(Reason.BROKER_TIMEOUT,
+                    internal + ": no answer within " + s.timeout().toMillis() + " ms (is it reachable?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PublishException("interrupted while connecting to the " + internal, e);
+            throw new PublishException(Reason.INTERRUPTED, "interrupted while connecting to the " + internal, e);
         } catch (KafkaException e) {
-            throw new PublishException(internal + ": " + e.getMessage(), e);
+            throw new PublishException(Reason.SEND_FAILED, internal + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.qis.adapters.AdapterException;
 import dev.qis.adapters.JsonLinesAdapter;
 import dev.qis.adapters.LmEvalAdapter;
 import dev.qis.adapters.PacketFields;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,17 +138,18 @@ public final class BridgeMapping {
         try {
             root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new AdapterException(file + ": malformed YAML: " + e.getOriginalMessage());
+            throw new AdapterException(Reason.MALFORMED_INPUT, file + ": malformed YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new AdapterException(file + ": cannot read: " + e.getMessage(), e);
+            throw new AdapterException(Reason.FILE_UNREADABLE, file + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new AdapterException(file + ": expected a mapping with defaults and rules");
+            throw new AdapterException(Reason.MALFORMED_INPUT, file + ": expected a mapping with defaults and rules");
         }
         for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!key.equals("defaults") && !key.equals("rules")) {
-                throw new AdapterException(file + ": " + key + ": unknown key (expected defaults and rules)");
+                throw new AdapterException(Reason.UNKNOWN_FIELD,
+                        file + ": " + key + ": unknown key (expected defaults and rules)");
             }
         }
         Map<String, JsonNode> baselines = new LinkedHashMap<>();
@@ -155,7 +157,7 @@ public final class BridgeMapping {
         List<Rule> rules = new ArrayList<>();
         JsonNode list = root.get("rules");
         if (list != null && !list.isNull() && !list.isArray()) {
-            throw new AdapterException(file + ": rules: expected a list");
+            throw new AdapterException(Reason.MALFORMED_INPUT, file + ": rules: expected a list");
         }
         if (list != null && list.isArray()) {
             for (int i = 0; i < list.size(); i++) {
@@ -167,27 +169,31 @@ public final class BridgeMapping {
 
     private static Rule rule(JsonNode node, String where, Path file, Map<String, JsonNode> baselines) {
         if (!node.isObject()) {
-            throw new AdapterException(where + ": expected {match, fields}");
+            throw new AdapterException(Reason.MALFORMED_INPUT, where + ": expected {match, fields}");
         }
         Set<String> keys = new LinkedHashSet<>();
         node.fieldNames().forEachRemaining(keys::add);
         keys.removeAll(Set.of("match", "fields"));
         if (!keys.isEmpty()) {
-            throw new AdapterException(where + ": " + keys.iterator().next() + ": unknown key (expected match and fields)");
+            throw new AdapterException(Reason.UNKNOWN_FIELD,
+                    where + ": " + keys.iterator().next() + ": unknown key (expected match and fields)");
         }
         JsonNode match = node.path("match");
         if (!match.isObject()) {
-            throw new AdapterException(where + ".match: expected an object with some of " + MATCH_KEYS);
+            throw new AdapterException(Reason.MALFORMED_INPUT,
+                    where + ".match: expected an object with some of " + MATCH_KEYS);
         }
         for (Iterator<String> it = match.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!MATCH_KEYS.contains(key)) {
-                throw new AdapterException(where + ".match." + key + ": unknown (expected some of " + MATCH_KEYS + ")");
+                throw new AdapterException(Reason.UNKNOWN_FIELD,
+                        where + ".match." + key + ": unknown (expected some of " + MATCH_KEYS + ")");
             }
         }
         EventFormat format = null;
         if (match.has("format")) {
-            format = EventFormat.ofLabel(match.get("format").asText()).orElseThrow(() -> new AdapterException(
+            format = EventFormat.ofLabel(match.get("format").asText()).orElseThrow(() -> new AdapterException(Reason.INVALID_VALUE,
+                    
                     where + ".match.format: expected mlflow, lm-eval or packet, got " + match.get("format")));
         }
         String experimentId = match.has("experiment_id") ? match.get("experiment_id").asText() : null;
@@ -195,7 +201,8 @@ public final class BridgeMapping {
         JsonNode tagNode = match.path("tags");
         if (!tagNode.isMissingNode()) {
             if (!tagNode.isObject()) {
-                throw new AdapterException(where + ".match.tags: expected an object of tag names and values");
+                throw new AdapterException(Reason.MALFORMED_INPUT,
+                        where + ".match.tags: expected an object of tag names and values");
             }
             tagNode.fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
         }
@@ -207,13 +214,14 @@ public final class BridgeMapping {
             return JsonNodeFactory.instance.objectNode();
         }
         if (!node.isObject()) {
-            throw new AdapterException(where + ": expected an object of packet fields");
+            throw new AdapterException(Reason.MALFORMED_INPUT, where + ": expected an object of packet fields");
         }
         ObjectNode fields = (ObjectNode) node;
         for (Iterator<String> it = fields.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {
-                throw new AdapterException(where + "." + name + ": unknown field (expected some of " + FIELDS + ")");
+                throw new AdapterException(Reason.UNKNOWN_FIELD,
+                        where + "." + name + ": unknown field (expected some of " + FIELDS + ")");
             }
         }
         new Fields(fields, null).packetFields(where); // types checked once, here
@@ -225,7 +233,8 @@ public final class BridgeMapping {
                 try {
                     baselines.put(name, LmEvalAdapter.parse(Files.readString(path, StandardCharsets.UTF_8), path.toString()));
                 } catch (IOException e) {
-                    throw new AdapterException(where + "." + BASELINE_RESULTS + ": cannot read " + path + ": " + e.getMessage(), e);
+                    throw new AdapterException(Reason.FILE_UNREADABLE,
+                            where + "." + BASELINE_RESULTS + ": cannot read " + path + ": " + e.getMessage(), e);
                 }
             }
         }

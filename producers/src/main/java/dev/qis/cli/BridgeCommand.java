@@ -6,6 +6,7 @@ import dev.qis.bridge.BridgeCounters;
 import dev.qis.bridge.BridgeMapping;
 import dev.qis.bridge.EventTranslator;
 import dev.qis.bridge.MetricsEndpoint;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -108,7 +109,7 @@ public final class BridgeCommand implements Callable<Integer> {
         try {
             rules = mapping == null ? BridgeMapping.NONE : BridgeMapping.read(mapping);
         } catch (AdapterException e) {
-            throw new InputException("--mapping " + e.getMessage(), e);
+            throw new InputException(e.reason(), "--mapping " + e.getMessage(), e);
         }
         NodeIdentity node = key.identity();
         Bridge.Settings settings;
@@ -117,7 +118,7 @@ public final class BridgeCommand implements Callable<Integer> {
                     deadLetterTopic != null ? deadLetterTopic : fromTopic + ".dead-letter", batch, client.timeout(),
                     topics.createTopics, exitAtEnd, progressInterval);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, e.getMessage(), e);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         BridgeCounters counters = new BridgeCounters(registry);
@@ -126,7 +127,8 @@ public final class BridgeCommand implements Callable<Integer> {
             try {
                 metrics = MetricsEndpoint.start(metricsPort, registry);
             } catch (IOException e) {
-                throw new InputException("--metrics-port " + metricsPort + ": cannot listen: " + e.getMessage(), e);
+                throw new InputException(Reason.PORT_IN_USE,
+                        "--metrics-port " + metricsPort + ": cannot listen: " + e.getMessage(), e);
             }
             err.println("bridge: metrics at http://localhost:" + metrics.port() + "/metrics");
         }
@@ -175,7 +177,8 @@ public final class BridgeCommand implements Callable<Integer> {
             try (Reader in = Files.newBufferedReader(fromCommandConfig)) {
                 file.load(in);
             } catch (IOException e) {
-                throw new InputException("--from-command-config " + fromCommandConfig + ": cannot read: " + e.getMessage(), e);
+                throw new InputException(Reason.FILE_UNREADABLE,
+                        "--from-command-config " + fromCommandConfig + ": cannot read: " + e.getMessage(), e);
             }
             file.stringPropertyNames().forEach(k -> config.put(k, file.getProperty(k)));
         }

@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ public final class ClientOptions {
             try (Reader in = Files.newBufferedReader(commandConfig)) {
                 file.load(in);
             } catch (IOException e) {
-                throw new InputException("--command-config " + commandConfig + ": cannot read: " + e.getMessage(), e);
+                throw new InputException(Reason.FILE_UNREADABLE,
+                        "--command-config " + commandConfig + ": cannot read: " + e.getMessage(), e);
             }
             file.stringPropertyNames().forEach(k -> config.put(k, file.getProperty(k)));
         }

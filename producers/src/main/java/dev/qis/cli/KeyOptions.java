@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,13 +21,15 @@ public final class KeyOptions {
     /** The node identity; a missing or unreadable key file is an input error (exit 2). */
     public NodeIdentity identity() {
         if (keyFile == null) {
-            throw new InputException("--key: no key file given (use --key FILE or set " + ENV_KEY_FILE
+            throw new InputException(Reason.MISSING_SETTING,
+                    "--key: no key file given (use --key FILE or set " + ENV_KEY_FILE
                     + "; create one with 'qis keygen --out FILE')");
         }
         try {
             return NodeIdentity.read(keyFile);
         } catch (IOException e) {
-            throw new InputException("--key " + keyFile + ": cannot read the key file: " + e, e);
+            throw new InputException(Reason.FILE_UNREADABLE,
+                    "--key " + keyFile + ": cannot read the key file: " + e, e);
         }
     }
 }

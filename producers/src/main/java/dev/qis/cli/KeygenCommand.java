@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,9 +28,10 @@ public final class KeygenCommand implements Callable<Integer> {
         try {
             node.write(out);
         } catch (FileAlreadyExistsException e) {
-            throw new InputException("--out " + out + ": the file exists; refusing to overwrite a key", e);
+            throw new InputException(Reason.FILE_EXISTS,
+                    "--out " + out + ": the file exists; refusing to overwrite a key", e);
         } catch (IOException e) {
-            throw new InputException("--out " + out + ": cannot write: " + e.getMessage(), e);
+            throw new InputException(Reason.FILE_UNWRITABLE, "--out " + out + ": cannot write: " + e.getMessage(), e);
         }
         spec.commandLine().getOut().println(node.nodeId());
         spec.commandLine().getErr().println("wrote the key pair of node " + node.nodeId() + " to " + out + " (mode 600)");

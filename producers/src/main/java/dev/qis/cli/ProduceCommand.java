@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,7 +101,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 return in.lines().filter(l -> !l.isBlank()).toList();
             }
         } catch (IOException e) {
-            throw new InputException("--input " + input + ": cannot read: " + e, e);
+            throw new InputException(Reason.FILE_UNREADABLE, "--input " + input + ": cannot read: " + e, e);
         }
     }
 
@@ -121,12 +122,14 @@ public final class ProduceCommand implements Callable<Integer> {
                         .get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new dev.qis.publish.PublishException("could not create " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                    throw new dev.qis.publish.PublishException(Reason.TOPIC_SETUP_FAILED,
+                            "could not create " + topic + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
             dev.qis.publish.TopicLeaders.await(admin, topic, client.timeout());
         } catch (TimeoutException e) {
-            throw new dev.qis.publish.PublishException("no answer from the brokers within " + timeoutMs
+            throw new dev.qis.publish.PublishException(Reason.BROKER_TIMEOUT,
+                    "no answer from the brokers within " + timeoutMs
                     + " ms while creating " + topic + " (are they reachable?)", e);
         }
     }

@@ -11,6 +11,7 @@ import dev.qis.adapters.ModelCardAdapter;
 import dev.qis.adapters.PacketFields;
 import dev.qis.adapters.PacketJson;
 import dev.qis.adapters.ParamText;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
@@ -157,13 +158,16 @@ public final class PublishCommand implements Callable<Integer> {
         int sources = (input != null ? 1 : 0) + (modelCard != null ? 1 : 0) + (mlflowRun != null ? 1 : 0)
                 + (lmEval != null ? 1 : 0);
         if (sources > 1) {
-            throw new InputException("give at most one of --input, --model-card, --mlflow-run, --lm-eval");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "give at most one of --input, --model-card, --mlflow-run, --lm-eval");
         }
         if ((lmEval == null) != (lmEvalBase == null)) {
-            throw new InputException("--lm-eval and --lm-eval-base go together: the base model's results give the baselines");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--lm-eval and --lm-eval-base go together: the base model's results give the baselines");
         }
         if ((modelCard == null) != (baseCard == null)) {
-            throw new InputException("--model-card and --base-card go together: the base card gives the baselines");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--model-card and --base-card go together: the base card gives the baselines");
         }
         PacketFields flags = flagFields();
         try {
@@ -187,7 +191,7 @@ public final class PublishCommand implements Callable<Integer> {
             }
             return List.of(flags.toDraft("flags", issuedAt));
         } catch (AdapterException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
     }
 
@@ -199,7 +203,7 @@ public final class PublishCommand implements Callable<Integer> {
         try (BufferedReader in = Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
             return JsonLinesAdapter.read(in, input, flags, issuedAt);
         } catch (IOException e) {
-            throw new InputException("--input " + input + ": cannot read: " + e, e);
+            throw new InputException(Reason.FILE_UNREADABLE, "--input " + input + ": cannot read: " + e, e);
         }
     }
 

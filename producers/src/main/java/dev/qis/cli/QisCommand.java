@@ -1,8 +1,9 @@
 package dev.qis.cli;
 
-import dev.qis.adapters.AdapterException;
+import dev.qis.errors.QisException;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.ProtocolException;
-import dev.qis.publish.PublishException;
+import dev.qis.registry.RegistryException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +31,9 @@ public final class QisCommand implements Runnable {
     }
 
     /**
-     * A command line with the exit-code conventions: protocol and input errors exit 2 with their reason,
-     * other failures exit 1 with a one-line message (the stack trace with {@code QIS_DEBUG=1}).
+     * A command line with the exit-code conventions: every error line starts with its reason code
+     * ({@code qis: MISSING_FIELD: ...}, {@code qis: INVALID_FIELD: ...}, as dead-letter records name theirs); usage,
+     * input and protocol errors exit 2, failures at run time exit 1 (the stack trace with {@code QIS_DEBUG=1}).
      */
     public static CommandLine commandLine(Object root) {
         CommandLine cli = new CommandLine(root);
@@ -40,18 +42,40 @@ public final class QisCommand implements Runnable {
             if (System.getenv("QIS_DEBUG") != null) {
                 e.printStackTrace(err);
             }
-            if (e instanceof ProtocolException || e instanceof InputException || e instanceof AdapterException) {
-                err.println(commandLine.getColorScheme().errorText("qis: " + e.getMessage()));
-                return EXIT_USAGE;
+            err.println(commandLine.getColorScheme().errorText("qis: " + errorLine(e)));
+            return exitCode(e);
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine commandLine = e.getCommandLine();
+            PrintWriter err = commandLine.getErr();
+            err.println(commandLine.getColorScheme().errorText("qis: " + Reason.INVALID_OPTION + ": " + e.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                commandLine.usage(err, commandLine.getColorScheme());
             }
-            if (e instanceof PublishException) {
-                err.println(commandLine.getColorScheme().errorText("qis: " + e.getMessage()));
-                return EXIT_FAILURE;
-            }
-            err.println(commandLine.getColorScheme().errorText("qis: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
-            return EXIT_FAILURE;
+            return EXIT_USAGE;
         });
         return cli;
+    }
+
+    /** What the error line says after {@code qis: }: the reason code, then the message. */
+    static String errorLine(Exception e) {
+        if (e instanceof QisException q) {
+            return q.reason() + ": " + q.getMessage();
+        }
+        if (e instanceof ProtocolException) {
+            return e.getMessage(); // it starts with the protocol's reason code
+        }
+        if (e instanceof RegistryException r) {
+            return r.reason() + ": " + r.getMessage(); // the message names the registry
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    static int exitCode(Exception e) {
+        if (e instanceof QisException q) {
+            return q.exitCode();
+        }
+        return e instanceof ProtocolException ? EXIT_USAGE : EXIT_FAILURE;
     }
 
     public static void main(String[] args) {

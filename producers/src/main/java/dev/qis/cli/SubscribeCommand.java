@@ -2,6 +2,7 @@ package dev.qis.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qis.adapters.PacketJson;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.FieldRules;
 import dev.qis.protocol.ProtocolException;
 import dev.qis.protocol.Topics;
@@ -72,7 +73,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         try {
             topic = Topics.domain(domain);
         } catch (ProtocolException e) {
-            throw new InputException("--domain: " + e.detail(), e);
+            throw new InputException(Reason.INVALID_OPTION, "--domain: " + e.detail(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -177,7 +178,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         try {
             return RegistrySettings.from(config);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(Reason.INVALID_SETTING, e.getMessage(), e);
         }
     }
 

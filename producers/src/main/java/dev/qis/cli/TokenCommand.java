@@ -1,6 +1,7 @@
 package dev.qis.cli;
 
 import dev.qis.access.TokenFile;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,12 +49,13 @@ public final class TokenCommand implements Callable<Integer> {
         try {
             count = add ? prepend(token) : create(token);
         } catch (FileAlreadyExistsException e) {
-            throw new InputException("--out " + out + ": the file exists; refusing to overwrite tokens (--add puts a "
+            throw new InputException(Reason.FILE_EXISTS,
+                    "--out " + out + ": the file exists; refusing to overwrite tokens (--add puts a "
                     + "new one first and keeps the others)", e);
         } catch (TokenFile.TokenFileException e) {
-            throw new InputException("--out " + out + ": " + e.getMessage(), e);
+            throw new InputException(Reason.FILE_UNWRITABLE, "--out " + out + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new InputException("--out " + out + ": cannot write: " + e.getMessage(), e);
+            throw new InputException(Reason.FILE_UNWRITABLE, "--out " + out + ": cannot write: " + e.getMessage(), e);
         }
         spec.commandLine().getErr().println("wrote a new bearer token to " + out + " (" + count + " token"
                 + (count == 1 ? "" : "s") + " in the file, mode 600)");

@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ public final class TopicOptions {
         try {
             return new TopicLayout(partitions, replicationFactor, Topics.DEFAULT_PREFIX_CHARS);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.qis.cli;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.PacketId;
 import dev.qis.protocol.SignedReport;
@@ -43,7 +44,8 @@ public final class VoteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!PacketId.isValid(packetId)) {
-            throw new InputException("--packet: not a packet id (16 hex, '-', 16 hex): '" + packetId + "'");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--packet: not a packet id (16 hex, '-', 16 hex): '" + packetId + "'");
         }
         NodeIdentity node = key.identity();
         ValidationReportBuilder builder = new ValidationReportBuilder().packetId(packetId).observedScore(observed)

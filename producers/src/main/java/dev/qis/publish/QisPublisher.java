@@ -1,5 +1,6 @@
 package dev.qis.publish;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.PacketVerifier;
@@ -85,23 +86,25 @@ public final class QisPublisher implements AutoCloseable {
             try (Admin admin = Admin.create(adminConfig(settings))) {
                 new TopicProvisioner(admin, settings.timeout()).ensure(settings.layout());
             } catch (KafkaException e) {
-                throw new PublishException(servers(settings) + ": could not set up the topics: " + e.getMessage(), e);
+                throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                        servers(settings) + ": could not set up the topics: " + e.getMessage(), e);
             } catch (PublishException e) {
-                throw new PublishException(servers(settings) + ": " + e.getMessage(), e.getCause());
+                throw new PublishException(e.reason(), servers(settings) + ": " + e.getMessage(), e.getCause());
             }
         }
         KafkaProducer<String, byte[]> producer;
         try {
             producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
-            throw new PublishException("could not create the producer: " + e.getMessage(), e);
+            throw new PublishException(Reason.SEND_FAILED, "could not create the producer: " + e.getMessage(), e);
         }
         if (settings.transactional()) {
             try {
                 producer.initTransactions();
             } catch (KafkaException e) {
                 producer.close(Duration.ZERO);
-                throw new PublishException(servers(settings) + ": could not initialize transactions within " + settings.timeout().toMillis()
+                throw new PublishException(Reason.BROKER_TIMEOUT,
+                        servers(settings) + ": could not initialize transactions within " + settings.timeout().toMillis()
                         + " ms (is the broker reachable?): " + e.getMessage(), e);
             }
         }
@@ -273,7 +276,8 @@ public final class QisPublisher implements AutoCloseable {
         lock.lock();
         try {
             if (closed || broken) {
-                throw new PublishException(closed ? "the publisher is closed" : "the publisher failed earlier and was closed");
+                throw new PublishException(Reason.CLOSED,
+                        closed ? "the publisher is closed" : "the publisher failed earlier and was closed");
             }
             boolean transactional = settings.transactional();
             List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
@@ -295,12 +299,12 @@ public final class QisPublisher implements AutoCloseable {
             } catch (KafkaException | ExecutionException e) {
                 abandon(transactional);
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                throw new PublishException("publishing " + records.size() + " record(s) failed"
+                throw new PublishException(Reason.SEND_FAILED, "publishing " + records.size() + " record(s) failed"
                         + (transactional ? ", nothing was committed" : "") + ": " + cause.getMessage(), cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 abandon(transactional);
-                throw new PublishException("interrupted while publishing", e);
+                throw new PublishException(Reason.INTERRUPTED, "interrupted while publishing", e);
             }
         } finally {
             lock.unlock();

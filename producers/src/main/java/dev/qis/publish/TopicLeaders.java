@@ -1,5 +1,6 @@
 package dev.qis.publish;
 
+import dev.qis.errors.Reason;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +31,8 @@ public final class TopicLeaders {
                 // not visible yet: try again until the deadline
             }
             if (System.nanoTime() > deadline) {
-                throw new PublishException("topic " + topic + " has partitions without a leader after " + timeout.toMillis() + " ms");
+                throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                        "topic " + topic + " has partitions without a leader after " + timeout.toMillis() + " ms");
             }
             Thread.sleep(50);
         }

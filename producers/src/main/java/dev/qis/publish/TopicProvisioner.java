@@ -1,5 +1,6 @@
 package dev.qis.publish;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,14 +74,15 @@ public final class TopicProvisioner {
                     created.add(entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new PublishException("could not create topic " + entry.getKey() + ": "
+                        throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                                "could not create topic " + entry.getKey() + ": "
                                 + e.getCause().getMessage(), e.getCause());
                     }
                 } catch (TimeoutException e) {
                     throw timedOut("creating topic " + entry.getKey(), e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new PublishException("interrupted while creating topics", e);
+                    throw new PublishException(Reason.INTERRUPTED, "interrupted while creating topics", e);
                 }
             }
         }
@@ -94,7 +96,7 @@ public final class TopicProvisioner {
         Map<Integer, List<String>> byCount = new TreeMap<>();
         described.forEach(d -> byCount.computeIfAbsent(d.partitions().size(), k -> new ArrayList<>()).add(d.name()));
         if (byCount.size() != 1) {
-            throw new PublishException("the outcome topics and " + Topics.VOTES
+            throw new PublishException(Reason.TOPIC_SETUP_FAILED, "the outcome topics and " + Topics.VOTES
                     + " must all have the same partition count; found " + byCount);
         }
         return byCount.keySet().iterator().next();
@@ -116,7 +118,7 @@ public final class TopicProvisioner {
                 Thread.sleep(METADATA_RETRY_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PublishException("interrupted while describing topics", e);
+                throw new PublishException(Reason.INTERRUPTED, "interrupted while describing topics", e);
             }
         }
     }
@@ -128,17 +130,19 @@ public final class TopicProvisioner {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw timedOut(what, e.getCause());
             }
-            throw new PublishException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new PublishException(Reason.TOPIC_SETUP_FAILED,
+                    what + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw timedOut(what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PublishException("interrupted while " + what, e);
+            throw new PublishException(Reason.INTERRUPTED, "interrupted while " + what, e);
         }
     }
 
     private PublishException timedOut(String what, Throwable cause) {
-        return new PublishException("the broker did not answer within " + timeout.toMillis() + " ms while " + what
+        return new PublishException(Reason.BROKER_TIMEOUT,
+                "the broker did not answer within " + timeout.toMillis() + " ms while " + what
                 + " (is it reachable?)", cause);
     }
 

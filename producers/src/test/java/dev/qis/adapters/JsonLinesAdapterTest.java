@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.avro.DataScale;
@@ -85,11 +86,14 @@ class JsonLinesAdapterTest {
         List<Draft> drafts = read(GOOD + "}\n" + GOOD.replace("\"confidence\":0.5", "\"confidence\":1.5") + "}\n");
         AdapterException e = assertThrows(AdapterException.class, () -> drafts.get(1).seal(NODE));
         assertTrue(e.getMessage().startsWith("in.jsonl line 2: INVALID_FIELD: confidence"), e.getMessage());
+        assertEquals(Reason.INVALID_PACKET, e.reason());
     }
 
     @Test
     void onlyBlankLinesIsAnError() {
         AdapterException e = assertThrows(AdapterException.class, () -> read("\n  \n"));
         assertFalse(e.getMessage().isBlank());
+        assertEquals(Reason.EMPTY_INPUT, e.reason());
+        assertEquals(2, e.exitCode(), "the user's input is at fault");
     }
 }

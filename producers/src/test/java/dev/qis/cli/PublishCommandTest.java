@@ -106,7 +106,7 @@ class PublishCommandTest {
         CliRun run = CliRun.of("publish", "-b", NOWHERE, "--timeout", "2s", "--key", key().toString(),
                 "--input", input.toString());
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("bad.jsonl line 2: INVALID_FIELD: confidence"), run.err());
+        assertTrue(run.err().contains("qis: INVALID_PACKET: ") && run.err().contains("bad.jsonl line 2: INVALID_FIELD: confidence"), run.err());
         assertEquals("", run.out());
     }
 
@@ -114,7 +114,7 @@ class PublishCommandTest {
     void aMissingFieldNamesTheFlag() throws IOException {
         CliRun run = CliRun.of("publish", "-b", NOWHERE, "--key", key().toString(), "-f", "llama-3-8b", "-t", "qa");
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("flags: data_scale: missing"), run.err());
+        assertTrue(run.err().contains("qis: MISSING_FIELD: flags: data_scale: missing"), run.err());
     }
 
     @Test
@@ -136,7 +136,7 @@ class PublishCommandTest {
         CliRun missing = CliRun.of("publish", "-b", NOWHERE, "--key", dir.resolve("absent.pem").toString(),
                 "--input", RESOURCES + "packets.jsonl");
         assertEquals(2, missing.exitCode(), missing.toString());
-        assertTrue(missing.err().contains("absent.pem"), missing.err());
+        assertTrue(missing.err().contains("qis: FILE_UNREADABLE: ") && missing.err().contains("absent.pem"), missing.err());
     }
 
     @Test
@@ -146,13 +146,14 @@ class PublishCommandTest {
         CliRun run = CliRun.of("publish", "--dry-run", "--key", key().toString(), "--model-card", card.toString(),
                 "--base-card", RESOURCES + "cards/base/README.md");
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("model-index: missing"), run.err());
+        assertTrue(run.err().contains("qis: MISSING_FIELD: ") && run.err().contains("model-index: missing"), run.err());
     }
 
     @Test
     void conflictingInputsAreAUsageError() {
         CliRun run = CliRun.of("publish", "--dry-run", "--input", "a.jsonl", "--mlflow-run", "b.json");
         assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("qis: INVALID_OPTION: give at most one of"), run.err());
         CliRun lonelyCard = CliRun.of("publish", "--dry-run", "--model-card", "README.md");
         assertEquals(2, lonelyCard.exitCode(), lonelyCard.toString());
         assertTrue(lonelyCard.err().contains("--base-card"), lonelyCard.err());
@@ -163,7 +164,7 @@ class PublishCommandTest {
         CliRun run = CliRun.of("vote", "-b", NOWHERE, "--key", key().toString(), "--packet", "nope",
                 "--observed", "0.7", "--n-eval", "100");
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("--packet"), run.err());
+        assertTrue(run.err().contains("qis: INVALID_OPTION: --packet"), run.err());
     }
 
     @Test

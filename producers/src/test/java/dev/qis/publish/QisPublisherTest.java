@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.errors.Reason;
 import dev.qis.protocol.NodeIdentity;
 import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
@@ -159,6 +160,8 @@ class QisPublisherTest {
         List<SignedPacket> batch = List.of(Packets.seeded(1, alice), Packets.seeded(2, alice));
         PublishException e = assertThrows(PublishException.class, () -> publisher.publish(batch));
         assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
+        assertEquals(Reason.SEND_FAILED, e.reason());
+        assertEquals(1, e.exitCode(), "a failure at run time");
         assertTrue(producer.transactionAborted());
         assertEquals(1, producer.history().size(), "the aborted records are not in the committed history");
 

@@ -1,5 +1,6 @@
 package dev.qis.simulation;
 
+import dev.qis.errors.Reason;
 import java.util.List;
 
 /**
@@ -36,7 +37,8 @@ public record SimulationConfig(int nodes, int domains, int rounds, double byzant
                     return s;
                 }
             }
-            throw new SimulationException("invalid --config-space: " + value + " (must be standard or large)");
+            throw new SimulationException(Reason.INVALID_OPTION,
+                    "invalid --config-space: " + value + " (must be standard or large)");
         }
 
         public String flag() {
@@ -94,7 +96,8 @@ public record SimulationConfig(int nodes, int domains, int rounds, double byzant
     /** The first {@code count} of {@link #FAMILY_NAMES}: what {@code --families N} means. */
     public static List<String> families(int count) {
         if (count < 1 || count > FAMILY_NAMES.size()) {
-            throw new SimulationException("invalid --families: " + count + " (must be 1-" + FAMILY_NAMES.size() + ")");
+            throw new SimulationException(Reason.INVALID_OPTION,
+                    "invalid --families: " + count + " (must be 1-" + FAMILY_NAMES.size() + ")");
         }
         return FAMILY_NAMES.subList(0, count);
     }
@@ -157,7 +160,8 @@ public record SimulationConfig(int nodes, int domains, int rounds, double byzant
 
     private static void require(boolean ok, String field, Object value, String rule) {
         if (!ok) {
-            throw new SimulationException("invalid --" + field + ": " + value + " (must be " + rule + ")");
+            throw new SimulationException(Reason.INVALID_OPTION,
+                    "invalid --" + field + ": " + value + " (must be " + rule + ")");
         }
     }
 }

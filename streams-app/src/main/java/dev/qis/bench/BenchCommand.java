@@ -11,6 +11,7 @@ import dev.qis.client.QisApiClient;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.errors.Reason;
 import dev.qis.metrics.ProcessMemory;
 import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.Ed25519;
@@ -197,26 +198,30 @@ public final class BenchCommand implements Callable<Integer> {
         int freshRate = rate != null ? rate : quick ? 100 : 200;
         int freshSeconds = freshnessSeconds != null ? freshnessSeconds : quick ? 3 : 10;
         if (n < 1 || n > MAX_PACKETS) {
-            throw new InputException("--packets must be 1 to " + MAX_PACKETS + ", got " + n);
+            throw new InputException(Reason.INVALID_OPTION, "--packets must be 1 to " + MAX_PACKETS + ", got " + n);
         }
         if (queryCount < 1 || freshRate < 1 || freshSeconds < 0 || domains < 1 || nodes < 2) {
-            throw new InputException("--queries and --rate must be at least 1, --freshness-seconds at least 0, "
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--queries and --rate must be at least 1, --freshness-seconds at least 0, "
                     + "--domains at least 1 and --nodes at least 2");
         }
         if (instances.isEmpty() || instances.stream().anyMatch(c -> c < 1 || c > MAX_INSTANCES)) {
-            throw new InputException("--instances must list counts of 1 to " + MAX_INSTANCES + ", got " + instances);
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--instances must list counts of 1 to " + MAX_INSTANCES + ", got " + instances);
         }
         if (api != null && !instances.equals(List.of(1))) {
-            throw new InputException("--instances starts app instances; with --api the app is already running");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--instances starts app instances; with --api the app is already running");
         }
         if (api != null && bootstrapServers == null) {
-            throw new InputException("--api needs -b: the cluster the app at " + api + " reads from");
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--api needs -b: the cluster the app at " + api + " reads from");
         }
         if (api != null) {
             try {
                 TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV)); // an unreadable file: exit 2 now
             } catch (TokenFile.TokenFileException e) {
-                throw new InputException("--token-file: " + e.getMessage(), e);
+                throw new InputException(Reason.FILE_UNREADABLE, "--token-file: " + e.getMessage(), e);
             }
         }
         QisConfig config = loadConfig();
@@ -264,7 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
             String stored = "qis_packets_stored_total";
             double storedBefore = 0;
             if (api != null) {
-                storedBefore = scrape(api, stored, null).orElseThrow(() -> new InputException(api
+                storedBefore = scrape(api, stored, null).orElseThrow(() -> new InputException(Reason.INVALID_OPTION, api
                         + "/metrics has no " + stored + ": is it a qis serve instance of this version?"));
             }
             long loadStart = System.nanoTime();
@@ -372,7 +377,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return QisConfig.load(Optional.ofNullable(configFile), environment, Map.of());
         } catch (ConfigException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
     }
 

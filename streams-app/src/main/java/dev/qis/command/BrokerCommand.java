@@ -8,6 +8,7 @@ import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.embedded.KRaftCluster;
 import dev.qis.embedded.KRaftNode;
 import dev.qis.embedded.KRaftProcesses;
+import dev.qis.errors.Reason;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -68,11 +69,13 @@ public final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (brokers < 1 || brokers > KRaftCluster.MAX_BROKERS) {
-            throw new InputException("--brokers must be 1-" + KRaftCluster.MAX_BROKERS + ", got " + brokers);
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--brokers must be 1-" + KRaftCluster.MAX_BROKERS + ", got " + brokers);
         }
         if (process) {
             if (brokers < 2) {
-                throw new InputException("--process runs 2-" + KRaftCluster.MAX_BROKERS + " brokers beside a"
+                throw new InputException(Reason.INVALID_OPTION,
+                        "--process runs 2-" + KRaftCluster.MAX_BROKERS + " brokers beside a"
                         + " controller, got --brokers " + brokers + " (without --process one JVM runs 1 broker)");
             }
             return runProcesses();

@@ -5,6 +5,7 @@ import dev.qis.cli.DurationConverter;
 import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.QisCommand;
+import dev.qis.errors.Reason;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,11 +97,12 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (bootstrapServers != null && brokerKills > 0) {
-            throw new InputException("--broker-kills needs the harness's own broker processes: leave out -b, or"
+            throw new InputException(Reason.INVALID_OPTION,
+                    "--broker-kills needs the harness's own broker processes: leave out -b, or"
                     + " give --broker-kills 0");
         }
         if (appJar != null && !Files.isRegularFile(appJar)) {
-            throw new InputException("--app-jar " + appJar + " is not a file");
+            throw new InputException(Reason.FILE_UNREADABLE, "--app-jar " + appJar + " is not a file");
         }
         ChaosRun.Settings settings;
         try {
@@ -108,7 +110,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     downtime, batchPause, convergeTimeout, bootstrapServers, workDir, appSettings, appJar, seed,
                     publishFirst, freshIngest);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, e.getMessage(), e);
         }
         PrintWriter err = spec.commandLine().getErr();
         ChaosRun.Result result = ChaosRun.run(settings, line -> {

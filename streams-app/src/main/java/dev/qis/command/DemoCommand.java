@@ -7,6 +7,7 @@ import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
+import dev.qis.errors.Reason;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.PublisherSettings;
 import dev.qis.registry.InProcessSchemaRegistry;
@@ -151,7 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
                     resources.registry = InProcessSchemaRegistry.start(new InetSocketAddress(
                             config.require(QisConfig.REST_BIND), registryPort));
                 } catch (BindException e) {
-                    throw new InputException("schema registry port " + registryPort + " is in use: " + e.getMessage()
+                    throw new InputException(Reason.PORT_IN_USE,
+                            "schema registry port " + registryPort + " is in use: " + e.getMessage()
                             + " (choose another with --registry-port, or --no-registry)");
                 }
                 registryUrl = Optional.of(resources.registry.url());
@@ -166,7 +168,8 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 resources.server = QisServer.start(config, Clock.systemUTC());
             } catch (BindException e) {
-                throw new InputException("port " + config.getPort(QisConfig.REST_PORT) + " is in use: " + e.getMessage()
+                throw new InputException(Reason.PORT_IN_USE,
+                        "port " + config.getPort(QisConfig.REST_PORT) + " is in use: " + e.getMessage()
                         + " (choose another with --port)");
             }
             if (!resources.server.awaitRunning(STARTUP)) {
@@ -319,7 +322,7 @@ public final class DemoCommand implements Callable<Integer> {
             config.registryRetryInterval();
             return config;
         } catch (ConfigException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
     }
 
@@ -328,7 +331,7 @@ public final class DemoCommand implements Callable<Integer> {
             return SimulationConfig.defaults().withNodes(nodes).withDomains(domains).withRounds(rounds).withSeed(seed)
                     .withByzantine(SimulationConfig.DEFAULT_BYZANTINE_SHARE, Math.max(2, nodes / 10));
         } catch (RuntimeException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, e.getMessage(), e);
         }
     }
 

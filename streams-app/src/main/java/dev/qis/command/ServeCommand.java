@@ -6,6 +6,7 @@ import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
+import dev.qis.errors.Reason;
 import dev.qis.rest.RestAccess;
 import dev.qis.server.QisServer;
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides());
             if (!config.hasBootstrapServers()) {
-                throw new ConfigException("qis serve needs bootstrap.servers: set it in the --config file, with "
+                throw new ConfigException(Reason.MISSING_SETTING,
+                        "qis serve needs bootstrap.servers: set it in the --config file, with "
                         + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with -b/--bootstrap-server "
                         + "(qis demo starts a broker of its own)");
             }
@@ -74,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
             config.registrySettings();
             config.registryRetryInterval();
         } catch (ConfigException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
         LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("effective configuration (value and source):");

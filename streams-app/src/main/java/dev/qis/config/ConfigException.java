@@ -1,10 +1,18 @@
 package dev.qis.config;
 
-/** A configuration value that is missing or wrong, with the key and where the value came from. */
-public final class ConfigException extends RuntimeException {
+import dev.qis.errors.QisException;
+import dev.qis.errors.Reason;
+
+/** A configuration value that is missing or wrong, with the key and where the value came from: exit code 2. */
+public final class ConfigException extends QisException {
     private static final long serialVersionUID = 1L;
 
-    public ConfigException(String message) {
-        super(message);
+    public ConfigException(Reason reason, String message) {
+        super(reason, message, null);
+    }
+
+    @Override
+    public int exitCode() {
+        return EXIT_INPUT;
     }
 }

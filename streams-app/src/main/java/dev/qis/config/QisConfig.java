@@ -1,5 +1,6 @@
 package dev.qis.config;
 
+import dev.qis.errors.Reason;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
@@ -180,9 +181,10 @@ public final class QisConfig {
             try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
                 props.load(reader);
             } catch (NoSuchFileException e) {
-                throw new ConfigException("config file " + file.get() + " does not exist");
+                throw new ConfigException(Reason.FILE_UNREADABLE, "config file " + file.get() + " does not exist");
             } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException("cannot read config file " + file.get() + ": " + e.getMessage());
+                throw new ConfigException(Reason.FILE_UNREADABLE,
+                        "cannot read config file " + file.get() + ": " + e.getMessage());
             }
             for (String key : props.stringPropertyNames()) {
                 values.put(key, props.getProperty(key).strip());
@@ -221,8 +223,9 @@ public final class QisConfig {
     }
 
     public String require(String key) {
-        return get(key).orElseThrow(() -> new ConfigException(key + " is not set (set it in the properties file, "
-                + "with the environment variable " + envOf(key) + ", or on the command line)"));
+        return get(key).orElseThrow(() -> new ConfigException(Reason.MISSING_SETTING,
+                key + " is not set (set it in the "
+                + "properties file, with the environment variable " + envOf(key) + ", or on the command line)"));
     }
 
     public int getInt(String key) {
@@ -230,7 +233,8 @@ public final class QisConfig {
         try {
             return Integer.parseInt(raw);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be an integer, got '" + raw + "' (from " + sources.get(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be an integer, got '" + raw + "' (from " + sources.get(key) + ")");
         }
     }
 
@@ -238,7 +242,8 @@ public final class QisConfig {
     public int getPositiveInt(String key) {
         int value = getInt(key);
         if (value < 1) {
-            throw new ConfigException(key + " must be at least 1, got " + value + " (from " + sources.get(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be at least 1, got " + value + " (from " + sources.get(key) + ")");
         }
         return value;
     }
@@ -246,7 +251,8 @@ public final class QisConfig {
     public int getPort(String key) {
         int port = getInt(key);
         if (port < 0 || port > 65535) {
-            throw new ConfigException(key + " must be a port in 0-65535, got " + port + " (from " + sources.get(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be a port in 0-65535, got " + port + " (from " + sources.get(key) + ")");
         }
         return port;
     }
@@ -306,7 +312,8 @@ public final class QisConfig {
             return new TopicLayout(intValue(TOPIC_PARTITIONS, TopicLayout.DEFAULT_PARTITIONS),
                     (short) replication, intValue(PREFIX_CHARS, Topics.DEFAULT_PREFIX_CHARS));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("topic settings (" + TOPIC_PARTITIONS + ", " + TOPIC_REPLICATION + ", "
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    "topic settings (" + TOPIC_PARTITIONS + ", " + TOPIC_REPLICATION + ", "
                     + PREFIX_CHARS + "): " + e.getMessage());
         }
     }
@@ -319,7 +326,7 @@ public final class QisConfig {
     public int domainTopicsMax() {
         int max = intValue(DOMAIN_TOPICS_MAX, 1000);
         if (max < 0) {
-            throw new ConfigException(DOMAIN_TOPICS_MAX + " must not be negative, got " + max);
+            throw new ConfigException(Reason.INVALID_SETTING, DOMAIN_TOPICS_MAX + " must not be negative, got " + max);
         }
         return max;
     }
@@ -344,7 +351,7 @@ public final class QisConfig {
                     duration(UNKNOWN_NODE_RECHECK, d.recheckInterval()), intValue(UNKNOWN_NODE_MAX_HELD, d.maxHeld()),
                     intValue(UNKNOWN_NODE_MAX_HELD_PER_NODE, d.maxHeldPerNode()));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("qis.unknown.node.*: " + e.getMessage());
+            throw new ConfigException(Reason.INVALID_SETTING, "qis.unknown.node.*: " + e.getMessage());
         }
     }
 
@@ -356,7 +363,7 @@ public final class QisConfig {
         try {
             return RegistrySettings.from(values);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("schema registry settings: " + e.getMessage() + " (from "
+            throw new ConfigException(Reason.INVALID_SETTING, "schema registry settings: " + e.getMessage() + " (from "
                     + sourceOf(RegistrySettings.URL) + ")");
         }
     }
@@ -364,7 +371,7 @@ public final class QisConfig {
     public Duration registryRetryInterval() {
         Duration d = duration(REGISTRY_RETRY_INTERVAL, Duration.ofSeconds(5));
         if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(REGISTRY_RETRY_INTERVAL + " must be positive, got " + d);
+            throw new ConfigException(Reason.INVALID_SETTING, REGISTRY_RETRY_INTERVAL + " must be positive, got " + d);
         }
         return d;
     }
@@ -373,7 +380,8 @@ public final class QisConfig {
     public int candidateReportsMax() {
         int max = intValue(CANDIDATE_REPORTS_MAX, DEFAULT_CANDIDATE_REPORTS_MAX);
         if (max < 1) {
-            throw new ConfigException(CANDIDATE_REPORTS_MAX + " must be at least 1, got " + max);
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    CANDIDATE_REPORTS_MAX + " must be at least 1, got " + max);
         }
         return max;
     }
@@ -382,7 +390,7 @@ public final class QisConfig {
     public Duration pendingRetention() {
         Duration d = duration(PENDING_RETENTION, Duration.ofDays(7));
         if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(PENDING_RETENTION + " must be positive, got " + d);
+            throw new ConfigException(Reason.INVALID_SETTING, PENDING_RETENTION + " must be positive, got " + d);
         }
         return d;
     }
@@ -405,7 +413,7 @@ public final class QisConfig {
                     doubleValue(CROSS_TASK_WEIGHT, d.crossTaskWeight()),
                     doubleValue(CROSS_FAMILY_WEIGHT, d.crossFamilyWeight()));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("elections settings: " + e.getMessage());
+            throw new ConfigException(Reason.INVALID_SETTING, "elections settings: " + e.getMessage());
         }
     }
 
@@ -453,7 +461,8 @@ public final class QisConfig {
         try {
             return v == null ? fallback : Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be an integer, got '" + v + "' (from " + sourceOf(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be an integer, got '" + v + "' (from " + sourceOf(key) + ")");
         }
     }
 
@@ -462,7 +471,8 @@ public final class QisConfig {
         try {
             return v == null ? fallback : Duration.parse(v);
         } catch (java.time.format.DateTimeParseException e) {
-            throw new ConfigException(key + " must be an ISO-8601 duration such as PT30S, got '" + v + "' (from "
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be an ISO-8601 duration such as PT30S, got '" + v + "' (from "
                     + sourceOf(key) + ")");
         }
     }
@@ -472,7 +482,8 @@ public final class QisConfig {
         try {
             return v == null ? fallback : Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a number, got '" + v + "' (from " + sourceOf(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be a number, got '" + v + "' (from " + sourceOf(key) + ")");
         }
     }
 

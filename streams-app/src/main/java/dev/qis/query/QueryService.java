@@ -3,7 +3,6 @@ package dev.qis.query;
 import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.Recommendation;
 import dev.qis.fidelity.Synthesis;
-import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;

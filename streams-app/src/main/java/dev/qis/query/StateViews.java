@@ -1,7 +1,6 @@
 package dev.qis.query;
 
 import dev.qis.fidelity.FidelityScore;
-import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;

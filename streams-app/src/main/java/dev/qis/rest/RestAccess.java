@@ -3,6 +3,7 @@ package dev.qis.rest;
 import dev.qis.access.TokenFile;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
+import dev.qis.errors.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ public record RestAccess(Optional<BearerAuth> bearer, Optional<RestTls> tls) {
                 return new BearerAuth(TokenFile.read(Path.of(file)),
                         bool(config, QisConfig.REST_AUTH_METRICS_OPEN));
             } catch (TokenFile.TokenFileException e) {
-                throw new ConfigException(QisConfig.REST_AUTH_TOKEN_FILE + ": " + e.getMessage() + " (from "
+                throw new ConfigException(Reason.FILE_UNREADABLE,
+                        QisConfig.REST_AUTH_TOKEN_FILE + ": " + e.getMessage() + " (from "
                         + config.sourceOf(QisConfig.REST_AUTH_TOKEN_FILE) + ")");
             }
         });
@@ -61,14 +63,15 @@ public record RestAccess(Optional<BearerAuth> bearer, Optional<RestTls> tls) {
                 return RestTls.load(keys, config.get(QisConfig.REST_TLS_KEY_PASSWORD).map(String::toCharArray), trust,
                         clientAuth);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("qis.rest.tls.*: " + e.getMessage());
+                throw new ConfigException(Reason.INVALID_SETTING, "qis.rest.tls.*: " + e.getMessage());
             }
         });
         if (tls.isEmpty()) {
             for (String key : List.of(QisConfig.REST_TLS_TRUSTSTORE_LOCATION, QisConfig.REST_TLS_CLIENT_AUTH)) {
                 if (config.get(key).isPresent() && !(key.equals(QisConfig.REST_TLS_CLIENT_AUTH)
                         && config.get(key).get().equalsIgnoreCase("none"))) {
-                    throw new ConfigException(key + " is set (from " + config.sourceOf(key) + ") but "
+                    throw new ConfigException(Reason.MISSING_SETTING,
+                            key + " is set (from " + config.sourceOf(key) + ") but "
                             + QisConfig.REST_TLS_KEYSTORE_LOCATION + " is not: TLS needs this instance's key store");
                 }
             }
@@ -79,7 +82,8 @@ public record RestAccess(Optional<BearerAuth> bearer, Optional<RestTls> tls) {
     private static boolean bool(QisConfig config, String key) {
         String v = config.get(key, "false");
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new ConfigException(key + " must be true or false, got '" + v + "' (from " + config.sourceOf(key) + ")");
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    key + " must be true or false, got '" + v + "' (from " + config.sourceOf(key) + ")");
         }
         return Boolean.parseBoolean(v);
     }

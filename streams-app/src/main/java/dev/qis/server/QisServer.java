@@ -2,6 +2,7 @@ package dev.qis.server;
 
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
+import dev.qis.errors.Reason;
 import dev.qis.metrics.ProcessMemory;
 import dev.qis.metrics.QisMeters;
 import dev.qis.metrics.StageLag;
@@ -97,11 +98,13 @@ public final class QisServer implements AutoCloseable {
         try {
             host = HostInfo.buildFromEndpoint(value);
         } catch (RuntimeException e) {
-            throw new ConfigException(QisConfig.APPLICATION_SERVER + " must be host:port, got '" + value + "' (from "
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    QisConfig.APPLICATION_SERVER + " must be host:port, got '" + value + "' (from "
                     + config.sourceOf(QisConfig.APPLICATION_SERVER) + ")");
         }
         if (host == null || host.host().equals("0.0.0.0") || host.host().equals("::")) {
-            throw new ConfigException(QisConfig.APPLICATION_SERVER + " must be an address other instances can reach, "
+            throw new ConfigException(Reason.INVALID_SETTING,
+                    QisConfig.APPLICATION_SERVER + " must be an address other instances can reach, "
                     + "not a wildcard: '" + value + "' (from " + config.sourceOf(QisConfig.APPLICATION_SERVER) + ")");
         }
         return host;

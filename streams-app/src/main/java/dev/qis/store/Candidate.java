@@ -1,5 +1,7 @@
 package dev.qis.store;
 
+import dev.qis.fidelity.Elections;
+import dev.qis.fidelity.Measurement;
 import dev.qis.fidelity.TopK;
 import java.util.TreeMap;
 
@@ -12,6 +14,22 @@ import java.util.TreeMap;
 public record Candidate(PacketFacts facts, double curate, long citations, TreeMap<String, CandidateReport> reports,
                         double expectedGain, long successes, long failures, boolean listed, double logScore)
         implements TopK.Entry {
+    /**
+     * A stored packet as its domain's candidate: its trust-free elections over ALL its backed reports (kept as
+     * exact sums in the packet state), and the heaviest backed reports whole, at most the configured bound.
+     */
+    public static Candidate of(PacketState s, Elections elections) {
+        if (s.isPending()) {
+            throw new IllegalArgumentException(s.packetId() + " is pending: no packet has arrived under this id");
+        }
+        BackedReports b = s.backed();
+        Measurement claim = new Measurement(s.facts().nodeId(), s.facts().gain(), s.curate());
+        double expected = elections.expectedGain(claim, b.weight(), b.weightedGain().doubleValue());
+        return new Candidate(s.facts(), s.curate(), s.citations(), new TreeMap<>(b.heaviest()), expected,
+                b.successes(), b.failures(), Elections.listed(expected, b.successes(), b.failures()),
+                elections.logScore(expected, s.facts().issuedAt()));
+    }
+
     @Override
     public String packetId() {
         return facts.packetId();

@@ -14,7 +14,7 @@ public final class StoreNames {
      * ({@link StoreKeys#packetRangeFrom}/{@link StoreKeys#packetRangeTo}). An entry with
      * {@link PacketState#isPending()} holds votes or citations for a packet not seen yet: skip it in listings.
      * The value stays small: reports and citations are entries of {@link #PACKET_VOTES} and {@link #PACKET_CITATIONS}.
-     * Breakdown at read time: {@link Breakdowns#of(PacketState, dev.qis.fidelity.TrustLookup, long)}.
+     * Breakdown at read time: {@link dev.qis.query.Breakdowns#of(PacketState, dev.qis.fidelity.TrustLookup, long)}.
      */
     public static final String PACKETS = "qis-packets";
 
@@ -52,8 +52,8 @@ public final class StoreNames {
      * {@link Candidate}. Owner: {@code queryMetadataForKey(DOMAIN_CANDIDATES, domain, Serdes.String().serializer())}
      * (input repartitioned by domain). Read a domain with a range query
      * ({@link StoreKeys#candidateRangeFrom}/{@link StoreKeys#candidateRangeTo}), then compute each breakdown
-     * with {@link Breakdowns#of(Candidate, dev.qis.fidelity.TrustLookup, long)} (current trust and decay), sort by fidelity,
-     * keep routed ones, at most {@code maxPerNode} per node, trim to k.
+     * with {@link dev.qis.query.Breakdowns#of(Candidate, dev.qis.fidelity.TrustLookup, long)} (current trust and
+     * decay), sort by fidelity, keep routed ones, at most {@code maxPerNode} per node, trim to k.
      */
     public static final String DOMAIN_CANDIDATES = "qis-domain-candidates";
 
@@ -92,7 +92,8 @@ public final class StoreNames {
      * id; value {@link NodeTally} ({@link NodeTally#trust()}; a node with no entry has trust 1). Fed from
      * {@link #NODE_TRUST_TOPIC}, so it trails {@link #NODE_TALLIES} by a commit. IQv2 does not serve global stores:
      * read it with {@code streams.store(StoreQueryParameters.fromNameAndType(NODE_TRUST,
-     * QueryableStoreTypes.keyValueStore()))} and pass {@code TrustLookup.of(store::get)} to {@link Breakdowns}.
+     * QueryableStoreTypes.keyValueStore()))} and pass {@code TrustLookup.of(store::get)} to
+     * {@link dev.qis.query.Breakdowns}.
      */
     public static final String NODE_TRUST = "qis-node-trust";
 

@@ -6,7 +6,6 @@ import dev.qis.metrics.QisMeters;
 import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.store.BackedReports;
-import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.CandidateReport;
 import dev.qis.store.PacketEvent;
@@ -63,7 +62,6 @@ final class PacketStateProcessor implements Processor<String, PacketEvent, Strin
     private static final int CHUNK = 512;
 
     private final Elections elections;
-    private final Breakdowns breakdowns;
     private final int maxReports;
     private final Duration pendingRetention;
     private final QisMeters meters;
@@ -76,7 +74,6 @@ final class PacketStateProcessor implements Processor<String, PacketEvent, Strin
 
     PacketStateProcessor(Elections elections, int maxReports, Duration pendingRetention, QisMeters meters) {
         this.elections = elections;
-        this.breakdowns = new Breakdowns(elections);
         this.maxReports = maxReports;
         this.pendingRetention = pendingRetention;
         this.meters = meters;
@@ -119,7 +116,7 @@ final class PacketStateProcessor implements Processor<String, PacketEvent, Strin
             return;
         }
         boolean first = before == null || before.isPending();
-        Candidate candidate = breakdowns.candidate(after);
+        Candidate candidate = Candidate.of(after, elections);
         long dPackets = first ? 1 : 0;
         long dS = after.successes() - (first ? 0 : before.successes());
         long dF = after.failures() - (first ? 0 : before.failures());
@@ -279,14 +276,14 @@ final class PacketStateProcessor implements Processor<String, PacketEvent, Strin
                                   CandidateReport now) {
         BackedReports b = backed;
         if (old != null) {
-            b = b.minus(old, breakdowns.reportWeight(old));
+            b = b.minus(old, old.weight(elections));
         }
         if (now != null) {
-            b = b.plus(now, breakdowns.reportWeight(now));
+            b = b.plus(now, now.weight(elections));
         }
         TreeMap<String, CandidateReport> kept = new TreeMap<>(b.heaviest());
         boolean wasKept = kept.containsKey(reporter);
-        boolean drops = wasKept && (now == null || breakdowns.reportWeight(now) < breakdowns.reportWeight(old));
+        boolean drops = wasKept && (now == null || now.weight(elections) < old.weight(elections));
         if (drops && b.count() > maxReports) {
             return b.withHeaviest(heaviest(pid));
         }
@@ -321,7 +318,7 @@ final class PacketStateProcessor implements Processor<String, PacketEvent, Strin
         String last = null;
         long lastWeight = Long.MAX_VALUE;
         for (Map.Entry<String, CandidateReport> e : kept.entrySet()) {
-            long w = breakdowns.reportWeight(e.getValue());
+            long w = e.getValue().weight(elections);
             if (w <= lastWeight) { // ascending ids: a later one of equal weight ranks lower
                 last = e.getKey();
                 lastWeight = w;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qis.errors.Reason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -77,6 +78,11 @@ class QisConfigTest {
                 () -> QisConfig.load(Optional.of(dir.resolve("nope.properties")), Map.of(), Map.of()));
         assertTrue(missing.getMessage().contains("nope.properties"), missing.getMessage());
         assertFalse(config.hasBootstrapServers());
+        assertEquals(Reason.INVALID_SETTING, e.reason());
+        assertEquals(Reason.FILE_UNREADABLE, missing.reason());
+        assertEquals(Reason.MISSING_SETTING, assertThrows(ConfigException.class,
+                () -> config.require(QisConfig.BOOTSTRAP_SERVERS)).reason());
+        assertEquals(2, e.exitCode(), "a setting is the user's input");
     }
 
     @Test

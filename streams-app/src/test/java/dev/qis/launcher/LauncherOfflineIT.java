@@ -90,11 +90,13 @@ class LauncherOfflineIT {
         Launcher qis = new Launcher(work);
         Result unknown = qis.run(COMMAND, "frobnicate");
         assertEquals(2, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().contains("frobnicate"), unknown.toString());
+        assertTrue(unknown.err().startsWith("qis: INVALID_OPTION: ") && unknown.err().contains("frobnicate"),
+                unknown.toString());
 
         Result scale = qis.run(COMMAND, "publish", "--dry-run", "--input", "examples/packets.jsonl", "--data-scale", "lots");
         assertEquals(2, scale.exitCode(), scale.toString());
         assertTrue(scale.err().contains("--data-scale") || scale.err().contains("data_scale"), scale.toString());
+        assertTrue(scale.err().startsWith("qis: INVALID_OPTION: "), scale.toString());
         scale.assertWholeLines();
 
         Result nan = qis.shell("echo '{\"base_model_family\": \"llama-3-8b\", \"task\": \"qa\", \"data_scale\": 500, "
@@ -103,6 +105,7 @@ class LauncherOfflineIT {
                 COMMAND);
         assertEquals(2, nan.exitCode(), nan.toString());
         assertTrue(nan.err().contains("line 1") && nan.err().contains("outcome_score"), nan.toString());
+        assertTrue(nan.err().contains("qis: INVALID_VALUE: stdin line 1: outcome_score"), nan.toString());
         assertEquals("", nan.out(), "nothing printed, nothing sent\n" + nan);
 
         Result keygen = qis.run(COMMAND, "keygen", "--out", work.resolve("node.pem").toString());
@@ -110,7 +113,7 @@ class LauncherOfflineIT {
         Result unreachable = qis.env("QIS_KEY_FILE", work.resolve("node.pem").toString())
                 .run(COMMAND, "publish", "-b", "127.0.0.1:1", "--timeout", "3s", "--input", "examples/packets.jsonl");
         assertEquals(1, unreachable.exitCode(), unreachable.toString());
-        assertTrue(unreachable.err().startsWith("qis: "), unreachable.toString());
+        assertTrue(unreachable.err().startsWith("qis: BROKER_TIMEOUT: "), unreachable.toString());
         unreachable.assertWholeLines();
         assertFalse(unreachable.err().contains("org.apache.kafka.clients"), "the app's words, not Kafka's\n" + unreachable);
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.FidelityParams;
-import dev.qis.store.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.PacketFacts;
 import dev.qis.fidelity.TopK;

@@ -11,11 +11,11 @@ import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.server.QisServer;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -260,8 +260,7 @@ class RestAnswersPinIT {
     }
 
     private static SignedReport report(SignedPacket on, double observed, NodeIdentity reporter) {
-        return new ValidationReportBuilder().packetId(on.id()).observedScore(observed).nEvalSamples(300)
-                .issuedAt(ISSUED.plusSeconds(3_600)).sign(reporter);
+        return Packets.vote(on.id(), observed, 300, ISSUED.plusSeconds(3_600), reporter);
     }
 
     private void publish(KafkaProducer<String, byte[]> producer, SignedPacket s) throws Exception {

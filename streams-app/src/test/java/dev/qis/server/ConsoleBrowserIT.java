@@ -41,8 +41,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -65,10 +65,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * broker in the JVM, with packets whose answers are known: each page shows what the API answers, a new packet
  * appears without a reload, and a 503 while an instance rebalances is shown as such. Screenshots of every page go
  * to {@code target/console-screenshots/}. Skipped, with one line, where Chromium or chromedriver is not installed.
+ * The tests run in any order: the known packets are published once and only read; a test that writes publishes to
+ * a domain of its own, simulates under its own prefix, or starts an instance of its own and waits for the app to
+ * settle again before it ends.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.Random.class) // each test reads the known packets and writes only its own data
 @Timeout(120)
 class ConsoleBrowserIT {
     private static final Path CHROMIUM = Paths.get(System.getProperty("qis.test.chromium", "/usr/bin/chromium"));
@@ -116,16 +119,7 @@ class ConsoleBrowserIT {
         publisher = QisPublisher.open(PublisherSettings.forBootstrap(kafka.bootstrapServers())
                 .withLayout(new TopicLayout(PARTITIONS, (short) 1, 1)));
         publishKnownPackets();
-        waitForApi("/v1/domains", d -> d.path("domains").size() == 2
-                && d.path("domains").get(0).path("packets").asLong() == 6, "both domains and all seven packets");
-        waitForApi("/v1/domains/" + CLINICAL + "/top?k=10", t -> t.path("entries").size() == 4,
-                "the four reproduced packets listed");
-        waitForApi("/v1/packets/" + refuted.id(), p -> p.path("elections").path("failures").asLong() == 1,
-                "the refutation counted");
-        for (Map.Entry<NodeIdentity, Integer> author : Map.of(alice, 2, bob, 1, carol, 2).entrySet()) { // trust settled
-            waitForApi("/v1/nodes/" + author.getKey().nodeId(), n -> n.path("successes").asLong()
-                    + n.path("failures").asLong() == author.getValue(), "the reports on " + author.getKey().nodeId());
-        }
+        awaitKnownPackets();
 
         driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()) // given, so Selenium never looks for or downloads one
@@ -138,6 +132,34 @@ class ConsoleBrowserIT {
                 "--disable-dev-shm-usage", "--window-size=1366,900",
                 "--user-data-dir=" + Files.createTempDirectory(stateDirs, "chromium-profile"));
         browser = new ChromeDriver(driverService, options);
+    }
+
+    /**
+     * Before each test, the app answers with every known packet counted: the same start whatever ran before (a test
+     * that started a second instance leaves a rebalance behind it).
+     */
+    @BeforeEach
+    void awaitKnownPackets() throws InterruptedException {
+        assertTrue(app.awaitRunning(WAIT), "the app is RUNNING");
+        waitForApi("/v1/domains", d -> d.findValues("domain").stream().anyMatch(n -> n.asText().equals(LEGAL))
+                && packetsOf(d, CLINICAL) == 6, "both known domains and all seven packets");
+        waitForApi("/v1/domains/" + CLINICAL + "/top?k=10", t -> t.path("entries").size() == 4,
+                "the four reproduced packets listed");
+        waitForApi("/v1/packets/" + refuted.id(), p -> p.path("elections").path("failures").asLong() == 1,
+                "the refutation counted");
+        for (Map.Entry<NodeIdentity, Integer> author : Map.of(alice, 2, bob, 1, carol, 2).entrySet()) { // trust settled
+            waitForApi("/v1/nodes/" + author.getKey().nodeId(), n -> n.path("successes").asLong()
+                    + n.path("failures").asLong() == author.getValue(), "the reports on " + author.getKey().nodeId());
+        }
+    }
+
+    private static long packetsOf(JsonNode domains, String domain) {
+        for (JsonNode d : domains.path("domains")) {
+            if (d.path("domain").asText().equals(domain)) {
+                return d.path("packets").asLong();
+            }
+        }
+        return 0;
     }
 
     @AfterAll
@@ -205,11 +227,10 @@ class ConsoleBrowserIT {
     // ---- the pages -------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(1)
     void theDomainListShowsEveryDomainWithItsCounts() throws Exception {
+        JsonNode api = api(app, "/v1/domains"); // the known domains, and those other tests added, if they ran first
         browser.get(base(app) + "/");
-        List<WebElement> rows = waitFor(By.cssSelector("#domains tbody tr"), 2);
-        JsonNode api = api(app, "/v1/domains");
+        List<WebElement> rows = waitFor(By.cssSelector("#domains tbody tr"), api.path("domains").size());
         Map<String, String> shown = new LinkedHashMap<>();
         for (WebElement row : rows) {
             shown.put(row.getAttribute("data-domain"), row.findElement(By.cssSelector("[data-field=packets]")).getText());
@@ -218,20 +239,24 @@ class ConsoleBrowserIT {
         for (JsonNode d : api.path("domains")) {
             answered.put(d.path("domain").asText(), d.path("packets").asText());
         }
-        assertEquals(answered, new java.util.TreeMap<>(shown));
-        assertEquals(List.of(CLINICAL, LEGAL), new ArrayList<>(shown.keySet()), "sorted by packets, most first");
+        assertEquals(new java.util.TreeMap<>(answered), new java.util.TreeMap<>(shown));
+        List<Long> counts = shown.values().stream().map(Long::parseLong).toList();
+        assertEquals(counts.stream().sorted(java.util.Comparator.reverseOrder()).toList(), counts,
+                "sorted by packets, most first");
+        List<String> order = new ArrayList<>(shown.keySet());
+        assertTrue(order.indexOf(CLINICAL) >= 0 && order.indexOf(CLINICAL) < order.indexOf(LEGAL),
+                "six packets before one: " + order);
 
         browser.findElement(By.id("domain-filter")).sendKeys("legal");
         waitUntil(b -> b.findElements(By.cssSelector("#domains tbody tr")).size() == 1, "the filter leaves one row");
         assertEquals(LEGAL, browser.findElement(By.cssSelector("#domains tbody tr")).getAttribute("data-domain"));
         browser.findElement(By.id("domain-filter")).clear();
         browser.findElement(By.id("domain-filter")).sendKeys(" ");
-        waitFor(By.cssSelector("#domains tbody tr"), 2);
+        waitFor(By.cssSelector("#domains tbody tr"), rows.size());
         screenshot("domains");
     }
 
     @Test
-    @Order(2)
     void aClickOpensTheDomainWithTheTopKInTheApiOrderAndItsBreakdown() throws Exception {
         browser.get(base(app) + "/#/domains");
         waitFor(By.cssSelector("#domains tbody tr"), 2);
@@ -317,7 +342,6 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(3)
     void aPacketShowsEveryFieldItsElectionsAndItsVotesAndLinksToItsNode() throws Exception {
         browser.get(base(app) + "/#/packet/" + voted.id());
         waitFor(By.cssSelector("#packet-facts"), 1);
@@ -361,7 +385,6 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(4)
     void aNewlyPublishedPacketAppearsWithoutAReload() throws Exception {
         browser.get(base(app) + "/?poll=500#/domains");
         waitFor(By.cssSelector("#domains tbody tr"), 2);
@@ -373,7 +396,6 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(5)
     void theLoopChartFollowsTheSimulatorRoundByRound() throws Exception {
         browser.get(base(app) + "/?poll=500#/loop");
         waitFor(By.id("no-simulation"), 1);
@@ -409,7 +431,6 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(6)
     void a503WhileAnInstanceRebalancesIsShownAsSuch() throws Exception {
         // A second instance joins the group: it answers 503 from its first request until its rebalance settles.
         // The page is opened on it at once; if the rebalance was over before the page's first answer, try again.
@@ -446,6 +467,7 @@ class ConsoleBrowserIT {
         } finally {
             second.close();
         }
+        awaitKnownPackets(); // the group is back to one instance: the next test starts where every test starts
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

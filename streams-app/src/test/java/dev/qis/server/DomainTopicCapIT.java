@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,10 +87,7 @@ class DomainTopicCapIT {
     }
 
     private static SignedPacket packet(String task, Instant now, NodeIdentity node) {
-        return new OutcomePacketBuilder().family("llama-3-8b").task(task).dataScale(DataScale.FROM_1K_TO_10K)
-                .benchmark("bench").metric("accuracy").baselineScore(50).outcomeScore(56).higherIsBetter(true)
-                .methodType("LoRA").heldOutEval(true).nEvalSamples(400).confidence(0.9)
-                .issuedAt(now.minusSeconds(60)).sign(node);
+        return Packets.plain(task, 56).issuedAt(now.minusSeconds(60)).sign(node);
     }
 
     /** Every committed record of a topic so far (none when it does not exist yet). */

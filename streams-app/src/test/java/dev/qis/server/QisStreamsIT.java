@@ -13,13 +13,12 @@ import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.ValidationReport;
 import dev.qis.publish.TopicLayout;
-import dev.qis.store.Breakdowns;
+import dev.qis.query.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.NodeTally;
@@ -29,6 +28,7 @@ import dev.qis.store.StoreNames;
 import dev.qis.fidelity.TrustLookup;
 import dev.qis.store.VoteEntry;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import dev.qis.topics.StreamTopics;
 import java.nio.charset.StandardCharsets;
@@ -158,16 +158,14 @@ class QisStreamsIT {
             int repeats = random.nextInt(8) == 0 ? 2 : 1; // re-votes: the latest issued_at wins
             for (int r = 0; r < repeats; r++) {
                 Instant at = p.packet().getIssuedAt().plusSeconds(1 + random.nextInt(3600));
-                SignedReport report = new ValidationReportBuilder().packetId(p.id())
-                        .observedScore(r == 0 ? observed : observed + random.nextDouble() * 4 - 2)
-                        .nEvalSamples(100).issuedAt(at).sign(reporter);
+                SignedReport report = Packets.vote(p.id(),
+                        r == 0 ? observed : observed + random.nextDouble() * 4 - 2, 100, at, reporter);
                 reports.add(report);
             }
         }
         for (int i = 0; i < 20; i++) { // votes for packets that never arrive: held as pending
             String id = "0123456789abcdef-" + String.format("%016x", random.nextLong());
-            reports.add(new ValidationReportBuilder().packetId(id).observedScore(1).nEvalSamples(10)
-                    .issuedAt(now.minusSeconds(5)).sign(nodes.get(0)));
+            reports.add(Packets.vote(id, 1, 10, now.minusSeconds(5), nodes.get(0)));
         }
         packets.addAll(runs);
         for (SignedReport r : reports) {
@@ -188,9 +186,7 @@ class QisStreamsIT {
         }
         Map<ReasonCode, Integer> expectedRejections = new EnumMap<>(ReasonCode.class);
         for (int i = 0; i < 15; i++) {
-            SignedPacket bad = new OutcomePacketBuilder().family("llama-3-8b").task("task-00")
-                    .dataScale(DataScale.LT_100).benchmark("bench").metric("accuracy").baselineScore(50)
-                    .outcomeScore(60 + i).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(10)
+            SignedPacket bad = Packets.plain("task-00", 60 + i).dataScale(DataScale.LT_100).nEvalSamples(10)
                     .confidence(1).issuedAt(now.minusSeconds(600)).sign(stranger);
             records.add(new ProducerRecord<>(Topics.outcomes(bad.fingerprint()), bad.fingerprint().value(), bad.bytes()));
             SignedPacket good = packets.get(i + 10);
@@ -212,10 +208,8 @@ class QisStreamsIT {
         newcomerRecords.add(new ProducerRecord<>(Topics.NODES, newcomer.nodeId(),
                 ProtocolCodec.encode(newcomer.nodeKey(now))));
         for (int i = 0; i < NEWCOMER_PACKETS; i++) {
-            SignedPacket p = new OutcomePacketBuilder().family("mistral-7b").task("task-01")
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy").baselineScore(50)
-                    .outcomeScore(55 + i).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(100)
-                    .confidence(0.8).issuedAt(now.minusSeconds(3600)).sign(newcomer);
+            SignedPacket p = Packets.plain("task-01", 55 + i).family("mistral-7b").nEvalSamples(100).confidence(0.8)
+                    .issuedAt(now.minusSeconds(3600)).sign(newcomer);
             packets.add(p);
             newcomerRecords.add(new ProducerRecord<>(Topics.outcomes(p.fingerprint()), p.fingerprint().value(),
                     p.bytes()));

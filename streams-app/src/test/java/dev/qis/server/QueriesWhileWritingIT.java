@@ -12,10 +12,10 @@ import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -117,9 +117,8 @@ class QueriesWhileWritingIT {
         List<SignedReport> votes = new ArrayList<>();
         for (int i = 0; i < VOTES; i++) { // one vote each on distinct packets: every vote counts once
             int voted = i * (PACKETS / VOTES);
-            votes.add(new ValidationReportBuilder().packetId(packets.get(voted).id())
-                    .observedScore(outcomes[voted] - (i % 3 == 0 ? 5 : 0.1))
-                    .nEvalSamples(200).issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+            votes.add(Packets.vote(packets.get(voted).id(), outcomes[voted] - (i % 3 == 0 ? 5 : 0.1), 200,
+                    ISSUED.plusSeconds(60), voter));
         }
 
         try (QisServer server = QisServer.start(config(), CLOCK);

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,10 +75,8 @@ class RestFuzzIT {
         Instant now = Instant.now();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            packets.add(new OutcomePacketBuilder().family("llama-3-8b").task(DOMAIN).tag("t" + (i % 2))
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy").baselineScore(50)
-                    .outcomeScore(55 + i).higherIsBetter(true).methodType("LoRA").hyperparam("r", 8L)
-                    .heldOutEval(true).nEvalSamples(400).confidence(0.9).issuedAt(now.minusSeconds(60)).sign(node));
+            packets.add(Packets.plain(DOMAIN, 55 + i).tag("t" + (i % 2)).hyperparam("r", 8L)
+                    .issuedAt(now.minusSeconds(60)).sign(node));
         }
         try (QisServer app = RunningApp.start(props); KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.NODES, node.nodeId(), ProtocolCodec.encode(node.nodeKey(now))));

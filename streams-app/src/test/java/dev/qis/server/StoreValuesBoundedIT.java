@@ -12,13 +12,12 @@ import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.Candidate;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -199,10 +198,7 @@ class StoreValuesBoundedIT {
     }
 
     private static SignedPacket packet(String task, double outcome, NodeIdentity node, String informedBy) {
-        OutcomePacketBuilder b = new OutcomePacketBuilder().family("llama-3-8b").task(task)
-                .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy").baselineScore(50)
-                .outcomeScore(outcome).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(400)
-                .confidence(0.9).issuedAt(ISSUED);
+        OutcomePacketBuilder b = Packets.plain(task, outcome).issuedAt(ISSUED);
         if (informedBy != null) {
             b.informedBy(informedBy);
         }
@@ -210,8 +206,7 @@ class StoreValuesBoundedIT {
     }
 
     private static SignedReport vote(SignedPacket target, NodeIdentity reporter) {
-        return new ValidationReportBuilder().packetId(target.id()).observedScore(59).nEvalSamples(200)
-                .issuedAt(ISSUED.plusSeconds(60)).sign(reporter);
+        return Packets.vote(target.id(), 59, 200, ISSUED.plusSeconds(60), reporter);
     }
 
     private static void register(KafkaProducer<String, byte[]> producer, NodeIdentity node) {

@@ -13,7 +13,6 @@ import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.SignedReport;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.ValidationReportBuilder;
 import dev.qis.query.PeerClient;
 import dev.qis.rest.Problem;
 import dev.qis.store.StoreNames;
@@ -172,9 +171,8 @@ class TwoInstanceQueryIT {
             vote(producer, Packets.vote(refuted.id(), 60.1, 300, ISSUED.plusSeconds(60), voter));
             List<String> applied = new ArrayList<>(List.of(reproduced.id(), refuted.id()));
             for (SignedPacket f : packets.subList(3, 7)) { // the flood's packets reproduce, so they are listed
-                vote(producer, new ValidationReportBuilder().packetId(f.id())
-                        .observedScore(f.packet().getOutcome().getOutcomeScore()).nEvalSamples(300)
-                        .issuedAt(ISSUED.plusSeconds(60)).sign(voter));
+                vote(producer, Packets.vote(f.id(), f.packet().getOutcome().getOutcomeScore(), 300,
+                        ISSUED.plusSeconds(60), voter));
                 applied.add(f.id());
             }
             // the voter's own run, citing what it applied: this backs its reports

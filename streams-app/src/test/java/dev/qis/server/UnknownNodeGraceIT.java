@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.config.QisConfig;
 import dev.qis.protocol.NodeIdentity;
-import dev.qis.protocol.OutcomePacketBuilder;
 import dev.qis.protocol.ProtocolCodec;
 import dev.qis.protocol.SignedPacket;
 import dev.qis.protocol.Topics;
-import dev.qis.protocol.avro.DataScale;
 import dev.qis.store.HeldRecord;
 import dev.qis.store.NodeTally;
 import dev.qis.store.PacketState;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
 import dev.qis.testing.InJvmKafka;
+import dev.qis.testing.Packets;
 import dev.qis.testing.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,10 +67,7 @@ class UnknownNodeGraceIT {
         Instant now = Instant.now();
         List<SignedPacket> packets = new ArrayList<>();
         for (int i = 0; i < PACKETS; i++) {
-            packets.add(new OutcomePacketBuilder().family("llama-3-8b").task("grace-task")
-                    .dataScale(DataScale.FROM_1K_TO_10K).benchmark("bench").metric("accuracy").baselineScore(50)
-                    .outcomeScore(51 + i).higherIsBetter(true).methodType("LoRA").heldOutEval(true).nEvalSamples(100)
-                    .confidence(0.9).issuedAt(now.minusSeconds(60)).sign(node));
+            packets.add(Packets.plain("grace-task", 51 + i).nEvalSamples(100).issuedAt(now.minusSeconds(60)).sign(node));
         }
         try (QisServer app = RunningApp.start(props); KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.NODES, node.nodeId(), ProtocolCodec.encode(node.nodeKey(now))));

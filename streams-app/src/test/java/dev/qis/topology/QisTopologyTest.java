@@ -20,7 +20,7 @@ import dev.qis.protocol.Topics;
 import dev.qis.protocol.avro.OutcomePacket;
 import dev.qis.protocol.avro.ReasonCode;
 import dev.qis.protocol.avro.Rejection;
-import dev.qis.store.Breakdowns;
+import dev.qis.query.Breakdowns;
 import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.HeldRecord;

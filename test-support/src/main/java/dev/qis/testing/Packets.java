@@ -57,6 +57,22 @@ public final class Packets {
                 .issuedAt(ISSUED);
     }
 
+    /**
+     * A plain run: a LoRA run of llama-3-8b on {@code task}, no tags and no hyperparameters, scored on bench accuracy
+     * (higher is better) from 50 to {@code outcome} over 400 held-out samples with confidence 0.9, issued at
+     * {@link #ISSUED}.
+     */
+    public static OutcomePacketBuilder plain(String task, double outcome) {
+        return new OutcomePacketBuilder()
+                .family("llama-3-8b").task(task)
+                .dataScale(DataScale.FROM_1K_TO_10K)
+                .benchmark("bench").metric("accuracy")
+                .baselineScore(50).outcomeScore(outcome).higherIsBetter(true)
+                .methodType("LoRA")
+                .heldOutEval(true).nEvalSamples(400).confidence(0.9)
+                .issuedAt(ISSUED);
+    }
+
     /** The typical packet: clinical-note summarization, 60 to 66, signed by {@code node}. */
     public static SignedPacket typical(NodeIdentity node) {
         return packet("clinical-note-summarization", 60.0, 66.0).sign(node);

@@ -7,6 +7,7 @@ import dev.qis.cli.InputException;
 import dev.qis.cli.QisCommand;
 import dev.qis.cli.TopicOptions;
 import dev.qis.client.QisApiClient;
+import dev.qis.errors.Reason;
 import dev.qis.simulation.ProgressListener;
 import dev.qis.simulation.SimulationConfig;
 import dev.qis.simulation.SimulationException;
@@ -139,7 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
             try {
                 written = SimulationMatrix.write(summarizeMatrix);
             } catch (SimulationException e) {
-                throw new InputException(e.getMessage(), e);
+                throw new InputException(e);
             }
             spec.commandLine().getOut().println("wrote " + written);
             spec.commandLine().getOut().flush();
@@ -147,7 +148,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         SimulationConfig config = config();
         if (queryThreads < 1 || queryThreads > 256) {
-            throw new InputException("--query-threads: must be 1-256, got " + queryThreads);
+            throw new InputException(Reason.INVALID_OPTION, "--query-threads: must be 1-256, got " + queryThreads);
         }
         URI apiUri = apiUri();
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.onStderr();
@@ -156,7 +157,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             token = TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV));
         } catch (TokenFile.TokenFileException e) {
-            throw new InputException("--token-file: " + e.getMessage(), e);
+            throw new InputException(Reason.FILE_UNREADABLE, "--token-file: " + e.getMessage(), e);
         }
         try (KafkaHttpNetwork network = KafkaHttpNetwork.open(client.publisherSettings(topics), apiUri, token,
                 Optional.empty())) {
@@ -177,7 +178,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     topK, domainPrefix, SimulationConfig.families(families),
                     SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
         } catch (SimulationException e) {
-            throw new InputException(e.getMessage(), e);
+            throw new InputException(e);
         }
     }
 
@@ -185,7 +186,7 @@ public final class SimulateCommand implements Callable<Integer> {
         return switch (exploreWith) {
             case "random" -> false;
             case "alternative" -> true;
-            default -> throw new SimulationException("invalid --explore-with: " + exploreWith
+            default -> throw new SimulationException(Reason.INVALID_OPTION, "invalid --explore-with: " + exploreWith
                     + " (must be random or alternative)");
         };
     }
@@ -194,7 +195,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             return QisApiClient.baseUri(api);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--api: " + e.getMessage(), e);
+            throw new InputException(Reason.INVALID_OPTION, "--api: " + e.getMessage(), e);
         }
     }
 }

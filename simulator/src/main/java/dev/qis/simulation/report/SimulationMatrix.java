@@ -2,6 +2,7 @@ package dev.qis.simulation.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qis.errors.Reason;
 import dev.qis.simulation.SimulationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ public final class SimulationMatrix {
     public static Path write(Path dir) throws IOException {
         Path list = dir.resolve(RUNS_FILE);
         if (!Files.isRegularFile(list)) {
-            throw new SimulationException("no " + RUNS_FILE + " in " + dir + " (deploy/local/simulation-matrix.sh writes it)");
+            throw new SimulationException(Reason.FILE_UNREADABLE,
+                    "no " + RUNS_FILE + " in " + dir + " (deploy/local/simulation-matrix.sh writes it)");
         }
         List<Run> runs = new ArrayList<>();
         int lineNo = 0;
@@ -45,18 +47,20 @@ public final class SimulationMatrix {
             }
             String[] f = line.split("\t", -1);
             if (f.length != 4) {
-                throw new SimulationException(list + ":" + lineNo + ": expected 4 tab-separated fields (scenario, flags,"
+                throw new SimulationException(Reason.MALFORMED_INPUT,
+                        list + ":" + lineNo + ": expected 4 tab-separated fields (scenario, flags,"
                         + " seed, report), got " + f.length);
             }
             Path report = dir.resolve(f[3]);
             if (!Files.isRegularFile(report)) {
-                throw new SimulationException(list + ":" + lineNo + ": the report " + report + " is missing (the run failed?)");
+                throw new SimulationException(Reason.FILE_UNREADABLE,
+                        list + ":" + lineNo + ": the report " + report + " is missing (the run failed?)");
             }
             long seed;
             try {
                 seed = Long.parseLong(f[2].trim());
             } catch (NumberFormatException e) {
-                throw new SimulationException(list + ":" + lineNo + ": not a seed: " + f[2], e);
+                throw new SimulationException(Reason.MALFORMED_INPUT, list + ":" + lineNo + ": not a seed: " + f[2], e);
             }
             runs.add(new Run(f[0], f[1], seed, JSON.readTree(report.toFile())));
         }

@@ -1,10 +1,15 @@
-package dev.qis.store;
+package dev.qis.query;
 
 import dev.qis.fidelity.Elections;
 import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.FidelityScore;
 import dev.qis.fidelity.Measurement;
 import dev.qis.fidelity.TrustLookup;
+import dev.qis.store.BackedReports;
+import dev.qis.store.Candidate;
+import dev.qis.store.CandidateReport;
+import dev.qis.store.PacketFacts;
+import dev.qis.store.PacketState;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,32 +17,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The elections of stored values. The stores keep time- and trust-free facts; a candidate's expected gain, S, F,
- * listing and rank key follow from its packet state alone ({@link #candidate}); the breakdown adds decay at
- * {@code nowMillis} and shows the author's current trust; synthesis evidence weighs each measurement by its
- * measurer's current trust and the packet's decay ({@link #evidence}).
+ * The elections of stored values at read time. The stores keep time- and trust-free facts (a candidate's expected
+ * gain, S, F, listing and rank key follow from its packet state alone: {@link Candidate#of}); the breakdown adds
+ * decay at {@code nowMillis} and shows the author's current trust; synthesis evidence weighs each measurement by
+ * its measurer's current trust and the packet's decay ({@link #evidence}).
  */
 public final class Breakdowns {
     private final Elections elections;
 
     public Breakdowns(Elections elections) {
         this.elections = elections;
-    }
-
-    /**
-     * A stored packet as its domain's candidate: its trust-free elections over ALL its backed reports (kept as
-     * exact sums in the packet state), and the heaviest backed reports whole, at most the configured bound.
-     */
-    public Candidate candidate(PacketState s) {
-        if (s.isPending()) {
-            throw new IllegalArgumentException(s.packetId() + " is pending: no packet has arrived under this id");
-        }
-        BackedReports b = s.backed();
-        double expected = elections.expectedGain(claim(s.facts(), s.curate(), 1.0, 1.0), b.weight(),
-                b.weightedGain().doubleValue());
-        return new Candidate(s.facts(), s.curate(), s.citations(), new TreeMap<>(b.heaviest()), expected,
-                b.successes(), b.failures(), Elections.listed(expected, b.successes(), b.failures()),
-                elections.logScore(expected, s.facts().issuedAt()));
     }
 
     /** The breakdown of a stored packet at {@code nowMillis}, over every backed report. */
@@ -59,7 +48,7 @@ public final class Breakdowns {
         BigDecimal weightedGain = BigDecimal.ZERO;
         for (CandidateReport r : c.reports().values()) {
             if (r.backed()) {
-                long w = reportWeight(r);
+                long w = r.weight(elections);
                 weight += w;
                 weightedGain = weightedGain.add(BackedReports.term(w, r.observedGain()));
             }
@@ -71,11 +60,6 @@ public final class Breakdowns {
         }
         return elections.score(claim, weight, wg, c.successes(), c.failures(), trust.trust(c.facts().nodeId()),
                 c.facts().issuedAt(), nowMillis);
-    }
-
-    /** A report's weight: min(n_eval, eval cap) samples, a whole number. */
-    public long reportWeight(CandidateReport r) {
-        return (long) elections.reportWeight(r.nEvalSamples());
     }
 
     /**
@@ -107,7 +91,7 @@ public final class Breakdowns {
 
     /** A stored packet as synthesis evidence. */
     public Evidence evidence(PacketState state, TrustLookup trust, long nowMillis) {
-        return evidence(candidate(state), trust, nowMillis);
+        return evidence(Candidate.of(state, elections), trust, nowMillis);
     }
 
     private static Measurement claim(PacketFacts f, double curate, double trust, double decay) {

@@ -1,4 +1,4 @@
-package dev.qis.store;
+package dev.qis.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,11 @@ import dev.qis.fidelity.Evidence;
 import dev.qis.fidelity.FidelityParams;
 import dev.qis.fidelity.Measurement;
 import dev.qis.fidelity.TrustLookup;
+import dev.qis.store.BackedReports;
+import dev.qis.store.Candidate;
+import dev.qis.store.CandidateReport;
+import dev.qis.store.PacketFacts;
+import dev.qis.store.PacketState;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +51,7 @@ class BreakdownsTest {
     @Test
     void aPendingPacketIsNoCandidate() {
         assertThrows(IllegalArgumentException.class,
-                () -> breakdowns.candidate(PacketState.pending("0123456789abcdef-00000000000000a1", 5)));
+                () -> Candidate.of(PacketState.pending("0123456789abcdef-00000000000000a1", 5), elections));
     }
 
     @Test
@@ -54,7 +59,7 @@ class BreakdownsTest {
         PacketState s = packet(0.1, Map.of(
                 "r1", new CandidateReport(0.09, 300, true, true),
                 "r2", new CandidateReport(0.11, 150, true, true)));
-        Candidate c = breakdowns.candidate(s);
+        Candidate c = Candidate.of(s, elections);
         TrustLookup trust = node -> node.equals("author") ? 0.8 : 0.5;
         assertEquals(breakdowns.of(s, trust, NOW), breakdowns.of(c, trust, NOW));
         assertEquals(2, c.successes());
@@ -63,10 +68,10 @@ class BreakdownsTest {
 
     @Test
     void refutationsOutnumberingReproductionsLeaveACandidateUnlisted() {
-        Candidate c = breakdowns.candidate(packet(0.1, Map.of(
+        Candidate c = Candidate.of(packet(0.1, Map.of(
                 "r1", new CandidateReport(0.0, 300, false, true),
                 "r2", new CandidateReport(0.01, 300, false, true),
-                "r3", new CandidateReport(0.1, 300, true, true))));
+                "r3", new CandidateReport(0.1, 300, true, true))), elections);
         assertEquals(1, c.successes());
         assertEquals(2, c.failures());
         assertFalse(c.listed());
@@ -74,7 +79,7 @@ class BreakdownsTest {
 
     @Test
     void evidenceWithoutReportsIsTheClaimWeighedByItsRunTrustAndDecay() {
-        Candidate c = breakdowns.candidate(packet(0.1, Map.of()));
+        Candidate c = Candidate.of(packet(0.1, Map.of()), elections);
         Evidence e = breakdowns.evidence(c, node -> 0.6, NOW);
         Measurement m = e.measurements().get(0);
         assertEquals(1, e.measurements().size(), "one run, one measurement");
@@ -86,7 +91,7 @@ class BreakdownsTest {
     void evidencePoolsTheClaimWithBackedReportsEachByItsMeasurersTrust() {
         CandidateReport backed = new CandidateReport(0.02, 300, false, true);
         CandidateReport unbacked = new CandidateReport(0.5, 300, true, false);
-        Candidate c = breakdowns.candidate(packet(0.1, Map.of("r1", backed, "r2", unbacked)));
+        Candidate c = Candidate.of(packet(0.1, Map.of("r1", backed, "r2", unbacked)), elections);
         TrustLookup trust = node -> switch (node) {
             case "author" -> 0.4;
             case "r1" -> 0.9;
