@@ -32,7 +32,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * kind byte ({@link #ACCEPTED}, {@link #VOTED}, {@link #CITED}), then the event's fields; byte arrays like strings
  * (a var-int of their length plus one, then the bytes), a nullable double as a presence byte and the double.
  *
- * <p>So do the packet state's values ({@link PacketState}, {@link VoteEntry}), which the packet state reads and writes
+ * <p>So do the nodes' tallies ({@link NodeTally}: the id, then three longs) and the packet state's values
+ * ({@link PacketState}, {@link VoteEntry}), which the packet state reads and writes
  * on every event: a nullable record (the facts of a pending packet) or Boolean as a presence byte and the value, the
  * exact sum of {@link BackedReports#weightedGain()} as its scale (an int) and its unscaled value's two's-complement
  * bytes, the kept reports as the candidate's are.
@@ -64,6 +65,24 @@ public final class CompactSerdes {
     /** The values of {@link StoreNames#PACKET_VOTES} and its changelog. */
     public static Serde<VoteEntry> voteEntry() {
         return serde(VoteEntry.class, CompactSerdes::writeVoteEntry, CompactSerdes::readVoteEntry);
+    }
+
+    /**
+     * The values of {@link StoreNames#NODE_TALLIES}, of the node-trust topic and of the global trust store. A tally
+     * an earlier build wrote as JSON (it starts with '{', never a version byte) still reads: {@code qis.node-trust} is
+     * not an internal topic, so resetting the application does not empty it.
+     */
+    public static Serde<NodeTally> nodeTally() {
+        Serde<NodeTally> binary = serde(NodeTally.class, (w, t) -> {
+            w.writeString(t.nodeId());
+            w.writeLong(t.packets());
+            w.writeLong(t.successes());
+            w.writeLong(t.failures());
+        }, r -> new NodeTally(r.readString(), r.readLong(), r.readLong(), r.readLong()));
+        Deserializer<NodeTally> json = StoreSerdes.json(NodeTally.class).deserializer();
+        Deserializer<NodeTally> either = (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == '{'
+                ? json.deserialize(topic, bytes) : binary.deserializer().deserialize(topic, bytes);
+        return Serdes.serdeFrom(binary.serializer(), either);
     }
 
     public static Serde<Candidate> candidate() {

@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serdes of the store values and internal events: JSON, so a changelog or repartition record can be read by
  * eye, except where a stage reads and writes one on every record: the packet state's values ({@link PacketState},
- * {@link VoteEntry}), the domain view's ({@link Candidate}, {@link DomainStats}) and the events from ingest to the
+ * {@link VoteEntry}), the nodes' tallies ({@link NodeTally}), the domain view's ({@link Candidate}, {@link DomainStats}) and the events from ingest to the
  * packet state ({@link CompactSerdes#packetEvent()}) are compact binary ({@link CompactSerdes}).
  * Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
  * an infinite rank key (a packet with no gain) is written as the string "-Infinity".
@@ -48,8 +48,9 @@ public final class StoreSerdes {
         return CompactSerdes.domainStats();
     }
 
+    /** Compact binary ({@link CompactSerdes}): one per accepted packet and per backed report, on three paths. */
     public static Serde<NodeTally> nodeTally() {
-        return json(NodeTally.class);
+        return CompactSerdes.nodeTally();
     }
 
     public static Serde<HeldRecord> heldRecord() {
