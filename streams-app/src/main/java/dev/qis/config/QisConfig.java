@@ -96,6 +96,9 @@ public final class QisConfig {
      * packets of further domains go to {@code qis.domain-overflow}.
      */
     public static final String DOMAIN_TOPICS_MAX = "qis.domain.topics.max";
+    /** Partitions of each domain topic the app creates (existing domain topics are used as they are). */
+    public static final String DOMAIN_TOPICS_PARTITIONS = "qis.domain.topics.partitions";
+    public static final int DEFAULT_DOMAIN_TOPICS_PARTITIONS = 1;
     /** How long a routed packet waits for its new domain topic to be created before it goes to the overflow topic. */
     public static final String DOMAIN_TOPICS_CREATE_WAIT = "qis.domain.topics.create.wait";
     /** How long after a refused or failed creation the app tries that domain topic again. */
@@ -137,7 +140,7 @@ public final class QisConfig {
             MAX_CANDIDATES, MAX_PER_NODE, MAX_STORED_PER_NODE, CLAIM_FACTOR, EVAL_CAP, PRIOR_WEIGHT, UNIT_NOISE,
             CROSS_TASK_WEIGHT, CROSS_FAMILY_WEIGHT, STARTUP_TIMEOUT, UNKNOWN_NODE_GRACE, UNKNOWN_NODE_RECHECK,
             UNKNOWN_NODE_MAX_HELD, UNKNOWN_NODE_MAX_HELD_PER_NODE, REGISTRY_RETRY_INTERVAL, DOMAIN_TOPICS_MAX,
-            DOMAIN_TOPICS_CREATE_WAIT, DOMAIN_TOPICS_RETRY_BACKOFF, CANDIDATE_REPORTS_MAX, PENDING_RETENTION);
+            DOMAIN_TOPICS_PARTITIONS, DOMAIN_TOPICS_CREATE_WAIT, DOMAIN_TOPICS_RETRY_BACKOFF, CANDIDATE_REPORTS_MAX, PENDING_RETENTION);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -329,6 +332,20 @@ public final class QisConfig {
             throw new ConfigException(Reason.INVALID_SETTING, DOMAIN_TOPICS_MAX + " must not be negative, got " + max);
         }
         return max;
+    }
+
+    /**
+     * Partitions of a new domain topic ({@value #DOMAIN_TOPICS_PARTITIONS}, default
+     * {@value #DEFAULT_DOMAIN_TOPICS_PARTITIONS}, at least 1). One is plenty for a domain's share of the packets, and
+     * every partition the app writes to costs its exactly-once producer work on every send (the sender walks them all):
+     * with 100 domains of 6 partitions that walk took as much CPU as the stream thread itself (docs/benchmarks.md).
+     */
+    public int domainTopicsPartitions() {
+        int partitions = intValue(DOMAIN_TOPICS_PARTITIONS, DEFAULT_DOMAIN_TOPICS_PARTITIONS);
+        if (partitions < 1) {
+            throw new ConfigException(DOMAIN_TOPICS_PARTITIONS + " must be at least 1, got " + partitions);
+        }
+        return partitions;
     }
 
     /**

@@ -150,7 +150,9 @@ public final class QisServer implements AutoCloseable {
                 LOG.info("domain topics in Schema Registry framing, {}", settings);
                 return new RegistryFramer(new SchemaRegistryClient(settings))::frame;
             });
-            AdminDomainTopics domainTopics = new AdminDomainTopics(admin, layout, config.domainTopicsMax(),
+            TopicLayout domainLayout = new TopicLayout(config.domainTopicsPartitions(), layout.replicationFactor(),
+                    layout.prefixChars());
+            AdminDomainTopics domainTopics = new AdminDomainTopics(admin, domainLayout, config.domainTopicsMax(),
                     config.domainTopicsCreateWait(), config.domainTopicsRetryBackoff(), clock);
             int existingDomains = domainTopics.loadExisting(startupTimeout);
             LOG.info("{} domain topics exist; the app creates up to {} in all ({}), then routes to {}", existingDomains,

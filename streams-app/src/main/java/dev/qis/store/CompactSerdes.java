@@ -1,5 +1,7 @@
 package dev.qis.store;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The {@link PacketEvent}s of the {@code qis-events} repartition topic have the same form: the version byte, a
  * kind byte ({@link #ACCEPTED}, {@link #VOTED}, {@link #CITED}), then the event's fields; byte arrays like strings
  * (a var-int of their length plus one, then the bytes), a nullable double as a presence byte and the double.
+ *
+ * <p>So do the nodes' tallies ({@link NodeTally}: the id, then three longs) and the packet state's values
+ * ({@link PacketState}, {@link VoteEntry}), which the packet state reads and writes
+ * on every event: a nullable record (the facts of a pending packet) or Boolean as a presence byte and the value, the
+ * exact sum of {@link BackedReports#weightedGain()} as its scale (an int) and its unscaled value's two's-complement
+ * bytes, the kept reports as the candidate's are.
  */
 public final class CompactSerdes {
     /** The layout written now. */
@@ -49,6 +57,34 @@ public final class CompactSerdes {
         return serde(PacketEvent.class, CompactSerdes::writeEvent, CompactSerdes::readEvent);
     }
 
+    /** The values of {@link StoreNames#PACKETS} and its changelog. */
+    public static Serde<PacketState> packetState() {
+        return serde(PacketState.class, CompactSerdes::writePacketState, CompactSerdes::readPacketState);
+    }
+
+    /** The values of {@link StoreNames#PACKET_VOTES} and its changelog. */
+    public static Serde<VoteEntry> voteEntry() {
+        return serde(VoteEntry.class, CompactSerdes::writeVoteEntry, CompactSerdes::readVoteEntry);
+    }
+
+    /**
+     * The values of {@link StoreNames#NODE_TALLIES}, of the node-trust topic and of the global trust store. A tally
+     * an earlier build wrote as JSON (it starts with '{', never a version byte) still reads: {@code qis.node-trust} is
+     * not an internal topic, so resetting the application does not empty it.
+     */
+    public static Serde<NodeTally> nodeTally() {
+        Serde<NodeTally> binary = serde(NodeTally.class, (w, t) -> {
+            w.writeString(t.nodeId());
+            w.writeLong(t.packets());
+            w.writeLong(t.successes());
+            w.writeLong(t.failures());
+        }, r -> new NodeTally(r.readString(), r.readLong(), r.readLong(), r.readLong()));
+        Deserializer<NodeTally> json = StoreSerdes.json(NodeTally.class).deserializer();
+        Deserializer<NodeTally> either = (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == '{'
+                ? json.deserialize(topic, bytes) : binary.deserializer().deserialize(topic, bytes);
+        return Serdes.serdeFrom(binary.serializer(), either);
+    }
+
     public static Serde<Candidate> candidate() {
         return serde(Candidate.class, CompactSerdes::writeCandidate, CompactSerdes::readCandidate);
     }
@@ -61,18 +97,7 @@ public final class CompactSerdes {
         writeFacts(w, c.facts());
         w.writeDouble(c.curate());
         w.writeLong(c.citations());
-        TreeMap<String, CandidateReport> reports = c.reports();
-        w.writeSize(reports == null ? -1 : reports.size());
-        if (reports != null) {
-            for (Map.Entry<String, CandidateReport> e : reports.entrySet()) {
-                w.writeString(e.getKey());
-                CandidateReport r = e.getValue();
-                w.writeDouble(r.observedGain());
-                w.writeInt(r.nEvalSamples());
-                w.writeBoolean(r.reproduced());
-                w.writeBoolean(r.backed());
-            }
-        }
+        writeReports(w, c.reports());
         w.writeDouble(c.expectedGain());
         w.writeLong(c.successes());
         w.writeLong(c.failures());
@@ -84,17 +109,92 @@ public final class CompactSerdes {
         PacketFacts facts = readFacts(r);
         double curate = r.readDouble();
         long citations = r.readLong();
-        int n = r.readSize();
-        TreeMap<String, CandidateReport> reports = null;
-        if (n >= 0) {
-            reports = new TreeMap<>();
-            for (int i = 0; i < n; i++) {
-                reports.put(r.readString(), new CandidateReport(r.readDouble(), r.readInt(), r.readBoolean(),
-                        r.readBoolean()));
-            }
-        }
+        TreeMap<String, CandidateReport> reports = readReports(r);
         return new Candidate(facts, curate, citations, reports, r.readDouble(), r.readLong(), r.readLong(),
                 r.readBoolean(), r.readDouble());
+    }
+
+    private static void writeReports(Writer w, TreeMap<String, CandidateReport> reports) {
+        w.writeSize(reports == null ? -1 : reports.size());
+        if (reports != null) {
+            for (Map.Entry<String, CandidateReport> e : reports.entrySet()) {
+                w.writeString(e.getKey());
+                CandidateReport r = e.getValue();
+                w.writeDouble(r.observedGain());
+                w.writeInt(r.nEvalSamples());
+                w.writeBoolean(r.reproduced());
+                w.writeBoolean(r.backed());
+            }
+        }
+    }
+
+    private static TreeMap<String, CandidateReport> readReports(Reader r) {
+        int n = r.readSize();
+        if (n < 0) {
+            return null;
+        }
+        TreeMap<String, CandidateReport> reports = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            reports.put(r.readString(), new CandidateReport(r.readDouble(), r.readInt(), r.readBoolean(),
+                    r.readBoolean()));
+        }
+        return reports;
+    }
+
+    private static void writePacketState(Writer w, PacketState s) {
+        w.writeString(s.packetId());
+        w.writeBytes(s.packetBytes());
+        w.writeBytes(s.contentHash());
+        w.writeBoolean(s.facts() != null);
+        if (s.facts() != null) {
+            writeFacts(w, s.facts());
+        }
+        w.writeDouble(s.curate());
+        w.writeLong(s.votes());
+        w.writeLong(s.citations());
+        w.writeLong(s.heldSince());
+        BackedReports b = s.backed();
+        w.writeBoolean(b != null);
+        if (b != null) {
+            w.writeLong(b.successes());
+            w.writeLong(b.failures());
+            w.writeLong(b.weight());
+            w.writeDecimal(b.weightedGain());
+            writeReports(w, b.heaviest());
+        }
+    }
+
+    private static PacketState readPacketState(Reader r) {
+        String packetId = r.readString();
+        byte[] packetBytes = r.readBytes();
+        byte[] contentHash = r.readBytes();
+        PacketFacts facts = r.readBoolean() ? readFacts(r) : null;
+        double curate = r.readDouble();
+        long votes = r.readLong();
+        long citations = r.readLong();
+        long heldSince = r.readLong();
+        BackedReports backed = r.readBoolean()
+                ? new BackedReports(r.readLong(), r.readLong(), r.readLong(), r.readDecimal(), readReports(r))
+                : null;
+        return new PacketState(packetId, packetBytes, contentHash, facts, curate, votes, citations, heldSince, backed);
+    }
+
+    private static void writeVoteEntry(Writer w, VoteEntry v) {
+        w.writeString(v.reportId());
+        w.writeLong(v.issuedAt());
+        w.writeDouble(v.observedScore());
+        w.writeNullableDouble(v.baselineScore());
+        w.writeInt(v.nEvalSamples());
+        w.writeBoolean(v.reproduced() != null);
+        if (v.reproduced() != null) {
+            w.writeBoolean(v.reproduced());
+        }
+        w.writeNullableDouble(v.observedGain());
+    }
+
+    private static VoteEntry readVoteEntry(Reader r) {
+        return new VoteEntry(r.readString(), r.readLong(), r.readDouble(), r.readNullableDouble(), r.readInt(),
+                r.readBoolean() ? r.readBoolean() : null, r.readNullableDouble());
     }
 
     private static void writeEvent(Writer w, PacketEvent event) {
@@ -110,10 +210,7 @@ public final class CompactSerdes {
             w.writeString(v.reportId());
             w.writeLong(v.issuedAt());
             w.writeDouble(v.observedScore());
-            w.writeBoolean(v.baselineScore() != null);
-            if (v.baselineScore() != null) {
-                w.writeDouble(v.baselineScore());
-            }
+            w.writeNullableDouble(v.baselineScore());
             w.writeInt(v.nEvalSamples());
         } else if (event instanceof PacketEvent.Cited c) {
             w.writeByte(CITED);
@@ -130,7 +227,7 @@ public final class CompactSerdes {
         return switch (kind) {
             case ACCEPTED -> new PacketEvent.Accepted(readFacts(r), r.readBytes(), r.readBytes());
             case VOTED -> new PacketEvent.Voted(r.readString(), r.readString(), r.readString(), r.readLong(),
-                    r.readDouble(), r.readBoolean() ? r.readDouble() : null, r.readInt());
+                    r.readDouble(), r.readNullableDouble(), r.readInt());
             case CITED -> new PacketEvent.Cited(r.readString(), r.readString(), r.readString());
             default -> throw new IllegalArgumentException("unknown event kind " + kind + " (this build reads "
                     + ACCEPTED + " to " + CITED + ")");
@@ -291,6 +388,20 @@ public final class CompactSerdes {
             writeLong(Double.doubleToRawLongBits(v));
         }
 
+        /** A presence byte, then the double when present. */
+        void writeNullableDouble(Double v) {
+            writeBoolean(v != null);
+            if (v != null) {
+                writeDouble(v);
+            }
+        }
+
+        /** A decimal exactly: its scale, then its unscaled value's two's-complement bytes (never null). */
+        void writeDecimal(BigDecimal v) {
+            writeInt(v.scale());
+            writeBytes(v.unscaledValue().toByteArray());
+        }
+
         /** A size, or -1 for null, as an unsigned var-int of size + 1. */
         void writeSize(int n) {
             int v = n + 1;
@@ -382,6 +493,19 @@ public final class CompactSerdes {
 
         double readDouble() {
             return in.getDouble();
+        }
+
+        Double readNullableDouble() {
+            return readBoolean() ? readDouble() : null;
+        }
+
+        BigDecimal readDecimal() {
+            int scale = readInt();
+            byte[] unscaled = readBytes();
+            if (unscaled == null || unscaled.length == 0) {
+                throw new IllegalArgumentException("a decimal without digits");
+            }
+            return new BigDecimal(new BigInteger(unscaled), scale);
         }
 
         /** A size, or -1 for null. */

@@ -13,8 +13,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serdes of the store values and internal events: JSON, so a changelog or repartition record can be read by
- * eye, except the domain view's values, which are compact binary ({@link CompactSerdes}) because the domain view
- * handles one of each per update, and the events from ingest to the packet state ({@link CompactSerdes#packetEvent()}).
+ * eye, except where a stage reads and writes one on every record: the packet state's values ({@link PacketState},
+ * {@link VoteEntry}), the nodes' tallies ({@link NodeTally}), the domain view's ({@link Candidate}, {@link DomainStats}) and the events from ingest to the
+ * packet state ({@link CompactSerdes#packetEvent()}) are compact binary ({@link CompactSerdes}).
  * Whole numbers read back as Long (hyperparameters keep their protocol types); doubles round-trip exactly;
  * an infinite rank key (a packet with no gain) is written as the string "-Infinity".
  */
@@ -27,12 +28,14 @@ public final class StoreSerdes {
     private StoreSerdes() {
     }
 
+    /** Compact binary ({@link CompactSerdes}): the packet state reads and writes one per event. */
     public static Serde<PacketState> packetState() {
-        return json(PacketState.class);
+        return CompactSerdes.packetState();
     }
 
+    /** Compact binary ({@link CompactSerdes}): one per report. */
     public static Serde<VoteEntry> voteEntry() {
-        return json(VoteEntry.class);
+        return CompactSerdes.voteEntry();
     }
 
     /** Compact binary ({@link CompactSerdes}): the domain view reads and writes one per update. */
@@ -45,8 +48,9 @@ public final class StoreSerdes {
         return CompactSerdes.domainStats();
     }
 
+    /** Compact binary ({@link CompactSerdes}): one per accepted packet and per backed report, on three paths. */
     public static Serde<NodeTally> nodeTally() {
-        return json(NodeTally.class);
+        return CompactSerdes.nodeTally();
     }
 
     public static Serde<HeldRecord> heldRecord() {

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * domain topic is not there in time (still being created, refused, or past the cap of {@code maxTopics} domain
  * topics) is written to {@link Topics#DOMAIN_OVERFLOW} instead, which exists from start-up, so it is never lost nor
  * written to a topic that does not exist (where the producer would block on its metadata). A failed creation is
- * tried again after {@code retryBackoff}.
+ * tried again after {@code retryBackoff}. Ingest starts the creation ahead ({@link #prepare}) when it accepts a
+ * packet, so the wait is usually over before the packet is routed: with the domain topics created one by one on
+ * the stream thread, a new application spent about 50 ms per new domain waiting on the creation and as much again on
+ * the producer's metadata of a topic only just created (docs/benchmarks.md).
  */
 public final class AdminDomainTopics implements DomainTopics {
     private static final Logger LOG = LoggerFactory.getLogger(AdminDomainTopics.class);
@@ -96,13 +99,37 @@ public final class AdminDomainTopics implements DomainTopics {
                 }
                 return Topics.DOMAIN_OVERFLOW;
             }
-            creation = creating.computeIfAbsent(topic, t -> admin.createTopics(List.of(layout.newTopic(t)),
-                    new CreateTopicsOptions().timeoutMs((int) Math.max(1, retryBackoff.toMillis()))).all());
+            creation = create(topic);
         }
         if (waitedFor.contains(topic) && !creation.isDone()) {
             return Topics.DOMAIN_OVERFLOW;
         }
         return awaitCreated(topic, creation) ? topic : Topics.DOMAIN_OVERFLOW;
+    }
+
+    /**
+     * Starts the creation of the domain's topic in the background unless it exists, is being created, failed within
+     * the back-off or is past the cap (then {@link #ensure} decides as it would have, and reports the cap).
+     */
+    @Override
+    public void prepare(String domain) {
+        String topic = Topics.domain(domain);
+        if (known.contains(topic) || creating.containsKey(topic)) {
+            return;
+        }
+        Long failed = failedAt.get(topic);
+        if (failed != null && clock.millis() - failed < retryBackoff.toMillis()) {
+            return;
+        }
+        if (known.size() + creating.size() >= maxTopics) {
+            return;
+        }
+        create(topic);
+    }
+
+    private KafkaFuture<Void> create(String topic) {
+        return creating.computeIfAbsent(topic, t -> admin.createTopics(List.of(layout.newTopic(t)),
+                new CreateTopicsOptions().timeoutMs((int) Math.max(1, retryBackoff.toMillis()))).all());
     }
 
     /**

@@ -136,7 +136,12 @@ public final class QisTopology {
         // 2. packet state
         Map<String, KStream<String, PacketOutput>> changed = ingested.get("qis-ingest-events")
                 .mapValues(v -> ((IngestOutput.Event) v).event(), Named.as("qis-event-unwrap"))
-                .peek((k, e) -> count(meters, e), Named.as("qis-count-events"))
+                .peek((k, e) -> {
+                    count(meters, e);
+                    if (e instanceof PacketEvent.Accepted accepted) {
+                        domainTopics.prepare(accepted.facts().task()); // created by the time the packet is routed
+                    }
+                }, Named.as("qis-count-events"))
                 .repartition(Repartitioned.<String, PacketEvent>as(StoreNames.EVENTS_REPARTITION)
                         .withKeySerde(strings).withValueSerde(CompactSerdes.packetEvent()))
                 .process(() -> new PacketStateProcessor(elections, config.candidateReportsMax(),

@@ -26,6 +26,16 @@ class QisConfigTest {
     }
 
     @Test
+    void domainTopicsGetOnePartitionUnlessConfigured() {
+        assertEquals(1, QisConfig.load(Optional.empty(), Map.of(), Map.of()).domainTopicsPartitions());
+        assertEquals(6, QisConfig.load(Optional.empty(), Map.of("QIS_DOMAIN_TOPICS_PARTITIONS", "6"), Map.of())
+                .domainTopicsPartitions());
+        QisConfig zero = QisConfig.load(Optional.empty(), Map.of(), Map.of(QisConfig.DOMAIN_TOPICS_PARTITIONS, "0"));
+        ConfigException e = assertThrows(ConfigException.class, zero::domainTopicsPartitions);
+        assertTrue(e.getMessage().contains("qis.domain.topics.partitions must be at least 1, got 0"), e.getMessage());
+    }
+
+    @Test
     void layersOverrideInOrder() throws Exception {
         Path file = dir.resolve("qis.properties");
         Files.writeString(file, "bootstrap.servers=file:9092\nqis.rest.port=9000\napplication.id=from-file\n");

@@ -95,6 +95,21 @@ class StoreSerdesTest {
     }
 
     @Test
+    void talliesAreCompactAndThoseWrittenAsJsonStillRead() {
+        NodeTally t = new NodeTally("00112233445566ff", Long.MAX_VALUE, 0, Long.MIN_VALUE);
+        byte[] written = StoreSerdes.nodeTally().serializer().serialize("t", t);
+        assertEquals(CompactSerdes.VERSION, written[0]);
+        assertEquals(1 + 1 + 16 + 3 * 8, written.length);
+        assertEquals(t, StoreSerdes.nodeTally().deserializer().deserialize("t", written));
+        byte[] json = StoreSerdes.json(NodeTally.class).serializer().serialize("t", t);
+        assertEquals(t, StoreSerdes.nodeTally().deserializer().deserialize("t", json),
+                "a tally an earlier build wrote to qis.node-trust");
+        SerializationException e = assertThrows(SerializationException.class, () -> StoreSerdes.nodeTally()
+                .deserializer().deserialize("t", java.util.Arrays.copyOf(written, written.length - 1)));
+        assertTrue(e.getMessage().contains("NodeTally") && e.getMessage().contains("ends early"), e.getMessage());
+    }
+
+    @Test
     void garbageIsASerializationErrorNamingTheType() {
         SerializationException e = assertThrows(SerializationException.class,
                 () -> StoreSerdes.nodeTally().deserializer().deserialize("t", new byte[] {'{', 'x'}));

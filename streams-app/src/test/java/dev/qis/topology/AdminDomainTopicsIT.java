@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Domain topic creation against a real broker: created once, capped (further domains go to the overflow topic),
- * and a creation the broker refuses sends its packets to the overflow topic instead of holding the stream thread.
+ * and a creation the broker refuses sends its packets to the overflow topic instead of holding the stream thread; a
+ * creation started ahead (when ingest accepts a packet) has the topic there by the time the packet is routed.
  */
 @Tag("integration")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -117,6 +118,25 @@ class AdminDomainTopicsIT {
         now[0] += Duration.ofSeconds(31).toMillis();
         assertEquals(Topics.DOMAIN_OVERFLOW, domains.ensure(domain), "tried again, refused again");
         assertFalse(topics().contains(Topics.domain(domain)));
+    }
+
+    @Test
+    void aPreparedTopicIsThereWhenItsFirstPacketIsRoutedWithoutWaiting() throws Exception {
+        // no wait at all: only a creation started ahead (as ingest starts it) gets the first packet to its topic
+        AdminDomainTopics domains = new AdminDomainTopics(admin, ONE_PARTITION, 100, Duration.ZERO,
+                Duration.ofSeconds(30), Clock.systemUTC());
+        String domain = unique();
+        domains.prepare(domain);
+        domains.prepare(domain);
+        Wait.waitFor(() -> topics().contains(Topics.domain(domain)), WAIT, () -> "the prepared topic listed");
+        assertEquals(Topics.domain(domain), domains.ensure(domain), "the first packet goes to its domain topic");
+
+        AdminDomainTopics capped = new AdminDomainTopics(admin, ONE_PARTITION, 0, WAIT, Duration.ofSeconds(30),
+                Clock.systemUTC());
+        String past = unique();
+        capped.prepare(past);
+        assertEquals(Topics.DOMAIN_OVERFLOW, capped.ensure(past), "past the cap nothing is prepared");
+        assertFalse(topics().contains(Topics.domain(past)), "nor created");
     }
 
     @Test
