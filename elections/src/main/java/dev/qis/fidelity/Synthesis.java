@@ -47,8 +47,8 @@ public final class Synthesis {
     /** Smallest scale of the robust deviation, in gain units: evidence that agrees exactly spares no one. */
     static final double OUTLIER_SCALE_MIN = 0.01;
     /**
-     * The prior of a method's mean (toward the domain's) and of the domain's mean (toward 0), as a share of the
-     * prior weight: a mean pools every run of a method, so it needs less shrinking than one configuration's estimate.
+     * The prior of a method's mean toward the domain's, as a share of the prior weight: a method's mean pools every
+     * run of the method, so it needs less shrinking than one configuration's estimate.
      */
     static final double MEAN_PRIOR_SHARE = 0.1;
 
@@ -109,7 +109,7 @@ public final class Synthesis {
         }
         weighted.sort(Comparator.comparing(x -> x.e.packetId()));
         weighted = discountOutliers(boundUnreproduced(weighted));
-        double meanPrior = MEAN_PRIOR_SHARE * params.priorWeight();
+        double prior = params.priorWeight();
         double totalW = 0;
         double totalWG = 0;
         Map<String, List<Weighted>> byMethod = new TreeMap<>();
@@ -118,7 +118,7 @@ public final class Synthesis {
             totalWG += x.w * x.gain;
             byMethod.computeIfAbsent(x.e.methodType(), m -> new ArrayList<>()).add(x);
         }
-        double domainMean = totalWG / (meanPrior + totalW);
+        double domainMean = totalWG / (prior + totalW);
 
         List<Estimate> estimates = new ArrayList<>();
         for (Map.Entry<String, List<Weighted>> method : byMethod.entrySet()) {
