@@ -19,11 +19,13 @@ import java.util.TreeSet;
  *   <li>Each packet weighs its measurements (trust and decay applied by the caller) × its similarity to the asking
  *       context: 1 for the same task and family, lower across families and tasks, halved when no tag is shared.
  *       A refuted packet (more backed refutations than reproductions) is left out: the runs that refuted it are
- *       evidence as their own packets, and the claim they refuted is not evidence of anything.</li>
+ *       evidence as their own packets, and the claim they refuted is not evidence of anything. A packet nobody has
+ *       reproduced weighs at most the median weight of the reproduced ones ({@link #boundUnreproduced}).</li>
  *   <li>Per method, hyperparameters that are numbers become axes (log scale when all positive, each normalized to
  *       the range the evidence spans); text and booleans must match. The model at a point is a kernel-weighted
  *       mean of the evidence (Gaussian kernel), shrunk toward the method's mean by a prior of {@code priorWeight}
- *       samples, the method's mean itself shrunk toward the domain's. The kernel width is chosen per method from
+ *       samples, the method's mean itself shrunk toward the domain's by a tenth of that prior
+ *       ({@link #MEAN_PRIOR_SHARE}). The kernel width is chosen per method from
  *       {@link #WIDTHS} by leave-one-out error, so sparse evidence is smoothed more and dense evidence less.</li>
  *   <li>The points considered are every configuration the evidence ran and, while there are at most
  *       {@link #MAX_GRID} of them, every combination of values the evidence ran per axis: the model may recommend
@@ -44,6 +46,11 @@ public final class Synthesis {
     static final double OUTLIER_K = 3.0;
     /** Smallest scale of the robust deviation, in gain units: evidence that agrees exactly spares no one. */
     static final double OUTLIER_SCALE_MIN = 0.01;
+    /**
+     * The prior of a method's mean toward the domain's, as a share of the prior weight: a method's mean pools every
+     * run of the method, so it needs less shrinking than one configuration's estimate.
+     */
+    static final double MEAN_PRIOR_SHARE = 0.1;
 
     private final FidelityParams params;
 
@@ -101,7 +108,7 @@ public final class Synthesis {
             return Optional.empty();
         }
         weighted.sort(Comparator.comparing(x -> x.e.packetId()));
-        weighted = discountOutliers(weighted);
+        weighted = discountOutliers(boundUnreproduced(weighted));
         double prior = params.priorWeight();
         double totalW = 0;
         double totalWG = 0;
@@ -138,6 +145,28 @@ public final class Synthesis {
                 best.estimate - best.half, best.estimate + best.half, best.parts.size(), nodes.size(),
                 contributions.stream().map(Recommendation.Contribution::packetId).toList(), best.weight,
                 contributions, alternative));
+    }
+
+    /**
+     * Self-reported weight buys no influence before anyone measured it. A packet's weight rests on its author's own
+     * claim of its eval size and confidence until other nodes' runs reproduce it; so, when the evidence holds packets
+     * others reproduced (S &gt; F), a packet that is not reproduced weighs at most the median weight of those — it
+     * counts as a typical measured run, never as more than one. A reproduced packet keeps its whole weight, and so
+     * does every packet while nothing in the evidence is reproduced (there is then no measured run to compare with).
+     * The weights compared carry trust, decay and similarity alike.
+     */
+    static List<Weighted> boundUnreproduced(List<Weighted> weighted) {
+        double[] measured = weighted.stream().filter(x -> x.e.reproduced()).mapToDouble(Weighted::w).sorted()
+                .toArray();
+        if (measured.length == 0) {
+            return weighted;
+        }
+        double typical = measured[(measured.length - 1) / 2];
+        List<Weighted> out = new ArrayList<>(weighted.size());
+        for (Weighted x : weighted) {
+            out.add(x.e.reproduced() || x.w <= typical ? x : new Weighted(x.e, typical, x.gain));
+        }
+        return out;
     }
 
     /**
@@ -239,7 +268,8 @@ public final class Synthesis {
                 mw += x.w;
                 mwg += x.w * x.gain;
             }
-            this.methodMean = (mwg + params.priorWeight() * domainMean) / (mw + params.priorWeight());
+            double meanPrior = MEAN_PRIOR_SHARE * params.priorWeight();
+            this.methodMean = (mwg + meanPrior * domainMean) / (mw + meanPrior);
             Set<String> names = new TreeSet<>();
             members.forEach(x -> names.addAll(x.e.hyperparams().keySet()));
             for (String name : names) {

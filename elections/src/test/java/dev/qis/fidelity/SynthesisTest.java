@@ -179,6 +179,68 @@ class SynthesisTest {
                 e.measurements(), reproductions, refutations);
     }
 
+    /** The ten honest runs, two runs of r=32 that others reproduced (300 and 400), and a heavy claim of r=32. */
+    private static List<Evidence> measuredRunsAndAHeavyClaim(long claimReproductions) {
+        List<Evidence> evidence = honestRuns();
+        evidence.add(judged(e("h1", "k1", "llama-3-8b", "LoRA", Map.of("r", 32L), 0.079, 300), 2, 0));
+        evidence.add(judged(e("h2", "k2", "llama-3-8b", "LoRA", Map.of("r", 32L), 0.081, 400), 1, 0));
+        // within the outlier bound of the rest, its weight all from its own eval size and confidence
+        evidence.add(judged(e("claim", "byz", "llama-3-8b", "LoRA", Map.of("r", 32L), 0.095, 1000),
+                claimReproductions, 0));
+        return evidence;
+    }
+
+    private static double weightOf(Recommendation r, String packetId) {
+        return r.contributions().stream().filter(c -> c.packetId().equals(packetId)).findFirst().orElseThrow()
+                .weight();
+    }
+
+    @Test
+    void aHeavyUnreproducedClaimDoesNotOutweighTwoMeasuredRuns() {
+        Recommendation r = synthesis.recommend(asking, measuredRunsAndAHeavyClaim(0)).orElseThrow();
+        assertEquals(Map.of("r", 32L), r.hyperparams());
+        assertEquals(300, weightOf(r, "claim"), 1e-9, "counted as the typical measured run (lower median of 300, 400)");
+        assertTrue(weightOf(r, "claim") < weightOf(r, "h1") + weightOf(r, "h2"));
+        assertEquals("h2", r.packetIds().get(0), "the answer rests on a measured run: " + r.packetIds());
+        assertTrue(Math.abs(r.expectedGain() - 0.08) < Math.abs(r.expectedGain() - 0.095),
+                "the estimate stays nearer what was measured: " + r.expectedGain());
+    }
+
+    @Test
+    void aClaimReproducedByAnotherNodeCountsInFull() {
+        Recommendation unreproduced = synthesis.recommend(asking, measuredRunsAndAHeavyClaim(0)).orElseThrow();
+        Recommendation r = synthesis.recommend(asking, measuredRunsAndAHeavyClaim(1)).orElseThrow();
+        assertEquals(1000, weightOf(r, "claim"), 1e-9);
+        assertEquals("claim", r.packetIds().get(0));
+        assertTrue(r.expectedGain() > unreproduced.expectedGain(), r.expectedGain() + " vs " + unreproduced);
+    }
+
+    @Test
+    void withNothingReproducedNoWeightIsBounded() {
+        // nobody measured anything yet: there is no measured run to compare a claim with
+        List<Evidence> evidence = honestRuns();
+        evidence.add(e("heavy", "z", "llama-3-8b", "LoRA", Map.of("r", 32L), 0.08, 1000));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals(1000, weightOf(r, "heavy"), 1e-9);
+        assertEquals("heavy", r.packetIds().get(0));
+    }
+
+    @Test
+    void aMethodsMeanRestsOnItsOwnRunsMoreThanOnTheDomains() {
+        // ten LoRA runs near 0.06; two runs of DPO, at two settings, both near 0.085
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            evidence.add(e("a" + i, "n" + i, "llama-3-8b", "LoRA", Map.of("r", 16L), 0.06, 300));
+        }
+        evidence.add(e("d1", "m1", "llama-3-8b", "DPO", Map.of("beta", 0.1), 0.085, 150));
+        evidence.add(e("d2", "m2", "llama-3-8b", "DPO", Map.of("beta", 0.2), 0.085, 150));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals("DPO", r.methodType());
+        // the method's mean is shrunk toward the domain's by a tenth of the prior (30 samples against its 300), so
+        // a point of it is shrunk toward about 0.083, not toward a mean halfway to LoRA's level (about 0.071)
+        assertTrue(r.expectedGain() > 0.08 && r.expectedGain() < 0.085, "estimate: " + r.expectedGain());
+    }
+
     @Test
     void aRunFarBelowTheRestKeepsItsWeight() {
         List<Evidence> evidence = honestRuns();
