@@ -343,7 +343,7 @@ public final class QisConfig {
     public int domainTopicsPartitions() {
         int partitions = intValue(DOMAIN_TOPICS_PARTITIONS, DEFAULT_DOMAIN_TOPICS_PARTITIONS);
         if (partitions < 1) {
-            throw new ConfigException(DOMAIN_TOPICS_PARTITIONS + " must be at least 1, got " + partitions);
+            throw new ConfigException(Reason.INVALID_SETTING, DOMAIN_TOPICS_PARTITIONS + " must be at least 1, got " + partitions);
         }
         return partitions;
     }
