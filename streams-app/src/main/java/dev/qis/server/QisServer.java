@@ -3,6 +3,7 @@ package dev.qis.server;
 import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.errors.Reason;
+import dev.qis.handlers.StreamThreadFailures;
 import dev.qis.metrics.ProcessMemory;
 import dev.qis.metrics.QisMeters;
 import dev.qis.metrics.StageLag;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,10 +173,7 @@ public final class QisServer implements AutoCloseable {
                     server.stopped.countDown();
                 }
             });
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("a stream thread failed; stopping this instance", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
+            streams.setUncaughtExceptionHandler(StreamThreadFailures.withDefaults(Clock.systemUTC()));
             streams.start();
             server.gcMetrics = gcMetrics;
             server.activity = ActivityReport.start(registry, streams::state, config.require(QisConfig.BOOTSTRAP_SERVERS));
