@@ -24,8 +24,7 @@ import java.util.TreeSet;
  *   <li>Per method, hyperparameters that are numbers become axes (log scale when all positive, each normalized to
  *       the range the evidence spans); text and booleans must match. The model at a point is a kernel-weighted
  *       mean of the evidence (Gaussian kernel), shrunk toward the method's mean by a prior of {@code priorWeight}
- *       samples, the method's mean itself shrunk toward the domain's by a tenth of that prior
- *       ({@link #MEAN_PRIOR_SHARE}). The kernel width is chosen per method from
+ *       samples, the method's mean itself shrunk toward the domain's. The kernel width is chosen per method from
  *       {@link #WIDTHS} by leave-one-out error, so sparse evidence is smoothed more and dense evidence less.</li>
  *   <li>The points considered are every configuration the evidence ran and, while there are at most
  *       {@link #MAX_GRID} of them, every combination of values the evidence ran per axis: the model may recommend
@@ -46,11 +45,6 @@ public final class Synthesis {
     static final double OUTLIER_K = 3.0;
     /** Smallest scale of the robust deviation, in gain units: evidence that agrees exactly spares no one. */
     static final double OUTLIER_SCALE_MIN = 0.01;
-    /**
-     * The prior of a method's mean toward the domain's, as a share of the prior weight: a method's mean pools every
-     * run of the method, so it needs less shrinking than one configuration's estimate.
-     */
-    static final double MEAN_PRIOR_SHARE = 0.1;
 
     private final FidelityParams params;
 
@@ -268,8 +262,7 @@ public final class Synthesis {
                 mw += x.w;
                 mwg += x.w * x.gain;
             }
-            double meanPrior = MEAN_PRIOR_SHARE * params.priorWeight();
-            this.methodMean = (mwg + meanPrior * domainMean) / (mw + meanPrior);
+            this.methodMean = (mwg + params.priorWeight() * domainMean) / (mw + params.priorWeight());
             Set<String> names = new TreeSet<>();
             members.forEach(x -> names.addAll(x.e.hyperparams().keySet()));
             for (String name : names) {
