@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qis.access.TokenFile;
 import dev.qis.cli.QisCommand;
 import dev.qis.client.QisApiClient;
+import dev.qis.errors.Reason;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -69,14 +70,14 @@ public final class QueryCommand implements Runnable {
         try {
             to = QisApiClient.to(api);
         } catch (IllegalArgumentException e) {
-            err.println("qis: --api is not a URL: " + api);
+            err.println("qis: " + Reason.INVALID_OPTION + ": --api is not a URL: " + api);
             return QisCommand.EXIT_USAGE;
         }
         Optional<String> token;
         try {
             token = TokenFile.clientToken(tokenFile, environment.get(TokenFile.ENV));
         } catch (TokenFile.TokenFileException e) {
-            err.println("qis: --token-file: " + e.getMessage());
+            err.println("qis: " + Reason.FILE_UNREADABLE + ": --token-file: " + e.getMessage());
             return QisCommand.EXIT_USAGE;
         }
         Duration timeout = Duration.ofMillis(timeoutMs);
@@ -85,7 +86,7 @@ public final class QueryCommand implements Runnable {
         try {
             answer = client.get(path + QisApiClient.query(params));
         } catch (IOException e) {
-            err.println("qis: the API at " + client.base() + " is unreachable: " + QisApiClient.reason(e)
+            err.println("qis: " + Reason.API_FAILED + ": the API at " + client.base() + " is unreachable: " + QisApiClient.reason(e)
                     + " (is qis serve or qis demo running there? --api or QIS_API names another)");
             return QisCommand.EXIT_FAILURE;
         } catch (InterruptedException e) {

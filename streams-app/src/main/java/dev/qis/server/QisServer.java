@@ -121,6 +121,9 @@ public final class QisServer implements AutoCloseable {
         Duration queryTimeout = Duration.ofMillis(given.getInt(QisConfig.QUERY_TIMEOUT_MS));
         Duration startupTimeout = given.startupTimeout();
         TopicLayout layout = given.topicLayout();
+        // a bad partition count for new domain topics fails here, not after the broker has answered
+        TopicLayout domainLayout = new TopicLayout(given.domainTopicsPartitions(), layout.replicationFactor(),
+                layout.prefixChars());
         RestAccess access = RestAccess.from(given); // a bad token file or key store fails before anything starts
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -150,8 +153,6 @@ public final class QisServer implements AutoCloseable {
                 LOG.info("domain topics in Schema Registry framing, {}", settings);
                 return new RegistryFramer(new SchemaRegistryClient(settings))::frame;
             });
-            TopicLayout domainLayout = new TopicLayout(config.domainTopicsPartitions(), layout.replicationFactor(),
-                    layout.prefixChars());
             AdminDomainTopics domainTopics = new AdminDomainTopics(admin, domainLayout, config.domainTopicsMax(),
                     config.domainTopicsCreateWait(), config.domainTopicsRetryBackoff(), clock);
             int existingDomains = domainTopics.loadExisting(startupTimeout);

@@ -113,6 +113,7 @@ class QueryCommandTest {
         cli.setErr(new PrintWriter(err, true));
         assertEquals(1, cli.execute("query", "--api", "http://127.0.0.1:" + closed, "domains"));
         assertTrue(err.toString().contains("unreachable"), err.toString());
+        assertTrue(err.toString().startsWith("qis: API_FAILED: "), err.toString());
         assertFalse(err.toString().contains("null"), "a reason, not 'null': " + err);
     }
 
