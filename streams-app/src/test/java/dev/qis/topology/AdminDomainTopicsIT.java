@@ -75,6 +75,8 @@ class AdminDomainTopicsIT {
     void pastTheCapPacketsGoToTheOverflowTopic() throws Exception {
         String existing = unique();
         admin.createTopics(List.of(new NewTopic(Topics.domain(existing), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        // the listing shows a created topic a moment later: count only once it is there, or the two counts differ
+        Wait.waitFor(() -> topics().contains(Topics.domain(existing)), WAIT, () -> "the existing domain topic listed");
         AdminDomainTopics domains = new AdminDomainTopics(admin, ONE_PARTITION, 0, WAIT, Duration.ofSeconds(30),
                 Clock.systemUTC());
         int before = domains.loadExisting(WAIT);
