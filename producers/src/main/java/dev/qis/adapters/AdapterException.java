@@ -5,18 +5,11 @@ import dev.qis.errors.Reason;
 
 /** Input an adapter cannot turn into packets: names where (file, line, result) and why. Nothing is sent. */
 public class AdapterException extends QisException {
-    private static final long serialVersionUID = 1L;
-
     public AdapterException(Reason reason, String message) {
         super(reason, message, null);
     }
 
     public AdapterException(Reason reason, String message, Throwable cause) {
         super(reason, message, cause);
-    }
-
-    @Override
-    public int exitCode() {
-        return EXIT_INPUT;
     }
 }

@@ -1,7 +1,6 @@
 package dev.qis.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qis.adapters.AdapterException;
 import dev.qis.adapters.DataScales;
 import dev.qis.adapters.Draft;
 import dev.qis.adapters.JsonLinesAdapter;
@@ -170,29 +169,25 @@ public final class PublishCommand implements Callable<Integer> {
                     "--model-card and --base-card go together: the base card gives the baselines");
         }
         PacketFields flags = flagFields();
-        try {
-            if (input != null) {
-                return readJsonLines(flags, issuedAt);
-            }
-            if (modelCard != null) {
-                ModelCardAdapter.Result result = ModelCardAdapter.read(modelCard, baseCard, flags, issuedAt);
-                result.skipped().forEach(s -> spec.commandLine().getErr().println(
-                        "skipped " + s + ": the base card has no result for the same dataset and metric"));
-                return result.drafts();
-            }
-            if (mlflowRun != null) {
-                return List.of(MlflowRunAdapter.read(mlflowRun, flags, issuedAt));
-            }
-            if (lmEval != null) {
-                LmEvalAdapter.Result result = LmEvalAdapter.read(lmEval, lmEvalBase, flags, issuedAt);
-                result.skipped().forEach(s -> spec.commandLine().getErr().println(
-                        "skipped " + s + ": the base results have no score for the same task and metric"));
-                return result.drafts();
-            }
-            return List.of(flags.toDraft("flags", issuedAt));
-        } catch (AdapterException e) {
-            throw new InputException(e);
+        if (input != null) {
+            return readJsonLines(flags, issuedAt);
         }
+        if (modelCard != null) {
+            ModelCardAdapter.Result result = ModelCardAdapter.read(modelCard, baseCard, flags, issuedAt);
+            result.skipped().forEach(s -> spec.commandLine().getErr().println(
+                    "skipped " + s + ": the base card has no result for the same dataset and metric"));
+            return result.drafts();
+        }
+        if (mlflowRun != null) {
+            return List.of(MlflowRunAdapter.read(mlflowRun, flags, issuedAt));
+        }
+        if (lmEval != null) {
+            LmEvalAdapter.Result result = LmEvalAdapter.read(lmEval, lmEvalBase, flags, issuedAt);
+            result.skipped().forEach(s -> spec.commandLine().getErr().println(
+                    "skipped " + s + ": the base results have no score for the same task and metric"));
+            return result.drafts();
+        }
+        return List.of(flags.toDraft("flags", issuedAt));
     }
 
     private List<Draft> readJsonLines(PacketFields flags, Instant issuedAt) {

@@ -2,8 +2,8 @@ package dev.qis.errors;
 
 /**
  * A failure a command reports to its user: a {@link Reason} code, a message that names the offending value (the
- * file and line, the flag, the key) and why, and whose fault it is: {@link #exitCode()} 2 for the user's input,
- * 1 for a failure at run time.
+ * file and line, the flag, the key) and why. The reason says whose fault it is, and so {@link #exitCode()}: 2 for the
+ * user's input, 1 for a failure at run time.
  */
 public abstract class QisException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -24,6 +24,8 @@ public abstract class QisException extends RuntimeException {
         return reason;
     }
 
-    /** The process exit code a command ends with when this is its failure. */
-    public abstract int exitCode();
+    /** The process exit code a command ends with when this is its failure: the reason's. */
+    public final int exitCode() {
+        return reason.exitCode();
+    }
 }

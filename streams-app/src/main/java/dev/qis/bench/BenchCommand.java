@@ -8,7 +8,6 @@ import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
 import dev.qis.client.QisApiClient;
-import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.errors.Reason;
@@ -374,11 +373,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private QisConfig loadConfig() {
-        try {
-            return QisConfig.load(Optional.ofNullable(configFile), environment, Map.of());
-        } catch (ConfigException e) {
-            throw new InputException(e);
-        }
+        return QisConfig.load(Optional.ofNullable(configFile), environment, Map.of());
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
-import dev.qis.config.ConfigException;
 import dev.qis.config.QisConfig;
 import dev.qis.embedded.EmbeddedKafka;
 import dev.qis.errors.Reason;
@@ -314,16 +313,12 @@ public final class DemoCommand implements Callable<Integer> {
         if (tokenFile != null) {
             overrides.put(QisConfig.REST_AUTH_TOKEN_FILE, tokenFile.toString());
         }
-        try {
-            QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
-            QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
-            RestAccess.from(config); // a token file or key store that cannot be read is a usage error
-            config.registrySettings();
-            config.registryRetryInterval();
-            return config;
-        } catch (ConfigException e) {
-            throw new InputException(e);
-        }
+        QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides);
+        QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT));
+        RestAccess.from(config); // a token file or key store that cannot be read is a usage error
+        config.registrySettings();
+        config.registryRetryInterval();
+        return config;
     }
 
     private SimulationConfig simulationConfig() {

@@ -1,6 +1,5 @@
 package dev.qis.command;
 
-import dev.qis.cli.InputException;
 import dev.qis.cli.LogOptions;
 import dev.qis.cli.LogSetup;
 import dev.qis.cli.QisCommand;
@@ -62,22 +61,17 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        QisConfig config;
-        try {
-            config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides());
-            if (!config.hasBootstrapServers()) {
-                throw new ConfigException(Reason.MISSING_SETTING,
-                        "qis serve needs bootstrap.servers: set it in the --config file, with "
-                        + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with -b/--bootstrap-server "
-                        + "(qis demo starts a broker of its own)");
-            }
-            QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
-            RestAccess.from(config); // and a token file or key store that cannot be read
-            config.registrySettings();
-            config.registryRetryInterval();
-        } catch (ConfigException e) {
-            throw new InputException(e);
+        QisConfig config = QisConfig.load(Optional.ofNullable(configFile), environment, overrides());
+        if (!config.hasBootstrapServers()) {
+            throw new ConfigException(Reason.MISSING_SETTING,
+                    "qis serve needs bootstrap.servers: set it in the --config file, with "
+                    + QisConfig.envOf(QisConfig.BOOTSTRAP_SERVERS) + ", or with -b/--bootstrap-server "
+                    + "(qis demo starts a broker of its own)");
         }
+        QisServer.applicationServer(config, config.getPort(QisConfig.REST_PORT)); // refuse a bad address before anything starts
+        RestAccess.from(config); // and a token file or key store that cannot be read
+        config.registrySettings();
+        config.registryRetryInterval();
         LOG.info(LogSetup.whereTheLogsAre());
         LOG.info("effective configuration (value and source):");
         config.describe().forEach((k, v) -> LOG.info("  {} = {}", k, v));

@@ -5,14 +5,7 @@ import dev.qis.errors.Reason;
 
 /** A configuration value that is missing or wrong, with the key and where the value came from: exit code 2. */
 public final class ConfigException extends QisException {
-    private static final long serialVersionUID = 1L;
-
     public ConfigException(Reason reason, String message) {
         super(reason, message, null);
-    }
-
-    @Override
-    public int exitCode() {
-        return EXIT_INPUT;
     }
 }

@@ -84,7 +84,11 @@ class ErrorReasonsTest {
     }
 
     @Test
-    void simulationSettingsAreInputErrors() {
+    void simulationSettingsAreInputErrors() throws IOException {
         run("simulate", "--families", "99").assertReason(2, "INVALID_OPTION");
+        // the reason decides the exit code, whichever exception carries it
+        run("simulate", "--summarize-matrix", dir.toString()).assertReason(2, "FILE_UNREADABLE");
+        Files.writeString(dir.resolve("runs.tsv"), "base\t--seed 1\n");
+        run("simulate", "--summarize-matrix", dir.toString()).assertReason(2, "MALFORMED_INPUT");
     }
 }

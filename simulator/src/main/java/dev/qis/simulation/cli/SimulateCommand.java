@@ -136,12 +136,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (summarizeMatrix != null) {
-            Path written;
-            try {
-                written = SimulationMatrix.write(summarizeMatrix);
-            } catch (SimulationException e) {
-                throw new InputException(e);
-            }
+            Path written = SimulationMatrix.write(summarizeMatrix);
             spec.commandLine().getOut().println("wrote " + written);
             spec.commandLine().getOut().flush();
             return QisCommand.EXIT_OK;
@@ -173,13 +168,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The settings from the flags; a bad value is a usage error (exit 2) before anything connects. */
     SimulationConfig config() {
-        try {
-            return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent,
-                    topK, domainPrefix, SimulationConfig.families(families),
-                    SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
-        } catch (SimulationException e) {
-            throw new InputException(e);
-        }
+        return new SimulationConfig(nodes, domains, rounds, byzantineShare, sybilKeys, epsilon, seed, zipfExponent,
+                topK, domainPrefix, SimulationConfig.families(families),
+                SimulationConfig.ConfigSpace.parse(configSpace), exploreWithAlternative());
     }
 
     private boolean exploreWithAlternative() {
