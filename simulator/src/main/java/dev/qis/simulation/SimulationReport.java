@@ -74,9 +74,12 @@ public record SimulationReport(Settings settings, PopulationSummary population, 
 
     /**
      * Honest asks from round 3 on, in domains where at least 3 honest nodes had voted, and how many of them were
-     * answered with a recommendation whose heaviest evidence packet is Byzantine (must be 0).
+     * answered with a recommendation whose heaviest evidence packet is Byzantine (must be 0); of those, how many
+     * rested on a Sybil key's packet (the others on an inflator's), how many were asked in the Sybil-targeted domain,
+     * and how many cited no honest packet at all (the Byzantine packet stood alone at its point).
      */
-    public record InflatedRecommendations(long asks, long inflated) {
+    public record InflatedRecommendations(long asks, long inflated, long fromSybilKeys, long inSybilTarget,
+            long alone) {
     }
 
     /**

@@ -91,8 +91,10 @@ public final class ReportWriter {
                         ? "(none)" : String.format(Locale.ROOT, "%.1f%% -> %.1f%%", 100 * c.sybilTargetBefore(),
                                 100 * c.sybilTargetAfter()));
         var inflated = b.inflatedRecommendations();
-        line(out, "   recommendations resting on a Byzantine packet (round 3+, domains with 3+ honest voters): %d of %d",
-                inflated.inflated(), inflated.asks());
+        line(out, "   recommendations resting on a Byzantine packet (round 3+, domains with 3+ honest voters): %d of %d"
+                + " (%d on a Sybil key's packet, %d in the Sybil target, %d citing no honest packet)",
+                inflated.inflated(), inflated.asks(), inflated.fromSybilKeys(), inflated.inSybilTarget(),
+                inflated.alone());
         line(out, "   honest votes: %d; on Byzantine packets %d (%d fail the 1/2 rule); on honest %d (%d fail);"
                 + " Sybil vouches %d", b.honestVotes(), b.honestVotesOnByzantine(), b.honestVotesOnByzantineFailing(),
                 b.honestVotesOnHonest(), b.honestVotesOnHonestFailing(), b.sybilVouches());

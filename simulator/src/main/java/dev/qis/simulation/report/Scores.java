@@ -15,6 +15,10 @@ public final class Scores {
     /** Asks from round 3 on in domains with at least 3 honest voters, and how many rested on a Byzantine packet. */
     public long inflatedAsks;
     public long inflatedRecommendations;
+    /** Of those: resting on a Sybil key's packet; asked in the Sybil-targeted domain; citing no honest packet. */
+    public long inflatedFromSybil;
+    public long inflatedInSybilTarget;
+    public long inflatedAlone;
 
     public Accuracy accuracy(Domain d) {
         return d.rare() ? rare : popular;

@@ -244,9 +244,19 @@ public final class EcosystemSimulator {
             }
             scores.inflatedAsks++;
             if (d.recommendation() != null && !d.recommendation().packetIds().isEmpty()) {
-                Optional<Ledger.Entry> heaviest = sent.ledger.get(d.recommendation().packetIds().get(0));
+                List<String> cited = d.recommendation().packetIds();
+                Optional<Ledger.Entry> heaviest = sent.ledger.get(cited.get(0));
                 if (heaviest.isPresent() && heaviest.get().role().byzantine()) {
                     scores.inflatedRecommendations++;
+                    if (heaviest.get().role() == Role.SYBIL) {
+                        scores.inflatedFromSybil++;
+                    }
+                    if (node.domain().equals(population.sybilTarget())) {
+                        scores.inflatedInSybilTarget++;
+                    }
+                    if (cited.stream().map(sent.ledger::get).noneMatch(e -> e.isPresent() && !e.get().role().byzantine())) {
+                        scores.inflatedAlone++;
+                    }
                 }
             }
         }

@@ -87,7 +87,8 @@ final class RunReport {
                 scores.rounds.get(scores.rounds.size() - 1).byzantineTopShare(),
                 honest.votes, honest.votesOnByzantine, honest.votesOnByzantineFailing, honest.votesOnHonest,
                 honest.votesOnHonestFailing, adversaries.sybilVouches, topShareByClass(),
-                new SimulationReport.InflatedRecommendations(scores.inflatedAsks, scores.inflatedRecommendations));
+                new SimulationReport.InflatedRecommendations(scores.inflatedAsks, scores.inflatedRecommendations,
+                        scores.inflatedFromSybil, scores.inflatedInSybilTarget, scores.inflatedAlone));
 
         long n = population.nodes().size();
         long within = 0;

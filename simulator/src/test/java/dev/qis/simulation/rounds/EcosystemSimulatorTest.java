@@ -312,6 +312,9 @@ class EcosystemSimulatorTest {
         var inflated = t.report().byzantine().inflatedRecommendations();
         assertTrue(inflated.asks() > 0 && inflated.asks() <= 2L * t.population().honest().size(), inflated.toString());
         assertTrue(inflated.inflated() > 0 && inflated.inflated() <= inflated.asks(), inflated.toString());
+        for (long part : new long[] {inflated.fromSybilKeys(), inflated.inSybilTarget(), inflated.alone()}) {
+            assertTrue(part >= 0 && part <= inflated.inflated(), "a part of the inflated answers: " + inflated);
+        }
         AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
                 () -> SimulationGoals.check(t.report(), SimulationGoals.INFLATED_RECOMMENDATIONS));
         assertTrue(e.getMessage().contains("MISSED recommendations resting on a Byzantine packet"), e.getMessage());
