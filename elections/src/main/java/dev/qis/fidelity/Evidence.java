@@ -10,10 +10,11 @@ import java.util.Map;
  *
  * @param reproductions backed reports that reproduced the claim (S)
  * @param refutations   backed reports that did not (F); a packet with F &gt; S is refuted
+ * @param authorTrust   the author's earned trust ({@link TrustLookup}); ½ for a node nobody has reproduced yet
  */
 public record Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
                        String methodType, Map<String, Object> hyperparams, List<Measurement> measurements,
-                       long reproductions, long refutations) {
+                       long reproductions, long refutations, double authorTrust) {
     public Evidence {
         tags = List.copyOf(tags);
         hyperparams = Map.copyOf(hyperparams);
@@ -22,6 +23,14 @@ public record Evidence(String packetId, String nodeId, String family, String tas
             throw new IllegalArgumentException("reproductions and refutations must be >= 0, got " + reproductions
                     + " and " + refutations);
         }
+    }
+
+    /** A packet whose author's standing is not known here: a fresh key's trust. */
+    public Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
+                    String methodType, Map<String, Object> hyperparams, List<Measurement> measurements,
+                    long reproductions, long refutations) {
+        this(packetId, nodeId, family, task, tags, methodType, hyperparams, measurements, reproductions, refutations,
+                TrustLookup.UNKNOWN);
     }
 
     /** A packet no backed report has judged yet (S = F = 0). */
@@ -38,6 +47,15 @@ public record Evidence(String packetId, String nodeId, String family, String tas
     /** More backed reports reproduced the claim than refuted it (S &gt; F): what a top-k lists. */
     public boolean reproduced() {
         return reproductions > refutations;
+    }
+
+    /**
+     * Nothing about this packet or its author has been measured in its favour: nobody reproduced it, and its author
+     * has earned no more trust than a fresh key (½) — a new key, a node whose packets nobody has reproduced yet, or
+     * one refuted as often or more.
+     */
+    public boolean unproven() {
+        return !reproduced() && authorTrust <= TrustLookup.UNKNOWN;
     }
 
     /** Total weight of the measurements. */

@@ -20,7 +20,9 @@ import java.util.TreeSet;
  *       context: 1 for the same task and family, lower across families and tasks, halved when no tag is shared.
  *       A refuted packet (more backed refutations than reproductions) is left out: the runs that refuted it are
  *       evidence as their own packets, and the claim they refuted is not evidence of anything. A packet nobody has
- *       reproduced weighs at most the median weight of the reproduced ones ({@link #boundUnreproduced}).</li>
+ *       reproduced weighs at most the median weight of the reproduced ones ({@link #boundUnreproduced}), and the
+ *       unproven packets of one configuration weigh together as much as the heaviest of them
+ *       ({@link #poolUnproven}).</li>
  *   <li>Per method, hyperparameters that are numbers become axes (log scale when all positive, each normalized to
  *       the range the evidence spans); text and booleans must match. The model at a point is a kernel-weighted
  *       mean of the evidence (Gaussian kernel), shrunk toward the method's mean by a prior of {@code priorWeight}
@@ -102,7 +104,7 @@ public final class Synthesis {
             return Optional.empty();
         }
         weighted.sort(Comparator.comparing(x -> x.e.packetId()));
-        weighted = discountOutliers(boundUnreproduced(weighted));
+        weighted = discountOutliers(boundUnreproduced(poolUnproven(weighted)));
         double prior = params.priorWeight();
         double totalW = 0;
         double totalWG = 0;
@@ -139,6 +141,34 @@ public final class Synthesis {
                 best.estimate - best.half, best.estimate + best.half, best.parts.size(), nodes.size(),
                 contributions.stream().map(Recommendation.Contribution::packetId).toList(), best.weight,
                 contributions, alternative));
+    }
+
+    /**
+     * More keys repeating a claim add nothing until someone measures it. The {@linkplain Evidence#unproven unproven}
+     * packets of one configuration — nobody reproduced them, and their authors have earned no more trust than a fresh
+     * key — weigh together as much as the heaviest of them, each its share of that. A key costs nothing to make, so a
+     * claim repeated under many keys is worth one claim: a Sybil flood of one configuration counts as one run in the
+     * fit and in the outlier statistics, instead of moving the domain's median to its own value. A packet that others
+     * reproduced, and every packet of an author others have reproduced, keeps its weight: honest runs of a
+     * recommended configuration count one by one once their authors have a run reproduced, which takes a round.
+     */
+    static List<Weighted> poolUnproven(List<Weighted> weighted) {
+        Map<String, double[]> byConfiguration = new TreeMap<>(); // key → {sum, max}
+        for (Weighted x : weighted) {
+            if (x.e.unproven()) {
+                double[] g = byConfiguration.computeIfAbsent(configurationKey(x.e.methodType(), x.e.hyperparams()),
+                        k -> new double[2]);
+                g[0] += x.w;
+                g[1] = Math.max(g[1], x.w);
+            }
+        }
+        List<Weighted> out = new ArrayList<>(weighted.size());
+        for (Weighted x : weighted) {
+            double[] g = x.e.unproven() ? byConfiguration.get(configurationKey(x.e.methodType(), x.e.hyperparams()))
+                    : null;
+            out.add(g == null || g[0] <= g[1] ? x : new Weighted(x.e, x.w * g[1] / g[0], x.gain));
+        }
+        return out;
     }
 
     /**

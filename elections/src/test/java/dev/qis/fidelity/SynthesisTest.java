@@ -16,10 +16,20 @@ class SynthesisTest {
     private final Synthesis synthesis = new Synthesis(FidelityParams.DEFAULTS);
     private final Synthesis.Context asking = new Synthesis.Context("llama-3-8b", "summarization", List.of("med", "en"));
 
+    /** An author others have reproduced once: (1 + 1) / (2 + 1). */
+    private static final double PROVEN = 2.0 / 3;
+
+    /** A run not yet judged, by an author others have reproduced before. */
     private static Evidence e(String id, String node, String family, String method, Map<String, Object> hp,
                               double gain, double weight) {
         return new Evidence(id, node, family, "summarization", List.of("med", "en"), method, hp,
-                List.of(new Measurement(node, gain, weight)));
+                List.of(new Measurement(node, gain, weight)), 0, 0, PROVEN);
+    }
+
+    /** The same run by a fresh key: nobody has reproduced anything of its author. */
+    private static Evidence fresh(Evidence e) {
+        return new Evidence(e.packetId(), e.nodeId(), e.family(), e.task(), e.tags(), e.methodType(), e.hyperparams(),
+                e.measurements(), e.reproductions(), e.refutations(), TrustLookup.UNKNOWN);
     }
 
     @Test
@@ -142,8 +152,8 @@ class SynthesisTest {
         // three keys of one actor: each claims the same much better configuration, nobody reproduced any of them
         List<Evidence> evidence = honestRuns();
         for (int k = 0; k < 3; k++) {
-            evidence.add(e("sybil" + k, "key" + k, "llama-3-8b", "full", Map.of("epochs", 3L), 0.30 + 0.001 * k,
-                    1000));
+            evidence.add(fresh(e("sybil" + k, "key" + k, "llama-3-8b", "full", Map.of("epochs", 3L),
+                    0.30 + 0.001 * k, 1000)));
         }
         Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
         assertEquals("LoRA", r.methodType(), "unreproduced keys agreeing is not corroboration");
@@ -176,7 +186,38 @@ class SynthesisTest {
 
     private static Evidence judged(Evidence e, long reproductions, long refutations) {
         return new Evidence(e.packetId(), e.nodeId(), e.family(), e.task(), e.tags(), e.methodType(), e.hyperparams(),
-                e.measurements(), reproductions, refutations);
+                e.measurements(), reproductions, refutations, e.authorTrust());
+    }
+
+    /** The ten honest runs and {@code keys} packets claiming 0.30 at one configuration, by fresh keys or not. */
+    private static List<Evidence> honestRunsAndAFlood(int keys, boolean freshKeys) {
+        List<Evidence> evidence = honestRuns();
+        for (int k = 0; k < keys; k++) {
+            Evidence claim = e("flood" + k, "key" + k, "llama-3-8b", "full", Map.of("epochs", 3L), 0.30, 1000);
+            evidence.add(freshKeys ? fresh(claim) : claim);
+        }
+        return evidence;
+    }
+
+    @Test
+    void aFloodOfFreshKeysRepeatingOneClaimCountsAsOneClaim() {
+        // thirty keys outweigh the ten honest runs seven to one: counted one by one, their claim would be the median
+        Recommendation r = synthesis.recommend(asking, honestRunsAndAFlood(30, true)).orElseThrow();
+        assertEquals("LoRA", r.methodType(), "thirty fresh keys saying the same thing are one claim");
+        assertEquals(Map.of("r", 32L), r.hyperparams());
+        assertTrue(r.expectedGain() < 0.09, "and the flood does not lift the answer: " + r.expectedGain());
+        Recommendation one = synthesis.recommend(asking, honestRunsAndAFlood(1, true)).orElseThrow();
+        assertEquals(one.hyperparams(), r.hyperparams(), "as if one key had claimed it");
+        assertEquals(one.expectedGain(), r.expectedGain(), 1e-12);
+        assertEquals(one.exploration().expectedGain(), r.exploration().expectedGain(), 1e-12);
+        assertEquals(one.exploration().upperBound(), r.exploration().upperBound(), 1e-12);
+    }
+
+    @Test
+    void authorsOthersHaveReproducedAreCountedOneByOne() {
+        // the same thirty packets, by nodes whose earlier runs others reproduced: thirty measurements, not one
+        Recommendation r = synthesis.recommend(asking, honestRunsAndAFlood(30, false)).orElseThrow();
+        assertEquals("full", r.methodType(), "a majority of established nodes is the evidence");
     }
 
     /** The ten honest runs, two runs of r=32 that others reproduced (300 and 400), and a heavy claim of r=32. */

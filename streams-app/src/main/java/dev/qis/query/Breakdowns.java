@@ -86,7 +86,7 @@ public final class Breakdowns {
                 * authorTrust * decay;
         List<Measurement> measurements = List.of(new Measurement(f.nodeId(), measured, weight));
         return new Evidence(f.packetId(), f.nodeId(), f.family(), f.task(), f.tags(), f.methodType(), f.hyperparams(),
-                measurements, c.successes(), c.failures());
+                measurements, c.successes(), c.failures(), authorTrust);
     }
 
     /** A stored packet as synthesis evidence. */

@@ -85,6 +85,9 @@ class BreakdownsTest {
         assertEquals(1, e.measurements().size(), "one run, one measurement");
         assertEquals(0.1, m.gain());
         assertEquals(elections.runWeight(0.9, 400, true) * 0.6 * elections.decay(ISSUED, NOW), m.weight(), 1e-12);
+        assertEquals(0.6, e.authorTrust(), "synthesis knows the author's standing");
+        assertFalse(e.unproven(), "an author others have reproduced");
+        assertTrue(breakdowns.evidence(c, node -> 0.5, NOW).unproven(), "a fresh key's unjudged packet");
     }
 
     @Test
