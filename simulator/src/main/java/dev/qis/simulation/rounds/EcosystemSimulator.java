@@ -254,7 +254,8 @@ public final class EcosystemSimulator {
                     if (node.domain().equals(population.sybilTarget())) {
                         scores.inflatedInSybilTarget++;
                     }
-                    if (cited.stream().map(sent.ledger::get).noneMatch(e -> e.isPresent() && !e.get().role().byzantine())) {
+                    if (cited.stream().map(sent.ledger::get)
+                            .noneMatch(e -> e.isPresent() && !e.get().role().byzantine())) {
                         scores.inflatedAlone++;
                     }
                 }
