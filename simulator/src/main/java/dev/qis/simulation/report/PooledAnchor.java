@@ -25,6 +25,9 @@ import java.util.Optional;
  * asks the same question).
  */
 public final class PooledAnchor {
+    /** The trust of every observation's author: the store holds honest runs only. */
+    static final double HONEST_TRUST = 1.0;
+
     private final ConfigurationGrid grid;
     private final Synthesis synthesis;
     private final Map<String, List<Evidence>> byDomain = new HashMap<>();
@@ -51,9 +54,10 @@ public final class PooledAnchor {
                         elections.reportWeight(
                                 e.packet().packet().getValidation().getNEvalSamples())));
             }
+            // every observation is an honest run's own: none is an unproven claim for synthesis to pool
             Evidence evidence = new Evidence(first.id(), first.packet().packet().getNodeId(), first.family(),
                     first.domain().name(), first.domain().tags(), first.config().method(),
-                    first.config().hyperparams(), measurements);
+                    first.config().hyperparams(), measurements, 0, 0, HONEST_TRUST);
             byDomain.computeIfAbsent(first.domain().name(), k -> new ArrayList<>()).add(evidence);
             all.add(evidence);
         }
