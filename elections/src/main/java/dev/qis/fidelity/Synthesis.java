@@ -150,7 +150,7 @@ public final class Synthesis {
      * claim repeated under many keys is worth one claim: a Sybil flood of one configuration counts as one run in the
      * fit and in the outlier statistics, instead of moving the domain's median to its own value. A packet that others
      * reproduced, and every packet of an author others have reproduced, keeps its weight: honest runs of a
-     * recommended configuration count one by one once their authors have a run reproduced, which takes a round.
+     * recommended configuration count one by one once their authors have a run reproduced.
      */
     static List<Weighted> poolUnproven(List<Weighted> weighted) {
         Map<String, double[]> byConfiguration = new TreeMap<>(); // key → {sum, max}
