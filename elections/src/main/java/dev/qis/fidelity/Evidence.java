@@ -23,20 +23,9 @@ public record Evidence(String packetId, String nodeId, String family, String tas
             throw new IllegalArgumentException("reproductions and refutations must be >= 0, got " + reproductions
                     + " and " + refutations);
         }
-    }
-
-    /** A packet whose author's standing is not known here: a fresh key's trust. */
-    public Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
-                    String methodType, Map<String, Object> hyperparams, List<Measurement> measurements,
-                    long reproductions, long refutations) {
-        this(packetId, nodeId, family, task, tags, methodType, hyperparams, measurements, reproductions, refutations,
-                TrustLookup.UNKNOWN);
-    }
-
-    /** A packet no backed report has judged yet (S = F = 0). */
-    public Evidence(String packetId, String nodeId, String family, String task, List<String> tags,
-                    String methodType, Map<String, Object> hyperparams, List<Measurement> measurements) {
-        this(packetId, nodeId, family, task, tags, methodType, hyperparams, measurements, 0, 0);
+        if (!(authorTrust >= 0 && authorTrust <= 1)) {
+            throw new IllegalArgumentException("authorTrust must be in [0, 1], got " + authorTrust);
+        }
     }
 
     /** More backed reports refuted the claim than reproduced it (F &gt; S). */

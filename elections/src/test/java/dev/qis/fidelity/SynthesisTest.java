@@ -37,7 +37,7 @@ class SynthesisTest {
         Evidence same = e("p1", "n1", "llama-3-8b", "LoRA", Map.of(), 0.1, 1);
         Evidence otherFamily = e("p2", "n1", "mistral-7b", "LoRA", Map.of(), 0.1, 1);
         Evidence otherTaskHalfTags = new Evidence("p3", "n1", "llama-3-8b", "qa", List.of("med", "fr"), "LoRA",
-                Map.of(), List.of(new Measurement("n1", 0.1, 1)));
+                Map.of(), List.of(new Measurement("n1", 0.1, 1)), 0, 0, PROVEN);
         assertEquals(1.0, synthesis.similarity(asking, same), 1e-15);
         assertEquals(0.5, synthesis.similarity(asking, otherFamily), 1e-15);
         assertEquals(0.25 * (0.5 + 0.5 / 3), synthesis.similarity(asking, otherTaskHalfTags), 1e-15);

@@ -101,12 +101,13 @@ class CounterfactualsTest {
             loop /= 2;
             loopByRound.add(loop);
             double naive = seen.pick(GRID).map(CounterfactualsTest::truth).orElse(random);
-            // Pooled: every earlier honest packet as evidence of its own, one measurement each.
+            // Pooled: every earlier honest packet as evidence of its own, one measurement each, by an honest author.
             List<Evidence> evidence = new ArrayList<>();
             for (OutcomePacket p : packets.subList(0, 2 * round)) {
                 evidence.add(new Evidence(p.getPacketId(), p.getNodeId(), FAMILY, DOMAIN.name(), DOMAIN.tags(),
                         p.getMethod().getMethodType(), configOf(p).hyperparams(), List.of(new Measurement(p.getNodeId(),
-                                PacketFactory.claimedGain(p), elections.reportWeight(p.getValidation().getNEvalSamples())))));
+                                PacketFactory.claimedGain(p), elections.reportWeight(p.getValidation().getNEvalSamples()))),
+                        0, 0, 1.0));
             }
             double pooled = pooledSynthesis.recommend(new Synthesis.Context(FAMILY, DOMAIN.name(), DOMAIN.tags()),
                     evidence).map(x -> truth(GRID.fromRecommendation(x.methodType(), x.hyperparams()).orElseThrow()))
