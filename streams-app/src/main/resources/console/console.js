@@ -164,6 +164,7 @@
       open.count++;
       open.last = now;
       open.detail = detail;
+      showNotice(); // at once, so no view can draw a 503 the banner does not name yet; a close waits for the redraw
     } else if (open) {
       open.to = now;
       delete unavailable.open[key];
