@@ -2,6 +2,7 @@ package dev.qis.fidelity;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ public final class Synthesis {
     static final double OUTLIER_K = 3.0;
     /** Smallest scale of the robust deviation, in gain units: evidence that agrees exactly spares no one. */
     static final double OUTLIER_SCALE_MIN = 0.01;
+    /** Stands for an axis's value in a setting's key: configurations of one setting may differ there. */
+    private static final Object AXIS = new Object();
 
     private final FidelityParams params;
 
@@ -127,6 +130,13 @@ public final class Synthesis {
                 .max(Comparator.comparingDouble((Estimate x) -> x.estimate + x.half)
                         .thenComparing(Estimate::key, Comparator.reverseOrder()))
                 .orElse(null);
+        // the evidence for a point, heaviest first (sorted only for the two points answered)
+        Comparator<Part> heaviestFirst = Comparator.comparingDouble(Part::weight).reversed()
+                .thenComparing(p -> p.x.e.packetId());
+        best.parts.sort(heaviestFirst);
+        if (explore != null) {
+            explore.parts.sort(heaviestFirst);
+        }
 
         List<Recommendation.Contribution> contributions = new ArrayList<>();
         Set<String> nodes = new TreeSet<>();
@@ -282,6 +292,9 @@ public final class Synthesis {
         private final List<String> axes = new ArrayList<>();
         private final Map<String, double[]> range = new TreeMap<>(); // axis → {min, span, log ? 1 : 0}
         private final double[][] at; // members' coordinates
+        /** Members' settings: the kernel is 0 between members of different settings ({@link #settingOf}). */
+        private final int[] setting;
+        private final Map<List<Object>, Integer> settings = new HashMap<>();
 
         MethodModel(String method, List<Weighted> members, double domainMean) {
             this.method = method;
@@ -325,21 +338,47 @@ public final class Synthesis {
                 range.put(name, new double[] {min, max - min, positive ? 1 : 0});
             }
             this.at = new double[members.size()][];
+            this.setting = new int[members.size()];
             for (int i = 0; i < members.size(); i++) {
                 at[i] = coordinates(members.get(i).e.hyperparams());
+                List<Object> key = settingKey(members.get(i).e.hyperparams());
+                setting[i] = settings.computeIfAbsent(key, k -> settings.size());
             }
+        }
+
+        /**
+         * What must match for the kernel to be above 0: the hyperparameters' names, and the value of each that is
+         * not an axis. Two configurations of one setting differ only along the axes.
+         */
+        private List<Object> settingKey(Map<String, Object> hp) {
+            List<Object> key = new ArrayList<>(2 * hp.size());
+            for (Map.Entry<String, Object> h : new TreeMap<>(hp).entrySet()) {
+                key.add(h.getKey());
+                key.add(range.containsKey(h.getKey()) ? AXIS : h.getValue());
+            }
+            return key;
+        }
+
+        /** The setting of a configuration, or -1 when no member shares it (every kernel weight there is 0). */
+        private int settingOf(Map<String, Object> hp) {
+            return settings.getOrDefault(settingKey(hp), -1);
         }
 
         List<Estimate> estimates() {
             double width = chooseWidth();
             List<Estimate> out = new ArrayList<>();
-            for (Map<String, Object> point : points()) {
+            for (Map.Entry<String, Map<String, Object>> configuration : points().entrySet()) {
+                Map<String, Object> point = configuration.getValue();
+                int pointSetting = settingOf(point);
                 double[] x = coordinates(point);
                 double w = 0;
                 double wg = 0;
                 List<Part> parts = new ArrayList<>();
                 for (int j = 0; j < members.size(); j++) {
-                    double k = kernel(point, x, members.get(j).e.hyperparams(), at[j], width);
+                    if (setting[j] != pointSetting) {
+                        continue; // kernel 0
+                    }
+                    double k = kernel(x, at[j], width);
                     if (k > 0) {
                         w += k * members.get(j).w;
                         wg += k * members.get(j).w * members.get(j).gain;
@@ -351,10 +390,9 @@ public final class Synthesis {
                 if (parts.isEmpty()) {
                     continue; // nothing ran near enough to stand for this point
                 }
-                parts.sort(Comparator.comparingDouble(Part::weight).reversed().thenComparing(p -> p.x.e.packetId()));
                 double estimate = (wg + params.priorWeight() * methodMean) / (w + params.priorWeight());
                 double half = 1.96 * params.unitNoise() / Math.sqrt(w + params.priorWeight());
-                out.add(new Estimate(configurationKey(method, point), method, point, estimate, half, w, parts));
+                out.add(new Estimate(configuration.getKey(), method, point, estimate, half, w, parts));
             }
             return out;
         }
@@ -364,19 +402,28 @@ public final class Synthesis {
             if (members.size() < 3) {
                 return WIDTHS[0];
             }
+            int n = members.size();
+            double[] k = new double[n * n]; // the kernel between members i and j at one width; symmetric
             double bestWidth = WIDTHS[0];
             double bestError = Double.POSITIVE_INFINITY;
             for (double width : WIDTHS) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        if (setting[i] == setting[j]) {
+                            k[i * n + j] = kernel(at[i], at[j], width);
+                            k[j * n + i] = k[i * n + j];
+                        }
+                    }
+                }
                 double error = 0;
-                for (int i = 0; i < members.size(); i++) {
+                for (int i = 0; i < n; i++) {
                     double w = 0;
                     double wg = 0;
-                    for (int j = 0; j < members.size(); j++) {
-                        if (j != i) {
-                            double k = kernel(members.get(i).e.hyperparams(), at[i], members.get(j).e.hyperparams(),
-                                    at[j], width);
-                            w += k * members.get(j).w;
-                            wg += k * members.get(j).w * members.get(j).gain;
+                    for (int j = 0; j < n; j++) {
+                        // a member of another setting adds exactly 0 (weights and gains are finite)
+                        if (j != i && setting[i] == setting[j]) {
+                            w += k[i * n + j] * members.get(j).w;
+                            wg += k[i * n + j] * members.get(j).w * members.get(j).gain;
                         }
                     }
                     double predicted = (wg + params.priorWeight() * methodMean) / (w + params.priorWeight());
@@ -391,8 +438,11 @@ public final class Synthesis {
             return bestWidth;
         }
 
-        /** Every configuration run, and every combination of run values per axis within one categorical setting. */
-        private List<Map<String, Object>> points() {
+        /**
+         * Every configuration run, and every combination of run values per axis within one categorical setting, by
+         * {@link #configurationKey}.
+         */
+        private Map<String, Map<String, Object>> points() {
             Map<String, Map<String, Object>> points = new TreeMap<>();
             Map<String, List<Map<String, Object>>> bySetting = new TreeMap<>();
             for (Weighted x : members) {
@@ -422,7 +472,7 @@ public final class Synthesis {
                 Map<String, Object> base = new TreeMap<>(group.get(0));
                 addCombinations(points, base, present, values, 0);
             }
-            return new ArrayList<>(points.values());
+            return points;
         }
 
         private void addCombinations(Map<String, Map<String, Object>> points, Map<String, Object> base,
@@ -452,16 +502,11 @@ public final class Synthesis {
             return x;
         }
 
-        /** exp(−d²/2h²) when both give the same names and every non-axis hyperparameter matches; else 0. */
-        private double kernel(Map<String, Object> a, double[] xa, Map<String, Object> b, double[] xb, double width) {
-            if (!a.keySet().equals(b.keySet())) {
-                return 0;
-            }
-            for (Map.Entry<String, Object> h : a.entrySet()) {
-                if (!range.containsKey(h.getKey()) && !h.getValue().equals(b.get(h.getKey()))) {
-                    return 0;
-                }
-            }
+        /**
+         * exp(−d²/2h²) between two configurations of one setting (the same names, every non-axis hyperparameter
+         * equal); between settings the kernel is 0 and the callers skip the pair.
+         */
+        private static double kernel(double[] xa, double[] xb, double width) {
             double d2 = 0;
             for (int i = 0; i < xa.length; i++) {
                 if (!Double.isNaN(xa[i]) && !Double.isNaN(xb[i])) {

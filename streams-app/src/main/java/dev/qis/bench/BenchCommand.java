@@ -327,7 +327,7 @@ public final class BenchCommand implements Callable<Integer> {
                 URI remote = target;
                 awaitStored(() -> scrapeOrZero(remote, stored),
                         () -> scrapeOrZero(remote, "qis_packets_accepted_total"), target, storedBefore, n,
-                        Duration.ofSeconds(1));
+                        loadStart, Duration.ofSeconds(1));
                 double e2eSeconds = seconds(loadStart);
                 double e2e = n / e2eSeconds;
                 Map<String, Object> endToEnd = new LinkedHashMap<>();
@@ -447,7 +447,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Times the instances from RUNNING until their stored counters add up to every packet, and their CPU. */
     private Map<String, Object> endToEnd(AppRun app, int n, Consumed verified) throws Exception {
-        awaitStored(app::stored, app::accepted, app.target(), 0, n, Duration.ofMillis(100));
+        awaitStored(app::stored, app::accepted, app.target(), 0, n, app.runningAt(), Duration.ofMillis(100));
         double seconds = seconds(app.runningAt());
         double cpuSeconds = cpuSince(app.applicationId(), app.cpuAtRunning());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -662,13 +662,13 @@ public final class BenchCommand implements Callable<Integer> {
      * Waits until the app's stored counter has grown by {@code n}; fails when neither it nor the accepted counter
      * moves for 2 minutes (while ingest drains a backlog the later stages may store nothing for minutes). The
      * counter is read in-process where the app runs here: scraping {@code /metrics} (thousands of Kafka Streams
-     * series) several times a second would take CPU from the app being measured.
+     * series) several times a second would take CPU from the app being measured. The rate shown runs from
+     * {@code start}, the {@link System#nanoTime()} the figure's clock starts at, so it is the rate the figure reports.
      */
     private void awaitStored(DoubleSupplier counter, DoubleSupplier accepted,
-                             URI target, double before, int n, Duration every) throws Exception {
+                             URI target, double before, int n, long start, Duration every) throws Exception {
         double last = -1;
         long lastChange = System.nanoTime();
-        long start = System.nanoTime();
         while (true) {
             double now = counter.getAsDouble() - before;
             double progress = now + accepted.getAsDouble();
