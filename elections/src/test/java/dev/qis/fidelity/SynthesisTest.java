@@ -115,6 +115,17 @@ class SynthesisTest {
         assertEquals(List.of("a"), r.packetIds());
     }
 
+    @Test
+    void runsThatNameOtherHyperparametersDoNotShareEvidence() {
+        List<Evidence> evidence = List.of(
+                e("a", "n1", "llama-3-8b", "LoRA", Map.of("r", 8L), 0.10, 500),
+                e("b", "n2", "llama-3-8b", "LoRA", Map.of("r", 8L, "packing", true), 0.02, 500),
+                e("c", "n3", "llama-3-8b", "LoRA", Map.of("r", 16L, "packing", true), 0.03, 500));
+        Recommendation r = synthesis.recommend(asking, evidence).orElseThrow();
+        assertEquals(Map.of("r", 8L), r.hyperparams());
+        assertEquals(List.of("a"), r.packetIds(), "b and c ran with packing named: another setting");
+    }
+
     /** Ten honest runs of LoRA: six at r=16 near 0.06, four at r=32 near 0.08, each from its own node. */
     private static List<Evidence> honestRuns() {
         List<Evidence> evidence = new ArrayList<>();
