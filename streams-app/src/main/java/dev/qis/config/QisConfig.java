@@ -5,6 +5,7 @@ import dev.qis.fidelity.FidelityParams;
 import dev.qis.protocol.Topics;
 import dev.qis.publish.TopicLayout;
 import dev.qis.registry.RegistrySettings;
+import dev.qis.store.DeletionCompaction;
 import dev.qis.handlers.DomainTopicFailureHandler;
 import dev.qis.handlers.RejectionHandler;
 import java.io.IOException;
@@ -457,6 +458,9 @@ public final class QisConfig {
         // before its packet waits in the packet state. Waiting for every input partition to hold data (the default, 0)
         // costs CPU for nothing: qis bench measured 20-38 % more packets per CPU-second without it (docs/benchmarks.md).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+        // Files dense in deletions are compacted as they are written: a full domain deletes a key per key it adds
+        // (DeletionCompaction; docs/benchmarks.md).
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DeletionCompaction.class.getName());
         // Recovery after a crash (docs/reliability.md). A dead instance is noticed after 10 s rather than 45 s; its
         // standby copies answer meanwhile. Warm-up copies become active after a minute rather than ten.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");

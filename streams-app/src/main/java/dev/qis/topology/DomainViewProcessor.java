@@ -4,6 +4,10 @@ import dev.qis.store.Candidate;
 import dev.qis.store.DomainStats;
 import dev.qis.store.StoreKeys;
 import dev.qis.store.StoreNames;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,14 +28,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Work per update is bounded, whatever the domain's size: the lowest candidate of a domain, or of a node in it,
  * is the first key of a range of {@link StoreNames#DOMAIN_RANK}; a node's share is a counter in
  * {@link StoreNames#DOMAIN_MEMBERS}, which also holds the domain's fingerprints and nodes one per key.
+ *
+ * <p>Evicting the lowest key of a range again and again leaves the range's low end a pile of deletions, which
+ * RocksDB skips one by one on every later seek until compaction removes them: read from the range's start, the
+ * eviction of a popular domain's millionth packet would step over the tombstones of every packet evicted before it.
+ * So each range remembers a floor ({@link #floors}): the key it last evicted, lowered by any key indexed since. Every
+ * live key of the range is at or above it (the evicted key was the lowest, and whatever came after is counted), so
+ * the seek starts there and skips only what lies above it. The floors are a hint held in memory, per task: a new
+ * instance of the processor (a restart, a rebalance) starts from the ranges' starts, and the stores are the same.
  */
 final class DomainViewProcessor implements Processor<String, PacketOutput.CandidateUpdate, Void, Void> {
+    /** Most rank ranges whose floor a task remembers: a domain's, and each node's in a domain. */
+    static final int MAX_FLOORS = 100_000;
     private final int maxCandidates;
     private final int maxStoredPerNode;
     private KeyValueStore<String, Candidate> candidates;
     private KeyValueStore<String, DomainStats> stats;
     private KeyValueStore<String, String> ranks;
     private KeyValueStore<String, Long> members;
+    /** Rank range's start → a key at or below its lowest live key; a bounded map, most recently used kept. */
+    private final Map<String, String> floors = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_FLOORS;
+        }
+    };
 
     DomainViewProcessor(int maxCandidates, int maxStoredPerNode) {
         this.maxCandidates = maxCandidates;
@@ -123,6 +144,18 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
     private void index(String domain, String nodeId, String rank) {
         ranks.put(StoreKeys.domainRank(domain, rank), nodeId);
         ranks.put(StoreKeys.nodeRank(domain, nodeId, rank), nodeId);
+        lowerFloor(StoreKeys.domainRankFrom(domain), StoreKeys.domainRank(domain, rank));
+        lowerFloor(StoreKeys.nodeRankFrom(domain, nodeId), StoreKeys.nodeRank(domain, nodeId, rank));
+    }
+
+    /** A key indexed below a range's floor lowers it (a range without a floor is read from its start anyway). */
+    private void lowerFloor(String from, String key) {
+        floors.computeIfPresent(from, (f, floor) -> below(key, floor) ? key : floor);
+    }
+
+    /** In the stores' order: the keys' UTF-8 bytes, unsigned. */
+    static boolean below(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)) < 0;
     }
 
     private void unindex(String domain, String nodeId, String rank) {
@@ -133,9 +166,10 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
     /** Evicts the lowest-ranked candidate of a rank range (never empty here: it holds the one just added). */
     private String evictFirst(String domain, String from, String to) {
         KeyValue<String, String> first;
-        try (KeyValueIterator<String, String> it = ranks.range(from, to)) {
+        try (KeyValueIterator<String, String> it = ranks.range(floors.getOrDefault(from, from), to)) {
             first = it.next();
         }
+        floors.put(from, first.key);
         String rank = first.key.substring(from.length());
         String victimNode = first.value;
         unindex(domain, victimNode, rank);

@@ -165,7 +165,7 @@ public final class QisTopology {
         changed.get("qis-packet-node-deltas")
                 .mapValues(v -> (PacketOutput.NodeDelta) v, Named.as("qis-node-delta-unwrap"))
                 .repartition(Repartitioned.<String, PacketOutput.NodeDelta>as(StoreNames.BY_NODE_REPARTITION)
-                        .withKeySerde(strings).withValueSerde(StoreSerdes.json(PacketOutput.NodeDelta.class)))
+                        .withKeySerde(strings).withValueSerde(NodeDeltaSerde.serde()))
                 .process(NodeTallyProcessor::new, Named.as("qis-node-tally"), StoreNames.NODE_TALLIES)
                 .to(StoreNames.NODE_TRUST_TOPIC, Produced.with(strings, tallies).withName("qis-node-trust-sink"));
 

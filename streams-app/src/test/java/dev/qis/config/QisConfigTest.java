@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qis.errors.Reason;
+import dev.qis.store.DeletionCompaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,14 @@ class QisConfigTest {
         assertEquals("-1", none.streamsProperties().getProperty("max.task.idle.ms"));
         QisConfig set = QisConfig.load(Optional.empty(), Map.of(), Map.of("max.task.idle.ms", "0"));
         assertEquals("0", set.streamsProperties().getProperty("max.task.idle.ms"));
+    }
+
+    @Test
+    void storesCompactFilesDenseInDeletionsUnlessAnotherSetterIsNamed() {
+        QisConfig none = QisConfig.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(DeletionCompaction.class.getName(), none.streamsProperties().getProperty("rocksdb.config.setter"));
+        QisConfig set = QisConfig.load(Optional.empty(), Map.of(), Map.of("rocksdb.config.setter", "com.example.Mine"));
+        assertEquals("com.example.Mine", set.streamsProperties().getProperty("rocksdb.config.setter"));
     }
 
     @Test
