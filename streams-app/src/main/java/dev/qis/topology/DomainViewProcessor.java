@@ -34,8 +34,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * eviction of a popular domain's millionth packet would step over the tombstones of every packet evicted before it.
  * So each range remembers a floor ({@link #floors}): the key it last evicted, lowered by any key indexed since. Every
  * live key of the range is at or above it (the evicted key was the lowest, and whatever came after is counted), so
- * the seek starts there and skips only what lies above it. The floors are a hint held in memory, per task: a new
- * instance of the processor (a restart, a rebalance) starts from the ranges' starts, and the stores are the same.
+ * the seek starts there and skips only what lies above it. The floors are a hint held in memory, per task, and
+ * forgotten whenever the task is initialized (a restart, a rebalance, a transaction rolled back): the first eviction
+ * after that seeks from the range's start, and the stores are the same either way.
  */
 final class DomainViewProcessor implements Processor<String, PacketOutput.CandidateUpdate, Void, Void> {
     /** Most rank ranges whose floor a task remembers: a domain's, and each node's in a domain. */
@@ -65,6 +66,9 @@ final class DomainViewProcessor implements Processor<String, PacketOutput.Candid
         this.stats = context.getStateStore(StoreNames.DOMAIN_STATS);
         this.ranks = context.getStateStore(StoreNames.DOMAIN_RANK);
         this.members = context.getStateStore(StoreNames.DOMAIN_MEMBERS);
+        // the stores may have been rolled back to the last commit (an aborted transaction revives the task and
+        // initializes it again): a floor raised by an eviction that was rolled back would skip a live key
+        floors.clear();
     }
 
     @Override

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -194,5 +196,88 @@ class DomainViewProcessorTest {
         String fingerprint = fingerprints.iterator().next();
         assertEquals(1L, members.get(StoreKeys.domainFingerprint(DOMAIN, fingerprint)), "one packet of it");
         assertEquals(20L, members.get(StoreKeys.domainNode(DOMAIN, "00000000000000aa")), "the node's share is full");
+    }
+
+    /**
+     * A transaction rolled back: the stores return to the last commit and Kafka Streams initializes the task's
+     * processors again. Evictions in the rolled-back part raised the rank range's floor past keys that are live
+     * again; the processor must not skip them.
+     */
+    @Test
+    void aRollbackToTheLastCommitKeepsWhatAFullScanKeeps() {
+        int maxCandidates = 10;
+        int maxStoredPerNode = 10;
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        List<KeyValueStore<String, ?>> stores = List.of(
+                memory(context, StoreNames.DOMAIN_CANDIDATES, StoreSerdes.candidate()),
+                memory(context, StoreNames.DOMAIN_STATS, StoreSerdes.domainStats()),
+                memory(context, StoreNames.DOMAIN_RANK, Serdes.String()),
+                memory(context, StoreNames.DOMAIN_MEMBERS, Serdes.Long()));
+        DomainViewProcessor view = new DomainViewProcessor(maxCandidates, maxStoredPerNode);
+        view.init(context);
+        Map<String, Candidate> expected = new HashMap<>();
+        Random random = new Random(3);
+        int step = 0;
+        // the committed part: the domain full, at every score from 0 up
+        for (; step < 20; step++) {
+            update(view, expected, candidate(hex16(random) + "-" + step, "n" + step % 5, true, step), maxCandidates,
+                    maxStoredPerNode);
+        }
+        Map<String, Candidate> committed = new HashMap<>(expected);
+        List<Map<String, Object>> snapshot = stores.stream().map(DomainViewProcessorTest::copy).toList();
+        // the rolled-back part: high scores evict the lowest ten, raising the floor past them
+        for (; step < 30; step++) {
+            update(view, expected, candidate(hex16(random) + "-" + step, "n" + step % 5, true, 100 + step),
+                    maxCandidates, maxStoredPerNode);
+        }
+        for (int i = 0; i < stores.size(); i++) {
+            restore(stores.get(i), snapshot.get(i));
+        }
+        expected = committed;
+        view.init(context);
+        // after it: the next high scores must evict the lowest of the restored set
+        for (; step < 45; step++) {
+            update(view, expected, candidate(hex16(random) + "-" + step, "n" + step % 5, true, 50 + step),
+                    maxCandidates, maxStoredPerNode);
+            Map<String, Candidate> kept = new HashMap<>();
+            try (KeyValueIterator<String, ?> it = stores.get(0).all()) {
+                it.forEachRemaining(kv -> kept.put(((Candidate) kv.value).packetId(), (Candidate) kv.value));
+            }
+            assertEquals(new TreeMap<>(expected), new TreeMap<>(kept), "after update " + step);
+        }
+    }
+
+    private static void update(DomainViewProcessor view, Map<String, Candidate> expected, Candidate c,
+                               int maxCandidates, int maxStoredPerNode) {
+        view.process(new Record<>(DOMAIN, new PacketOutput.CandidateUpdate(c, true), 0L));
+        reference(expected, c, maxCandidates, maxStoredPerNode);
+    }
+
+    private static <V> KeyValueStore<String, V> memory(MockProcessorContext<Void, Void> context, String name,
+                                                       Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private static Map<String, Object> copy(KeyValueStore<String, ?> store) {
+        Map<String, Object> out = new HashMap<>();
+        try (KeyValueIterator<String, ?> it = store.all()) {
+            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void restore(KeyValueStore<String, ?> store, Map<String, Object> snapshot) {
+        KeyValueStore<String, Object> s = (KeyValueStore<String, Object>) store;
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = s.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(s::delete);
+        snapshot.forEach(s::put);
     }
 }
