@@ -79,8 +79,16 @@ public final class CompactSerdes {
             w.writeLong(t.successes());
             w.writeLong(t.failures());
         }, r -> new NodeTally(r.readString(), r.readLong(), r.readLong(), r.readLong()));
-        Deserializer<NodeTally> json = StoreSerdes.json(NodeTally.class).deserializer();
-        Deserializer<NodeTally> either = (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == '{'
+        return readingEarlierJson(binary, NodeTally.class);
+    }
+
+    /**
+     * {@code binary}, whose deserializer also reads the JSON an earlier build wrote for {@code type}: a JSON value
+     * starts with '{', which no binary value of this project does (they start with a version byte).
+     */
+    public static <T> Serde<T> readingEarlierJson(Serde<T> binary, Class<T> type) {
+        Deserializer<T> json = StoreSerdes.json(type).deserializer();
+        Deserializer<T> either = (topic, bytes) -> bytes != null && bytes.length > 0 && bytes[0] == '{'
                 ? json.deserialize(topic, bytes) : binary.deserializer().deserialize(topic, bytes);
         return Serdes.serdeFrom(binary.serializer(), either);
     }

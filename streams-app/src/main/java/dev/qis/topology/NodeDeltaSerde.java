@@ -1,6 +1,6 @@
 package dev.qis.topology;
 
-import dev.qis.store.StoreSerdes;
+import dev.qis.store.CompactSerdes;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -23,13 +23,9 @@ final class NodeDeltaSerde {
     static Serde<PacketOutput.NodeDelta> serde() {
         Serializer<PacketOutput.NodeDelta> ser = (topic, d) -> d == null ? null : ByteBuffer.allocate(SIZE)
                 .put(VERSION).putLong(d.packets()).putLong(d.successes()).putLong(d.failures()).array();
-        Deserializer<PacketOutput.NodeDelta> json = StoreSerdes.json(PacketOutput.NodeDelta.class).deserializer();
         Deserializer<PacketOutput.NodeDelta> de = (topic, bytes) -> {
             if (bytes == null) {
                 return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return json.deserialize(topic, bytes);
             }
             if (bytes.length != SIZE || bytes[0] != VERSION) {
                 throw new SerializationException("not a NodeDelta (" + bytes.length + " bytes): "
@@ -39,6 +35,6 @@ final class NodeDeltaSerde {
             ByteBuffer b = ByteBuffer.wrap(bytes, 1, SIZE - 1);
             return new PacketOutput.NodeDelta(b.getLong(), b.getLong(), b.getLong());
         };
-        return Serdes.serdeFrom(ser, de);
+        return CompactSerdes.readingEarlierJson(Serdes.serdeFrom(ser, de), PacketOutput.NodeDelta.class);
     }
 }
